@@ -1,0 +1,1 @@
+"""mini-CLEVR: a small synthetic visual question answering task for DIME's demo models."""

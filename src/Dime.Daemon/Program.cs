@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Dime.Daemon: not implemented yet");
+return 1;
