@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+
+namespace Dime.Engine.Models;
+
+/// <summary>
+/// f(a, b) = H(E1(a), E2(b)) evaluated the fast way: every distinct image and text is encoded once
+/// (encodings of keyed inputs, such as the reference set, are kept between calls) and the cheap fusion
+/// head runs on all pairs. This is what makes DIME's (S x N) grids affordable.
+/// </summary>
+public sealed class SplitModel : IMultimodalModel
+{
+    private readonly IImageEncoder _imageEncoder;
+    private readonly ITextEncoder _textEncoder;
+    private readonly IFusionHead _fusion;
+    private readonly EncodingCache _imageCache;
+    private readonly EncodingCache _textCache;
+
+    public SplitModel(IImageEncoder imageEncoder, ITextEncoder textEncoder, IFusionHead fusion, int cachedEncodings = 4096)
+    {
+        _imageEncoder = imageEncoder ?? throw new ArgumentNullException(nameof(imageEncoder));
+        _textEncoder = textEncoder ?? throw new ArgumentNullException(nameof(textEncoder));
+        _fusion = fusion ?? throw new ArgumentNullException(nameof(fusion));
+        _imageCache = new EncodingCache(cachedEncodings);
+        _textCache = new EncodingCache(cachedEncodings);
+    }
+
+    public IReadOnlyList<string> Labels => _fusion.Labels;
+
+    public async Task<LogitGrid> EvaluateGridAsync(ImageSet images, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(texts);
+        var imageFeatures = await EncodeAsync(
+            images.Count, _imageEncoder.FeatureLength, images.CacheKey, _imageCache,
+            (start, count, dest, ct) => _imageEncoder.EncodeAsync(images, start, count, dest, ct),
+            cancellationToken).ConfigureAwait(false);
+        var textFeatures = await EncodeAsync(
+            texts.Count, _textEncoder.FeatureLength, i => "t:" + texts[i], _textCache,
+            (start, count, dest, ct) => _textEncoder.EncodeAsync(texts, start, count, dest, ct),
+            cancellationToken).ConfigureAwait(false);
+        var logits = new float[checked(images.Count * texts.Count * Labels.Count)];
+        await _fusion.FuseGridAsync(imageFeatures, images.Count, textFeatures, texts.Count, logits, cancellationToken).ConfigureAwait(false);
+        return new LogitGrid(images.Count, texts.Count, Labels.Count, logits);
+    }
+
+    /// <summary>Forgets every cached encoding.</summary>
+    public void ClearCache()
+    {
+        _imageCache.Clear();
+        _textCache.Clear();
+    }
+
+    private delegate Task EncodeRange(int start, int count, Memory<float> destination, CancellationToken cancellationToken);
+
+    /// <summary>Encodes items [0, count): cached ones are copied, the others encoded in runs of consecutive indices.</summary>
+    private static async Task<float[]> EncodeAsync(
+        int count, int length, Func<int, string?> keyOf, EncodingCache cache, EncodeRange encode, CancellationToken cancellationToken)
+    {
+        var features = new float[checked(count * length)];
+        var missing = new List<int>();
+        var keys = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            keys[i] = keyOf(i);
+            if (keys[i] is { } key && cache.TryGet(key, out var cached))
+            {
+                cached.CopyTo(features.AsMemory(i * length, length));
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        for (var m = 0; m < missing.Count;)
+        {
+            var start = missing[m];
+            var run = 1;
+            while (m + run < missing.Count && missing[m + run] == start + run)
+            {
+                run++;
+            }
+
+            await encode(start, run, features.AsMemory(start * length, run * length), cancellationToken).ConfigureAwait(false);
+            m += run;
+        }
+
+        foreach (var i in missing)
+        {
+            if (keys[i] is { } key)
+            {
+                cache.Add(key, features.AsSpan(i * length, length).ToArray());
+            }
+        }
+
+        return features;
+    }
+
+    /// <summary>A bounded map from input identity to encoding; when full, it starts over (inputs come in waves).</summary>
+    private sealed class EncodingCache(int capacity)
+    {
+        private readonly ConcurrentDictionary<string, float[]> _entries = new(StringComparer.Ordinal);
+
+        public bool TryGet(string key, out float[] encoding) => _entries.TryGetValue(key, out encoding!);
+
+        public void Add(string key, float[] encoding)
+        {
+            if (_entries.Count >= capacity)
+            {
+                _entries.Clear();
+            }
+
+            _entries[key] = encoding;
+        }
+
+        public void Clear() => _entries.Clear();
+    }
+}
