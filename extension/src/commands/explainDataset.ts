@@ -1,0 +1,101 @@
+/**
+ * "DIME: Explain Dataset…": EMAP overview of a dataset (or its first N samples) in a panel whose rows
+ * open each sample's explanation.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { explainOptions } from '../config/settings';
+import { Methods, type DatasetFormat } from '../daemon/protocol';
+import { detectFormat } from '../datasets/sampleAtCursor';
+import { explainInPanel } from '../explain/explainInPanel';
+import { reportError, runInPanel } from '../explain/runInPanel';
+import type { Services } from '../explain/services';
+import type { DimePanel } from '../panels/dimePanel';
+
+export const EXPLAIN_DATASET = 'dime.explainDataset';
+
+async function pickDataset(arg: unknown): Promise<{ file: string; format: DatasetFormat } | undefined> {
+  const candidates: vscode.Uri[] = [];
+  if (arg instanceof vscode.Uri) candidates.push(arg);
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.uri.scheme === 'file') candidates.push(active.uri);
+  for (const uri of candidates) {
+    const doc = uri === active?.uri ? active : await vscode.workspace.openTextDocument(uri);
+    const format = detectFormat(doc.fileName, doc.getText());
+    if (format) return { file: doc.fileName, format };
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { Datasets: ['jsonl', 'ndjson', 'json'] },
+    openLabel: 'Explain Dataset',
+  });
+  if (!picked?.[0]) return undefined;
+  const doc = await vscode.workspace.openTextDocument(picked[0]);
+  const format = detectFormat(doc.fileName, doc.getText());
+  if (!format) throw new Error(`${path.basename(doc.fileName)} is neither a JSONL dataset nor a CLEVR questions file.`);
+  return { file: doc.fileName, format };
+}
+
+export function registerExplainDataset(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(EXPLAIN_DATASET, async (arg?: unknown) => {
+    try {
+      const target = await pickDataset(arg);
+      if (!target) return;
+      const settings = s.settings();
+      const [model, dataset] = await Promise.all([s.models.current(), s.datasets.open(target.file, target.format, settings.fields)]);
+      const answer = await vscode.window.showInputBox({
+        title: `DIME: explain ${path.basename(target.file)} (${dataset.count} samples)`,
+        prompt: 'How many samples, from the first one?',
+        value: String(Math.min(settings.datasetCount, dataset.count)),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= dataset.count ? undefined : `A number from 1 to ${dataset.count}.`),
+      });
+      if (answer === undefined) return;
+      const count = Number(answer.trim());
+      const title = `DIME overview: ${path.basename(target.file)} · ${model.name}`;
+      const panel = s.panels.create('dataset', title, [dataset.folder]);
+      panel.origin = { manifestPath: model.manifestPath, dataset: { path: target.file, format: target.format } };
+      panel.post({ type: 'start', title, subtitle: `${count} of ${dataset.count} samples · ${model.name}` });
+      const result = await runInPanel(panel, `Explaining ${count} samples`, s.log, (token, onProgress) =>
+        s.daemon.requestWithProgress(
+          Methods.explainDataset,
+          { modelId: model.modelId, datasetId: dataset.datasetId, offset: 0, count, options: explainOptions(settings) },
+          onProgress,
+          token,
+        ),
+      );
+      if (!result) return;
+      panel.resultIds = [result.resultId];
+      panel.post({ type: 'dataset', result });
+    } catch (error) {
+      reportError(s.log, 'Explain dataset', error);
+    }
+  });
+}
+
+/** A row of an overview was clicked: explain that sample with the overview's model. */
+export async function openDatasetSample(s: Services, panel: DimePanel, ref: { datasetId: string; index: number }): Promise<void> {
+  try {
+    const settings = s.settings();
+    const origin = panel.origin;
+    let dataset = await s.datasets.known(ref.datasetId);
+    if (!dataset && origin.dataset) dataset = await s.datasets.open(origin.dataset.path, origin.dataset.format, settings.fields);
+    if (!dataset) throw new Error('The dataset of this overview is no longer open; run "DIME: Explain Dataset" again.');
+    if (ref.index >= dataset.count) throw new Error(`Sample ${ref.index} is outside the dataset (${dataset.count} samples).`);
+    const model = origin.manifestPath ? await s.models.load(origin.manifestPath) : await s.models.current();
+    const listed = await s.daemon.request(Methods.listSamples, { datasetId: dataset.datasetId, offset: ref.index, limit: 1 });
+    const sample = listed.samples[0];
+    if (!sample) throw new Error(`Sample ${ref.index} was not found.`);
+    const imagePath = path.isAbsolute(sample.imagePath) ? sample.imagePath : path.join(dataset.folder, sample.imagePath);
+    await explainInPanel(s, {
+      model,
+      sample: { datasetId: dataset.datasetId, index: ref.index },
+      label: `sample ${sample.id}`,
+      question: sample.question,
+      imagePath,
+      dataFolders: [dataset.folder, path.dirname(imagePath)],
+      baseFolder: dataset.folder,
+    });
+  } catch (error) {
+    reportError(s.log, 'Open sample', error);
+  }
+}

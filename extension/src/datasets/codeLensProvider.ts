@@ -1,0 +1,39 @@
+/** "Explain with DIME" above each sample line of a JSONL dataset. */
+import * as vscode from 'vscode';
+import { EXPLAIN_SAMPLE } from '../commands/explainSample';
+import { jsonlSampleLines } from './sampleAtCursor';
+import type { DimeSettings } from '../config/settings';
+
+export const JSONL_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/*.jsonl' },
+  { scheme: 'file', pattern: '**/*.ndjson' },
+];
+
+export class SampleCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly settings: () => DimeSettings) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const { enabled, maxSamples } = this.settings().codeLens;
+    if (!enabled) return [];
+    return jsonlSampleLines(document.getText(), maxSamples).map(
+      (line) =>
+        new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+          title: 'Explain with DIME',
+          tooltip: 'Explain the model\'s answer for this sample (UC and MI heatmaps)',
+          command: EXPLAIN_SAMPLE,
+          arguments: [document.uri, line],
+        }),
+    );
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

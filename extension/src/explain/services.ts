@@ -1,0 +1,17 @@
+/** The objects the commands work with, wired once in activate(). */
+import type * as vscode from 'vscode';
+import type { DimeSettings } from '../config/settings';
+import type { DaemonService } from '../daemon/daemonService';
+import type { DatasetService } from '../datasets/datasetService';
+import type { ModelService } from '../models/modelService';
+import type { PanelRegistry } from '../panels/panelRegistry';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  daemon: DaemonService;
+  models: ModelService;
+  datasets: DatasetService;
+  panels: PanelRegistry;
+  settings(): DimeSettings;
+}

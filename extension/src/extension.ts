@@ -1,0 +1,72 @@
+/**
+ * Entry point. activate() only wires objects together: the daemon supervisor and its status bar, the
+ * model and dataset services, the panel registry, the CodeLens and the commands, one file per feature.
+ */
+import * as vscode from 'vscode';
+import { registerCompareModels } from './commands/compareModels';
+import { openDatasetSample, registerExplainDataset } from './commands/explainDataset';
+import { registerExplainImage } from './commands/explainImage';
+import { registerExplainSample } from './commands/explainSample';
+import { EXPORT_PANEL, registerExportPanel } from './commands/exportPanel';
+import { registerRestartDaemon } from './commands/restartDaemon';
+import { registerSelectModel } from './commands/selectModel';
+import { registerShowLogs } from './commands/showLogs';
+import { onDidChangeSettings, readSettings } from './config/configuration';
+import type { DimeSettings } from './config/settings';
+import { DaemonService } from './daemon/daemonService';
+import { DaemonStatusBar } from './daemon/statusBar';
+import { JSONL_SELECTOR, SampleCodeLensProvider } from './datasets/codeLensProvider';
+import { DatasetService } from './datasets/datasetService';
+import type { Services } from './explain/services';
+import { ModelService } from './models/modelService';
+import { ModelStatusBar } from './models/modelStatusBar';
+import { PanelRegistry } from './panels/panelRegistry';
+
+let daemon: DaemonService | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('DIME', { log: true });
+  let settings: DimeSettings = readSettings(log);
+  daemon = new DaemonService(context, log);
+  const models = new ModelService(context, daemon, log);
+  const datasets = new DatasetService(daemon);
+  const panels = new PanelRegistry({ extensionUri: context.extensionUri, cacheFolder: daemon.cacheFolder, log });
+  const services: Services = { context, log, daemon, models, datasets, panels, settings: () => settings };
+  const codeLens = new SampleCodeLensProvider(() => settings);
+
+  context.subscriptions.push(
+    log,
+    daemon,
+    models,
+    datasets,
+    panels,
+    codeLens,
+    new DaemonStatusBar(daemon),
+    new ModelStatusBar(models),
+    vscode.languages.registerCodeLensProvider(JSONL_SELECTOR, codeLens),
+    onDidChangeSettings(() => {
+      settings = readSettings(log);
+      codeLens.refresh();
+    }),
+    panels.onDidAdd((panel) => {
+      panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
+      if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
+    }),
+    registerExplainSample(services),
+    registerExplainImage(services),
+    registerSelectModel(services),
+    registerExplainDataset(services),
+    registerCompareModels(services),
+    registerExportPanel(services),
+    registerShowLogs(log),
+    registerRestartDaemon(services),
+  );
+
+  log.info(`DIME ${String(context.extension.packageJSON['version'])} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+  void daemon.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await daemon?.stop();
+  daemon = undefined;
+}

@@ -1,0 +1,207 @@
+/**
+ * Messages between the extension host and the webview panels, and their type guards. Pure: both the
+ * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
+ */
+import type { CompareResult, DatasetResult, ExplanationResult, ProgressValue } from '../daemon/protocol';
+import { isCompareResult, isDatasetResult, isExplanationResult } from './resultGuards';
+
+export type PanelKind = 'explanation' | 'dataset' | 'compare';
+
+/** View options of the explanation and comparison panels; they never ask the daemon. */
+export type SignFilter = 'both' | 'positive' | 'negative';
+export interface ViewOptions {
+  /** Label index whose explanation is shown; undefined = the predicted label. */
+  label?: number;
+  /** Number of features shown per cell, 0 = all. */
+  topK: number;
+  sign: SignFilter;
+  /** Overlay opacity in [0, 1]. */
+  opacity: number;
+  borders: boolean;
+}
+
+export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false };
+export const TOP_K_CHOICES: readonly number[] = [0, 1, 3, 5, 10, 20];
+
+// ------------------------------------------------------------------ host -> webview
+
+export interface StartMessage {
+  type: 'start';
+  title: string;
+  subtitle?: string;
+  question?: string;
+  imageUri?: string;
+}
+export interface ProgressMessage extends ProgressValue {
+  type: 'progress';
+}
+export interface ExplanationMessage {
+  type: 'explanation';
+  result: ExplanationResult;
+  imageUri: string;
+}
+export interface DatasetMessage {
+  type: 'dataset';
+  result: DatasetResult;
+}
+export interface CompareMessage {
+  type: 'compare';
+  result: CompareResult;
+  imageUri: string;
+}
+export interface CancelledMessage {
+  type: 'cancelled';
+}
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+  code?: number;
+  name?: string;
+}
+export interface ExportedMessage {
+  type: 'exported';
+  folder: string;
+  files: number;
+}
+
+export type HostMessage =
+  | StartMessage
+  | ProgressMessage
+  | ExplanationMessage
+  | DatasetMessage
+  | CompareMessage
+  | CancelledMessage
+  | ErrorMessage
+  | ExportedMessage;
+
+// ------------------------------------------------------------------ webview -> host
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'cancel' }
+  | { type: 'export' }
+  | { type: 'openSample'; datasetId: string; index: number }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+const MAX_TEXT = 4000;
+const MAX_ID = 256;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasOnly(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  return Object.keys(value).every((k) => keys.includes(k));
+}
+
+function boundedString(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+/** Validates a message posted by a webview; anything else is dropped by the host. */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (!isObject(value) || typeof value['type'] !== 'string') return false;
+  switch (value['type']) {
+    case 'ready':
+    case 'cancel':
+    case 'export':
+      return hasOnly(value, ['type']);
+    case 'openSample':
+      return (
+        hasOnly(value, ['type', 'datasetId', 'index']) &&
+        boundedString(value['datasetId'], MAX_ID) &&
+        value['datasetId'] !== '' &&
+        Number.isSafeInteger(value['index']) &&
+        (value['index'] as number) >= 0
+      );
+    case 'log':
+      return (
+        hasOnly(value, ['type', 'level', 'message']) &&
+        (value['level'] === 'info' || value['level'] === 'warn' || value['level'] === 'error') &&
+        boundedString(value['message'], MAX_TEXT)
+      );
+    default:
+      return false;
+  }
+}
+
+/** Validates a message from the host (the webview's side of the same contract). */
+export function isHostMessage(value: unknown): value is HostMessage {
+  if (!isObject(value) || typeof value['type'] !== 'string') return false;
+  switch (value['type']) {
+    case 'start':
+      return (
+        typeof value['title'] === 'string' &&
+        (value['subtitle'] === undefined || typeof value['subtitle'] === 'string') &&
+        (value['question'] === undefined || typeof value['question'] === 'string') &&
+        (value['imageUri'] === undefined || typeof value['imageUri'] === 'string')
+      );
+    case 'progress':
+      return (
+        typeof value['phase'] === 'string' &&
+        typeof value['fraction'] === 'number' &&
+        Number.isFinite(value['fraction']) &&
+        (value['message'] === undefined || typeof value['message'] === 'string')
+      );
+    case 'explanation':
+      return typeof value['imageUri'] === 'string' && isExplanationResult(value['result']);
+    case 'dataset':
+      return isDatasetResult(value['result']);
+    case 'compare':
+      return typeof value['imageUri'] === 'string' && isCompareResult(value['result']);
+    case 'cancelled':
+      return true;
+    case 'error':
+      return typeof value['message'] === 'string' && (value['code'] === undefined || typeof value['code'] === 'number');
+    case 'exported':
+      return typeof value['folder'] === 'string' && typeof value['files'] === 'number';
+    default:
+      return false;
+  }
+}
+
+export function isViewOptions(value: unknown): value is ViewOptions {
+  if (!isObject(value)) return false;
+  const { label, topK, sign, opacity, borders } = value;
+  return (
+    (label === undefined || (Number.isSafeInteger(label) && (label as number) >= 0)) &&
+    Number.isSafeInteger(topK) &&
+    (topK as number) >= 0 &&
+    (sign === 'both' || sign === 'positive' || sign === 'negative') &&
+    typeof opacity === 'number' &&
+    opacity >= 0 &&
+    opacity <= 1 &&
+    typeof borders === 'boolean'
+  );
+}
+
+// ------------------------------------------------------------------ persisted webview state
+
+/** What a webview keeps with vscode.setState, so that a reload restores it without the daemon. */
+export interface PanelState {
+  kind: PanelKind;
+  title: string;
+  view: ViewOptions;
+  phase: 'empty' | 'running' | 'done' | 'cancelled' | 'error';
+  start?: StartMessage;
+  explanation?: ExplanationMessage;
+  dataset?: DatasetMessage;
+  compare?: CompareMessage;
+  error?: string;
+}
+
+export function isPanelState(value: unknown): value is PanelState {
+  if (!isObject(value)) return false;
+  const kind = value['kind'];
+  if (kind !== 'explanation' && kind !== 'dataset' && kind !== 'compare') return false;
+  if (typeof value['title'] !== 'string' || !isViewOptions(value['view'])) return false;
+  if (!['empty', 'running', 'done', 'cancelled', 'error'].includes(value['phase'] as string)) return false;
+  const check = (key: string, type: HostMessage['type']): boolean =>
+    value[key] === undefined || (isObject(value[key]) && value[key]['type'] === type && isHostMessage(value[key]));
+  return check('start', 'start') && check('explanation', 'explanation') && check('dataset', 'dataset') && check('compare', 'compare');
+}
+
+/** The result id a restored panel can export, if any. */
+export function stateResultId(state: PanelState): string | undefined {
+  return state.explanation?.result.resultId ?? state.compare?.result.results[0].resultId ?? state.dataset?.result.resultId;
+}

@@ -1,0 +1,30 @@
+/** A minimal event emitter shaped like vscode.EventEmitter, so pure modules need no vscode import. */
+export interface Disposable {
+  dispose(): void;
+}
+
+export type Listener<T> = (value: T) => void;
+export type Event<T> = (listener: Listener<T>) => Disposable;
+
+export class Emitter<T> implements Disposable {
+  private listeners = new Set<Listener<T>>();
+
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value);
+      } catch {
+        // A failing listener must not break the emitter or the other listeners.
+      }
+    }
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}

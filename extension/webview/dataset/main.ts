@@ -1,0 +1,150 @@
+/**
+ * The dataset overview: EMAP gap (accuracy of f vs. its additive projection), UC/MI share per label,
+ * and the samples most driven by interaction, each a link to its own explanation.
+ */
+import '../shared/panel.css';
+import type { DatasetMessage, HostMessage, PanelState } from '../../src/panels/messages';
+import { listen, restoreState } from '../shared/boot';
+import { formatValue } from '../shared/colorScale';
+import { renderDetails } from '../shared/details';
+import { h } from '../shared/dom';
+import { PanelShell } from '../shared/shell';
+import { vscodeApi } from '../shared/vscodeApi';
+
+const api = vscodeApi();
+let state: PanelState = restoreState('dataset');
+const shell = new PanelShell(() => api.post({ type: 'cancel' }));
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+function card(label: string, value: string, id: string, note: string): HTMLElement {
+  return h('div', { class: 'card', id }, h('div', { class: 'card-value', text: value }), h('div', { class: 'card-label', text: label }), h('div', { class: 'card-note', text: note }));
+}
+
+function renderResult(message: DatasetMessage): void {
+  const r = message.result;
+  const name = (i: number): string => r.labels[i] ?? String(i);
+
+  const emap = h(
+    'section',
+    { class: 'emap', id: 'emap' },
+    h('h2', { text: 'EMAP: how much does the model need interactions?' }),
+    h(
+      'div',
+      { class: 'cards' },
+      card('accuracy of the model f', pct(r.emap.accuracy), 'acc-f', 'on the explained samples'),
+      card('accuracy of its additive projection', pct(r.emap.projectedAccuracy), 'acc-projection', 'f without interactions (UC only)'),
+      card('EMAP gap', `${(r.emap.gap * 100).toFixed(1)} points`, 'emap-gap', 'accuracy that needs multimodal interactions'),
+    ),
+  );
+
+  const bars = h('div', { class: 'share-bars', id: 'share-bars' });
+  const perLabel = [...r.perLabel].sort((a, b) => b.count - a.count);
+  for (const p of perLabel) {
+    const total = p.ucShare + p.miShare;
+    const uc = total > 0 ? p.ucShare / total : 0;
+    const ucBar = h('span', { class: 'share uc', title: `UC ${pct(uc)}` });
+    const miBar = h('span', { class: 'share mi', title: `MI ${pct(1 - uc)}` });
+    ucBar.style.width = `${(uc * 100).toFixed(1)}%`;
+    miBar.style.width = `${((1 - uc) * 100).toFixed(1)}%`;
+    bars.append(
+      h(
+        'div',
+        { class: 'share-row', data: { label: String(p.label) } },
+        h('span', { class: 'share-label', text: name(p.label) }),
+        h('span', { class: 'share-count', text: `${p.count}×` }),
+        h('span', { class: 'share-bar' }, ucBar, miBar),
+        h('span', { class: 'share-text', text: `UC ${pct(uc)} · MI ${pct(1 - uc)}` }),
+      ),
+    );
+  }
+
+  const table = h('table', { class: 'samples', id: 'samples-table' });
+  table.append(
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['#', 'sample', 'question', 'answer', 'predicted', 'MI share', 'UC', 'MI'].map((c) => h('th', { text: c, attrs: { scope: 'col' } }))),
+    ),
+  );
+  const body = h('tbody');
+  r.samples.forEach((s, rank) => {
+    const link = h('a', { class: 'link', text: s.id, attrs: { href: '#', role: 'button' }, data: { index: String(s.index) } });
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      api.post({ type: 'openSample', datasetId: r.dataset.datasetId, index: s.index });
+    });
+    const predicted = name(s.predicted);
+    body.append(
+      h(
+        'tr',
+        { data: { index: String(s.index) } },
+        h('td', { text: String(rank + 1) }),
+        h('td', {}, link),
+        h('td', { class: 'q', text: s.question }),
+        h('td', { text: s.answer ?? '' }),
+        h('td', { class: s.answer === undefined ? '' : s.answer === predicted ? 'ok' : 'wrong', text: predicted }),
+        h('td', { class: 'num', text: pct(s.miShare) }),
+        h('td', { class: 'num', text: formatValue(s.uc) }),
+        h('td', { class: 'num', text: formatValue(s.mi) }),
+      ),
+    );
+  });
+  table.append(body);
+
+  shell.content.replaceChildren(
+    emap,
+    h('section', {}, h('h2', { text: 'Share of UC and MI in the logit, per predicted label' }), h('div', { class: 'share-legend' }, h('span', { class: 'share uc key' }), ' UC (unimodal) ', h('span', { class: 'share mi key' }), ' MI (interaction)'), bars),
+    h('section', {}, h('h2', { text: 'Samples most driven by interaction' }), h('p', { class: 'muted', text: 'Click a sample to open its explanation.' }), table),
+    renderDetails({
+      model: r.model,
+      device: r.device,
+      settings: r.settings,
+      timings: r.timings,
+      resultId: r.resultId,
+      extra: [['dataset', `${r.dataset.path} · samples ${r.offset}–${r.offset + r.count - 1} of ${r.dataset.count}`]],
+    }),
+  );
+}
+
+function renderAll(): void {
+  shell.setTitle(state.start?.title ?? state.title, state.start?.subtitle);
+  if (state.dataset) renderResult(state.dataset);
+  else shell.content.replaceChildren();
+  shell.setPhase(state.phase, state.error);
+}
+
+function handle(message: HostMessage): void {
+  switch (message.type) {
+    case 'start':
+      state = { kind: 'dataset', title: message.title, view: state.view, phase: 'running', start: message };
+      renderAll();
+      break;
+    case 'progress':
+      shell.progress(message);
+      return;
+    case 'dataset': {
+      const { error: _e, ...rest } = state;
+      state = { ...rest, phase: 'done', dataset: message };
+      renderAll();
+      break;
+    }
+    case 'cancelled':
+      state = { ...state, phase: 'cancelled' };
+      shell.setPhase('cancelled', 'The dataset explanation was cancelled.');
+      break;
+    case 'error':
+      state = { ...state, phase: 'error', error: message.message };
+      shell.setPhase('error', message.message);
+      break;
+    case 'exported':
+      shell.showNote(`Exported ${message.files} files to ${message.folder}.`);
+      return;
+    default:
+      return;
+  }
+  api.setState(state);
+}
+
+renderAll();
+listen(handle);

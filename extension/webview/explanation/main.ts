@@ -1,0 +1,141 @@
+/** The explanation panel: sample, prediction, M/UC/MI x image/words grid on one scale, controls, details. */
+import '../shared/panel.css';
+import type { ExplanationMessage, HostMessage, PanelState, ViewOptions } from '../../src/panels/messages';
+import { listen, restoreState } from '../shared/boot';
+import { renderControls } from '../shared/controls';
+import { renderDetails } from '../shared/details';
+import { h } from '../shared/dom';
+import { ExplanationGrid } from '../shared/grid';
+import { renderLegend } from '../shared/legend';
+import { PanelShell } from '../shared/shell';
+import { renderPrediction, renderSample } from '../shared/summary';
+import { onThemeChange } from '../shared/theme';
+import { renderValues } from '../shared/values';
+import { explainedLabels, sharedMax, valuesFor } from '../shared/view';
+import { vscodeApi } from '../shared/vscodeApi';
+
+const api = vscodeApi();
+let state: PanelState = restoreState('explanation');
+const shell = new PanelShell(() => api.post({ type: 'cancel' }));
+
+interface Rendered {
+  message: ExplanationMessage;
+  grid: ExplanationGrid;
+  legend: HTMLElement;
+  values: HTMLElement;
+}
+let rendered: Rendered | undefined;
+
+function save(): void {
+  api.setState(state);
+}
+
+function currentLabel(message: ExplanationMessage): number {
+  const labels = explainedLabels(message.result);
+  const wanted = state.view.label;
+  return wanted !== undefined && labels.includes(wanted) ? wanted : message.result.prediction.label;
+}
+
+function renderAll(): void {
+  shell.setTitle(state.start?.title ?? state.title, state.start?.subtitle);
+  rendered = undefined;
+  if (state.explanation) {
+    renderResult(state.explanation);
+  } else {
+    shell.content.replaceChildren(renderSample(state.start?.question, state.start?.imageUri));
+  }
+  shell.setPhase(state.phase, state.error);
+}
+
+function renderResult(message: ExplanationMessage): void {
+  const result = message.result;
+  const label = currentLabel(message);
+  const truth = result.sample.answer;
+  const labels = explainedLabels(result).map((i) => {
+    const name = result.labels[i] ?? String(i);
+    const tags = [i === result.prediction.label ? 'predicted' : '', name === truth ? 'truth' : ''].filter(Boolean);
+    return { index: i, text: tags.length ? `${name} (${tags.join(', ')})` : name };
+  });
+  const grid = new ExplanationGrid(result, message.imageUri);
+  const legend = h('div', { class: 'legend', id: 'legend' });
+  const values = h('div', { class: 'values-slot' });
+  const controls = renderControls(labels, state.view, label, onViewChange, () => api.post({ type: 'export' }));
+  shell.content.replaceChildren(
+    h('div', { class: 'top' }, renderSample(result.sample.question, message.imageUri, truth), renderPrediction(result)),
+    controls,
+    h('div', { class: 'scale-row' }, values, legend),
+    grid.element,
+    renderDetails({
+      model: result.model,
+      device: result.device,
+      settings: result.settings,
+      timings: result.timings,
+      resultId: result.resultId,
+      cached: result.cached,
+      extra: [
+        ['sample', `${result.sample.id} (#${result.sample.index}) · ${result.sample.width}×${result.sample.height}`],
+        ...(result.image ? ([['image', `${result.image.segmentation.count} regions (${result.image.segmentation.method}), ${result.image.samples} perturbations`]] as [string, string][]) : []),
+        ...(result.text ? ([['text', `${result.text.features.length} features, ${result.text.samples} perturbations`]] as [string, string][]) : []),
+      ],
+    }),
+  );
+  rendered = { message, grid, legend, values };
+  updateView();
+}
+
+function updateView(): void {
+  if (!rendered) return;
+  const result = rendered.message.result;
+  const label = currentLabel(rendered.message);
+  const max = sharedMax([result], label);
+  rendered.grid.update(state.view, label, max);
+  renderLegend(rendered.legend, max);
+  rendered.values.replaceChildren(renderValues(valuesFor(result, label), result.labels[label] ?? String(label)));
+  shell.root.dataset['label'] = String(label);
+}
+
+function onViewChange(view: ViewOptions): void {
+  state = { ...state, view };
+  save();
+  updateView();
+}
+
+function handle(message: HostMessage): void {
+  switch (message.type) {
+    case 'start':
+      state = { kind: 'explanation', title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
+      renderAll();
+      break;
+    case 'progress':
+      if (state.phase !== 'running') {
+        state = { ...state, phase: 'running' };
+        shell.setPhase('running');
+      }
+      shell.progress(message);
+      return; // progress is not worth persisting
+    case 'explanation': {
+      const { error: _e, ...rest } = state;
+      state = { ...rest, phase: 'done', explanation: message };
+      renderAll();
+      break;
+    }
+    case 'cancelled':
+      state = { ...state, phase: 'cancelled' };
+      shell.setPhase('cancelled');
+      break;
+    case 'error':
+      state = { ...state, phase: 'error', error: message.message };
+      shell.setPhase('error', message.message);
+      break;
+    case 'exported':
+      shell.showNote(`Exported ${message.files} files to ${message.folder}.`);
+      return;
+    default:
+      return;
+  }
+  save();
+}
+
+onThemeChange(() => updateView());
+renderAll();
+listen(handle);

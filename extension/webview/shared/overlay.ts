@@ -1,0 +1,66 @@
+/** The per-segment heatmap drawn on a canvas layered over the image. */
+import type { Segmentation } from '../../src/daemon/protocol';
+import { alphaFor, diverging, type Rgb } from './colorScale';
+
+export interface OverlayModel {
+  segmentation: Segmentation;
+  weights: readonly number[];
+  visible: readonly boolean[];
+  /** Bound of the shared scale. */
+  max: number;
+  opacity: number;
+  borders: boolean;
+  borderColor: Rgb;
+}
+
+/** Draws the overlay; returns how many segments were coloured. */
+export function drawOverlay(canvas: HTMLCanvasElement, m: OverlayModel): number {
+  const { width, height, map, count } = m.segmentation;
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return 0;
+  const colours = new Uint8ClampedArray(count * 4);
+  let coloured = 0;
+  for (let s = 0; s < count; s++) {
+    if (!m.visible[s] || m.max <= 0) continue;
+    const t = (m.weights[s] ?? 0) / m.max;
+    const [r, g, b] = diverging(t);
+    colours.set([r, g, b, Math.round(alphaFor(t, m.opacity) * 255)], s * 4);
+    coloured++;
+  }
+  const image = ctx.createImageData(width, height);
+  const px = image.data;
+  const [br, bg, bb] = m.borderColor;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const id = map[i]!;
+      const o = i * 4;
+      if (m.borders && ((x + 1 < width && map[i + 1] !== id) || (y + 1 < height && map[i + width] !== id))) {
+        px[o] = br;
+        px[o + 1] = bg;
+        px[o + 2] = bb;
+        px[o + 3] = 230;
+        continue;
+      }
+      px[o] = colours[id * 4]!;
+      px[o + 1] = colours[id * 4 + 1]!;
+      px[o + 2] = colours[id * 4 + 2]!;
+      px[o + 3] = colours[id * 4 + 3]!;
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+  canvas.dataset['coloured'] = String(coloured);
+  return coloured;
+}
+
+/** The segment under a mouse event on the (CSS-scaled) canvas, or -1. */
+export function segmentAt(canvas: HTMLCanvasElement, segmentation: Segmentation, event: MouseEvent): number {
+  const rect = canvas.getBoundingClientRect();
+  if (rect.width === 0 || rect.height === 0) return -1;
+  const x = Math.floor(((event.clientX - rect.left) / rect.width) * segmentation.width);
+  const y = Math.floor(((event.clientY - rect.top) / rect.height) * segmentation.height);
+  if (x < 0 || y < 0 || x >= segmentation.width || y >= segmentation.height) return -1;
+  return segmentation.map[y * segmentation.width + x] ?? -1;
+}

@@ -1,0 +1,48 @@
+/** The question's tokens, each coloured by its feature's weight on the shared scale. */
+import type { TextToken } from '../../src/daemon/protocol';
+import { alphaFor, blend, diverging, formatWeight, rgba, textOn, type Rgb } from './colorScale';
+import { h } from './dom';
+
+export interface WordsModel {
+  tokens: readonly TextToken[];
+  features: readonly string[];
+  weights: readonly number[];
+  visible: readonly boolean[];
+  max: number;
+  background: Rgb;
+}
+
+/** Renders the tokens into `container`; returns how many features were coloured. */
+export function renderWords(container: HTMLElement, m: WordsModel): number {
+  const spaced = !m.tokens.some((t) => /\s/.test(t.text));
+  const nodes: Node[] = [];
+  const coloured = new Set<number>();
+  m.tokens.forEach((token, i) => {
+    if (spaced && i > 0) nodes.push(document.createTextNode(' '));
+    if (token.feature < 0) {
+      nodes.push(h('span', { class: 'sep', text: token.text }));
+      return;
+    }
+    const w = m.weights[token.feature] ?? 0;
+    const span = h('span', {
+      class: 'word',
+      text: token.text,
+      data: { feature: String(token.feature), weight: String(w) },
+      attrs: { tabindex: '0' },
+    });
+    if (m.visible[token.feature] && m.max > 0) {
+      const t = w / m.max;
+      const colour = diverging(t);
+      const alpha = alphaFor(t, 1);
+      span.classList.add('hl', w > 0 ? 'pos' : 'neg');
+      span.style.backgroundColor = rgba(colour, alpha);
+      span.style.color = rgba(textOn(blend(colour, alpha, m.background)), 1);
+      coloured.add(token.feature);
+    }
+    span.setAttribute('aria-label', `${token.text}: ${formatWeight(w)}`);
+    nodes.push(span);
+  });
+  container.replaceChildren(...nodes);
+  container.dataset['coloured'] = String(coloured.size);
+  return coloured.size;
+}
