@@ -1,0 +1,370 @@
+/**
+ * The DIME daemon protocol (docs/protocol.md), client side: method names, error codes and the
+ * TypeScript shapes of parameters and results. Method names are defined here ONCE; everything else in
+ * the extension imports them from this file. A contract test compares them with
+ * src/Dime.Daemon/Protocol/ProtocolNames.cs, so keep each name a plain string literal on its own line.
+ *
+ * This module is pure (no vscode, no node): the webview bundles import its types too.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** JSON-RPC requests and notifications of the daemon. */
+export const Methods = {
+  initialize: 'initialize',
+  shutdown: 'shutdown',
+  exit: 'exit',
+  status: 'dime/status',
+  loadModel: 'dime/loadModel',
+  unloadModel: 'dime/unloadModel',
+  openDataset: 'dime/openDataset',
+  listSamples: 'dime/listSamples',
+  predict: 'dime/predict',
+  explain: 'dime/explain',
+  explainDataset: 'dime/explainDataset',
+  compare: 'dime/compare',
+  export: 'dime/export',
+} as const;
+
+/** Notifications defined by JSON-RPC / LSP that the protocol uses. */
+export const Notifications = {
+  progress: '$/progress',
+  cancelRequest: '$/cancelRequest',
+} as const;
+
+export type MethodName = (typeof Methods)[keyof typeof Methods];
+
+/** Stable error codes (docs/protocol.md, "Error codes"). */
+export const ErrorCodes = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  RequestCancelled: -32800,
+  InvalidArgument: 1000,
+  NotInitialized: 1001,
+  ShuttingDown: 1002,
+  ModelNotFound: 1100,
+  ManifestInvalid: 1101,
+  NotAnOnnxModel: 1102,
+  ManifestGraphMismatch: 1103,
+  ModelNotLoaded: 1104,
+  DeviceUnavailable: 1105,
+  InferenceFailed: 1106,
+  ModelOutputInvalid: 1107,
+  DatasetNotFound: 1200,
+  DatasetInvalid: 1201,
+  SampleNotFound: 1202,
+  PathOutsideDataset: 1203,
+  ImageNotFound: 1300,
+  ImageCorrupt: 1301,
+  ImageTooLarge: 1302,
+  ImageUnsupported: 1303,
+  TextInvalid: 1400,
+  ResultNotFound: 1500,
+  ExportFailed: 1501,
+} as const;
+
+export type ErrorName = keyof typeof ErrorCodes;
+
+/** The name of a numeric error code, or undefined for a code the protocol does not define. */
+export function errorName(code: number): ErrorName | undefined {
+  for (const [name, value] of Object.entries(ErrorCodes)) {
+    if (value === code) {
+      return name as ErrorName;
+    }
+  }
+  return undefined;
+}
+
+/** `data` of an error reply. */
+export interface ErrorData {
+  name?: string;
+  subject?: string;
+}
+
+// ------------------------------------------------------------------ shapes
+
+export type DeviceRequest = 'auto' | 'cuda' | 'cpu';
+
+export interface DeviceInfo {
+  kind: 'cpu' | 'cuda';
+  requested: DeviceRequest;
+  name: string;
+  fallbackReason?: string;
+}
+
+export interface ModelInfo {
+  modelId: string;
+  name: string;
+  manifestPath: string;
+  labels: string[];
+  split: boolean;
+  hash: string;
+  device: DeviceInfo;
+  maskToken?: string;
+}
+
+export type DatasetFormat = 'jsonl' | 'clevr';
+
+export interface DatasetFields {
+  image?: string;
+  question?: string;
+  answer?: string;
+  id?: string;
+}
+
+export interface DatasetInfo {
+  datasetId: string;
+  path: string;
+  format: DatasetFormat;
+  count: number;
+  folder: string;
+}
+
+export interface SampleInfo {
+  index: number;
+  id: string;
+  imagePath: string;
+  question: string;
+  answer?: string;
+  line?: number;
+}
+
+export interface DatasetSampleRef {
+  datasetId: string;
+  index: number;
+}
+
+export interface ImageSampleRef {
+  imagePath: string;
+  question: string;
+  answer?: string;
+}
+
+/** Either a sample of an opened dataset, or an image file with a typed question. */
+export type SampleRef = DatasetSampleRef | ImageSampleRef;
+
+export interface Answer {
+  label: string;
+  index: number;
+  logit: number;
+  probability: number;
+}
+
+export type FeatureSelection = 'none' | 'auto' | 'forward' | 'highestWeights';
+
+export interface ExplainOptions {
+  labels?: 'all' | 'top' | (string | number)[];
+  modalities?: ('image' | 'text')[];
+  imageSamples?: number;
+  textSamples?: number;
+  referenceSize?: number;
+  referenceDatasetId?: string;
+  stratified?: boolean;
+  segmentation?: { method: 'auto' | 'quickshift' | 'slic' | 'grid'; [param: string]: number | string };
+  hide?: { mode: 'mean' | 'constant' | 'blur'; color?: [number, number, number]; sigma?: number };
+  textFeatures?: 'words' | 'positions';
+  textMask?: 'delete' | 'mask';
+  imageFeatures?: number;
+  textFeatureCount?: number;
+  featureSelection?: { image?: FeatureSelection; text?: FeatureSelection };
+  quality?: { stabilityRuns?: number; curves?: boolean };
+  seed?: number;
+}
+
+/** One surrogate (LIME) explanation: a weight per feature. */
+export interface Part {
+  weights: number[];
+  selected: number[];
+  intercept: number;
+  r2: number;
+  localPrediction: number;
+}
+
+export type PartName = 'm' | 'uc' | 'mi';
+export const PART_NAMES: readonly PartName[] = ['m', 'uc', 'mi'];
+
+export interface LabelExplanation {
+  label: number;
+  m: Part;
+  uc: Part;
+  mi: Part;
+}
+
+export interface Segmentation {
+  method: string;
+  parameters: Record<string, number | string>;
+  count: number;
+  width: number;
+  height: number;
+  /** Row-major, width * height segment ids in [0, count). */
+  map: number[];
+}
+
+export interface ImageExplanations {
+  segmentation: Segmentation;
+  samples: number;
+  explanations: LabelExplanation[];
+}
+
+export interface TextToken {
+  text: string;
+  /** Index into `features`, or -1 for separators. */
+  feature: number;
+}
+
+export interface TextExplanations {
+  features: string[];
+  tokens: TextToken[];
+  samples: number;
+  explanations: LabelExplanation[];
+}
+
+/** Values at the instance; logit = uc + mi. */
+export interface InstanceValues {
+  label: number;
+  logit: number;
+  uc: number;
+  mi: number;
+  g1: number;
+  g2: number;
+  mu: number;
+}
+
+/**
+ * Stability of the explanations over repeated runs with other seeds (docs/protocol.md leaves the shape
+ * open; the extension reads this one and ignores anything else): per modality and part, a score in [0, 1].
+ */
+export interface Stability {
+  runs?: number;
+  image?: Partial<Record<PartName, number>>;
+  text?: Partial<Record<PartName, number>>;
+}
+
+export interface Artifacts {
+  folder: string;
+  report: string;
+  json: string;
+  overlays: { modality: 'image' | 'text'; part: PartName; label: number; path: string }[];
+}
+
+export interface ExplanationResult {
+  resultId: string;
+  cached: boolean;
+  model: ModelInfo;
+  device: DeviceInfo;
+  sample: SampleInfo & { width: number; height: number };
+  labels: string[];
+  prediction: { top: Answer[]; label: number };
+  values: InstanceValues[];
+  image?: ImageExplanations;
+  text?: TextExplanations;
+  quality?: { stability?: Stability; curves?: unknown };
+  settings: { seed: number; referenceSize: number; referenceSeed: number; [option: string]: unknown };
+  timings: Record<string, number>;
+  artifacts: Artifacts;
+}
+
+export interface DatasetOptions extends ExplainOptions {
+  /** How many of the most interaction-driven samples the result lists (proposal, see DatasetResult). */
+  topSamples?: number;
+}
+
+/**
+ * Result of `dime/explainDataset`. docs/protocol.md names it without a shape; this is the shape the
+ * extension's overview panel reads (a proposal for the daemon).
+ */
+export interface DatasetResult {
+  resultId: string;
+  model: ModelInfo;
+  device: DeviceInfo;
+  dataset: DatasetInfo;
+  offset: number;
+  count: number;
+  labels: string[];
+  /** EMAP: accuracy of f and of its additive projection (UC only) on the explained samples, in [0, 1]. */
+  emap: { accuracy: number; projectedAccuracy: number; gap: number };
+  /** Share of |UC| and |MI| of the logit, per predicted label, averaged over the samples predicting it. */
+  perLabel: { label: number; count: number; ucShare: number; miShare: number }[];
+  /** The samples most driven by interaction, highest miShare first. */
+  samples: {
+    index: number;
+    id: string;
+    question: string;
+    answer?: string;
+    predicted: number;
+    logit: number;
+    uc: number;
+    mi: number;
+    miShare: number;
+  }[];
+  settings: { seed: number; [option: string]: unknown };
+  timings: Record<string, number>;
+}
+
+export interface CompareResult {
+  results: [ExplanationResult, ExplanationResult];
+}
+
+export interface ProgressValue {
+  phase: string;
+  fraction: number;
+  message?: string;
+}
+
+export interface VersionsInfo {
+  daemon: string;
+  dotnet: string;
+  onnxRuntime: string;
+}
+
+export interface InitializeParams {
+  clientInfo?: { name: string; version: string };
+  processId?: number;
+  cacheFolder?: string;
+  device?: DeviceRequest;
+}
+
+export interface InitializeResult {
+  serverInfo: { name: string; version: string };
+  protocolVersion: number;
+  capabilities: { methods: string[]; segmentations: string[]; hideModes: string[]; textMasks: string[] };
+  versions: VersionsInfo;
+  device: DeviceInfo;
+}
+
+export interface StatusResult {
+  state: 'ready' | 'busy';
+  versions: VersionsInfo;
+  device: DeviceInfo;
+  models: ModelInfo[];
+  datasets: DatasetInfo[];
+  cache: { folder: string; entries: number; bytes: number };
+}
+
+type Empty = Record<string, never>;
+
+/** Parameters and result of every request, keyed by method name. */
+export interface RequestMap {
+  [Methods.initialize]: [InitializeParams, InitializeResult];
+  [Methods.shutdown]: [undefined, null];
+  [Methods.status]: [Empty, StatusResult];
+  [Methods.loadModel]: [{ manifestPath: string }, ModelInfo];
+  [Methods.unloadModel]: [{ modelId: string }, Empty];
+  [Methods.openDataset]: [{ path: string; format?: DatasetFormat; fields?: DatasetFields }, DatasetInfo];
+  [Methods.listSamples]: [{ datasetId: string; offset?: number; limit?: number }, { total: number; samples: SampleInfo[] }];
+  [Methods.predict]: [{ modelId: string; sample: SampleRef; top?: number }, { sample: SampleInfo; top: Answer[]; logits: number[] }];
+  [Methods.explain]: [{ modelId: string; sample: SampleRef; options?: ExplainOptions; progressToken?: string }, ExplanationResult];
+  [Methods.explainDataset]: [
+    { modelId: string; datasetId: string; offset?: number; count?: number; options?: DatasetOptions; progressToken?: string },
+    DatasetResult,
+  ];
+  [Methods.compare]: [{ modelIds: [string, string]; sample: SampleRef; options?: ExplainOptions; progressToken?: string }, CompareResult];
+  [Methods.export]: [{ resultId: string; folder: string }, { files: string[] }];
+}
+
+export type RequestMethod = keyof RequestMap;
+export type ParamsOf<M extends RequestMethod> = RequestMap[M][0];
+export type ResultOf<M extends RequestMethod> = RequestMap[M][1];
