@@ -89,3 +89,15 @@ describe('view selection', () => {
     assert.equal(valuesFor(result, 99), undefined);
   });
 });
+
+describe('weight colours', () => {
+  test('every visible weight shows its sign; magnitude is opacity', async () => {
+    const { weightColour } = await import('../../webview/shared/colorScale');
+    const small = weightColour(0.05, 1);
+    const big = weightColour(1, 1);
+    assert.ok(small.rgb[0] > small.rgb[2] + 30, 'a small positive weight is still reddish');
+    assert.ok(weightColour(-0.05, 1).rgb[2] > weightColour(-0.05, 1).rgb[0] + 30, 'a small negative weight is still bluish');
+    assert.ok(big.alpha > small.alpha);
+    assert.equal(weightColour(0.5, 0).alpha, 0);
+  });
+});

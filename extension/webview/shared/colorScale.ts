@@ -30,7 +30,18 @@ export function diverging(t: number): Rgb {
 
 /** Opacity of a coloured feature: stronger weights are more opaque, scaled by the user's opacity. */
 export function alphaFor(t: number, opacity: number): number {
-  return clamp(opacity, 0, 1) * (0.3 + 0.7 * Math.min(1, Math.abs(t)));
+  return clamp(opacity, 0, 1) * (0.25 + 0.75 * Math.min(1, Math.abs(Number.isFinite(t) ? t : 0)));
+}
+
+/**
+ * The colour of a weight on the shared scale, for overlays, words and the legend alike: the diverging
+ * hue skips the near-white middle (a visible feature always shows its sign), and the opacity carries
+ * the magnitude, so weak features let the image show through.
+ */
+export function weightColour(t: number, opacity: number): { rgb: Rgb; alpha: number } {
+  const x = clamp(Number.isFinite(t) ? t : 0, -1, 1);
+  const hue = x === 0 ? 0 : Math.sign(x) * (0.3 + 0.7 * Math.abs(x));
+  return { rgb: diverging(hue), alpha: alphaFor(x, opacity) };
 }
 
 /** The symmetric bound of the scale: the largest |value| (0 when all are 0). */

@@ -1,5 +1,5 @@
 /** The legend of the shared diverging scale: a gradient with numbers. */
-import { alphaFor, diverging, formatWeight, rgba, ticks } from './colorScale';
+import { formatWeight, rgba, ticks, weightColour } from './colorScale';
 import { h } from './dom';
 
 export function renderLegend(container: HTMLElement, max: number): void {
@@ -8,7 +8,8 @@ export function renderLegend(container: HTMLElement, max: number): void {
   if (ctx) {
     for (let x = 0; x < 256; x++) {
       const t = (x / 255) * 2 - 1;
-      ctx.fillStyle = rgba(diverging(t), alphaFor(t, 1));
+      const { rgb, alpha } = weightColour(t, 1);
+      ctx.fillStyle = rgba(rgb, alpha);
       ctx.fillRect(x, 0, 1, 12);
     }
   }

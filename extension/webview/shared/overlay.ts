@@ -1,6 +1,6 @@
 /** The per-segment heatmap drawn on a canvas layered over the image. */
 import type { Segmentation } from '../../src/daemon/protocol';
-import { alphaFor, diverging, type Rgb } from './colorScale';
+import { weightColour, type Rgb } from './colorScale';
 
 export interface OverlayModel {
   segmentation: Segmentation;
@@ -24,9 +24,8 @@ export function drawOverlay(canvas: HTMLCanvasElement, m: OverlayModel): number 
   let coloured = 0;
   for (let s = 0; s < count; s++) {
     if (!m.visible[s] || m.max <= 0) continue;
-    const t = (m.weights[s] ?? 0) / m.max;
-    const [r, g, b] = diverging(t);
-    colours.set([r, g, b, Math.round(alphaFor(t, m.opacity) * 255)], s * 4);
+    const { rgb, alpha } = weightColour((m.weights[s] ?? 0) / m.max, m.opacity);
+    colours.set([rgb[0], rgb[1], rgb[2], Math.max(1, Math.round(alpha * 255))], s * 4);
     coloured++;
   }
   const image = ctx.createImageData(width, height);

@@ -1,6 +1,6 @@
 /** The question's tokens, each coloured by its feature's weight on the shared scale. */
 import type { TextToken } from '../../src/daemon/protocol';
-import { alphaFor, blend, diverging, formatWeight, rgba, textOn, type Rgb } from './colorScale';
+import { blend, formatWeight, rgba, textOn, weightColour, type Rgb } from './colorScale';
 import { h } from './dom';
 
 export interface WordsModel {
@@ -31,9 +31,7 @@ export function renderWords(container: HTMLElement, m: WordsModel): number {
       attrs: { tabindex: '0' },
     });
     if (m.visible[token.feature] && m.max > 0) {
-      const t = w / m.max;
-      const colour = diverging(t);
-      const alpha = alphaFor(t, 1);
+      const { rgb: colour, alpha } = weightColour(w / m.max, 1);
       span.classList.add('hl', w > 0 ? 'pos' : 'neg');
       span.style.backgroundColor = rgba(colour, alpha);
       span.style.color = rgba(textOn(blend(colour, alpha, m.background)), 1);

@@ -1,0 +1,310 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { ExplanationResult } from '../../src/daemon/protocol';
+import { formatWeight } from '../../webview/shared/colorScale';
+import { canvasStats, choose, dialogs, fixture, Harness, post, posted, RESULTS, violations } from './harness';
+
+const result = fixture<ExplanationResult>('explanation.json');
+const map = result.image!.segmentation.map;
+const yes = result.prediction.label;
+const no = result.labels.indexOf('no');
+const PARTS = ['m', 'uc', 'mi'] as const;
+const weightsOf = (label: number, part: (typeof PARTS)[number]) => result.image!.explanations.find((e) => e.label === label)![part].weights;
+
+const h = new Harness();
+let imageUri = '';
+before(async () => {
+  await h.start();
+  imageUri = `${h.origin}/fixtures/explanation.png`;
+});
+after(() => h.stop());
+
+async function showResult(page: Page, r: unknown = result): Promise<void> {
+  await post(page, { type: 'start', title: 'DIME: sample 0000 · mini-CLEVR clean', subtitle: 'mini-CLEVR clean', question: result.sample.question, imageUri });
+  await post(page, { type: 'explanation', result: r, imageUri });
+  await page.waitForSelector('#app[data-state="done"] canvas.overlay[data-part="mi"][data-coloured]');
+  await page.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).first().textContent();
+
+describe('explanation panel (real bundle, headless Chromium)', () => {
+  let page: Page;
+  before(async () => {
+    page = await h.open('explanation');
+    await showResult(page);
+  });
+
+  test('shows image, question, prediction with top answers, ground truth, the 3x2 grid and details', async () => {
+    assert.equal(await text(page, '#prediction'), 'yes');
+    assert.equal(await text(page, '#question'), 'is there a red circle?');
+    assert.match((await text(page, '#truth')) ?? '', /Ground truth\s*yes/);
+    assert.equal(await page.locator('#top-answers li').count(), 5);
+    assert.match((await text(page, '#top-answers li')) ?? '', /yes.*96\.3%/);
+    assert.equal(await page.locator('canvas.overlay').count(), 3);
+    assert.equal(await page.locator('.words').count(), 3);
+    assert.equal(await page.locator('.image-cell .badge', { hasText: 'R²' }).count(), 3);
+    assert.equal(await page.locator('.text-cell .badge', { hasText: 'R²' }).count(), 3);
+    assert.equal(await page.locator('.badge', { hasText: 'stability' }).count(), 6);
+    const details = (await text(page, '#details')) ?? '';
+    for (const needle of ['seed', 'CPU (2 cores)', 'CUDA provider not shipped', 'total', '1490 ms', 'referenceSize', 'slic']) {
+      assert.ok(details.includes(needle), `details mention ${needle}`);
+    }
+    assert.deepEqual((await posted(page)).map((m) => m.type), ['ready']);
+    await page.screenshot({ path: join(RESULTS, 'explanation-dark.png'), fullPage: true });
+  });
+
+  test('the values at the instance satisfy M = UC + MI and match the result', async () => {
+    const v = await page.evaluate(() => ['value-m', 'value-uc', 'value-mi'].map((id) => Number(document.getElementById(id)!.dataset['value'])));
+    const expected = result.values.find((x) => x.label === yes)!;
+    assert.deepEqual(v, [expected.logit, expected.uc, expected.mi]);
+    assert.ok(Math.abs(v[0]! - (v[1]! + v[2]!)) < 1e-9);
+    assert.match((await text(page, '#values .check')) ?? '', /✓/);
+  });
+
+  test('one shared, symmetric scale with numbers for all six cells', async () => {
+    const max = Number(await page.locator('#legend').getAttribute('data-max'));
+    const all = [...result.image!.explanations, ...result.text!.explanations].filter((e) => e.label === yes).flatMap((e) => [...e.m.weights, ...e.uc.weights, ...e.mi.weights]);
+    assert.equal(max, Math.max(...all.map(Math.abs)));
+    const ticks = await page.locator('#legend .tick').allTextContents();
+    assert.equal(ticks.length, 5);
+    assert.equal(ticks[0], formatWeight(-max));
+    assert.equal(ticks[2], '0');
+    assert.equal(ticks[4], formatWeight(max));
+  });
+
+  test('overlays have non-trivial pixels, coloured by sign', async () => {
+    for (const part of PARTS) {
+      const s = await canvasStats(page, `canvas.overlay[data-part="${part}"]`, map);
+      assert.equal(s.width, 128);
+      assert.equal(s.height, 128);
+      assert.ok(s.opaque > 0.5 * 128 * 128, `${part}: ${s.opaque} coloured pixels`);
+      assert.ok(s.distinctColours >= 5, `${part}: ${s.distinctColours} colours`);
+      const w = weightsOf(yes, part);
+      for (const seg of s.segments) {
+        const [r, , b] = s.segmentColours[seg]!;
+        if (Math.abs(w[seg]!) > 0.2 * Math.max(...w.map(Math.abs))) assert.equal(r > b, w[seg]! > 0, `${part} segment ${seg} colour follows its sign`);
+      }
+    }
+    // the red circle (segment 16) is the strongest positive region of M for "yes"
+    const m = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    const [r, , b] = m.segmentColours[16]!;
+    assert.ok(r > b + 60, 'the red circle is red (positive) in M');
+  });
+
+  test('top-k = 3 leaves exactly 3 coloured segments (and at most 3 words)', async () => {
+    await choose(page, 'topk-select', 'top 3');
+    for (const part of PARTS) {
+      const s = await canvasStats(page, `canvas.overlay[data-part="${part}"]`, map);
+      assert.equal(s.segments.length, 3, `${part}: ${s.segments.join(',')}`);
+      const w = weightsOf(yes, part);
+      const top3 = w.map((x, i) => [Math.abs(x), i] as const).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, i]) => i).sort((a, b) => a - b);
+      assert.deepEqual(s.segments, top3);
+      assert.ok(Number(await page.locator(`.words[data-part="${part}"]`).getAttribute('data-coloured')) <= 3);
+    }
+    await page.screenshot({ path: join(RESULTS, 'explanation-top3.png'), fullPage: true });
+    await choose(page, 'topk-select', 'all');
+    assert.ok((await canvasStats(page, 'canvas.overlay[data-part="m"]', map)).segments.length > 3);
+  });
+
+  test('sign = positive hides every negative weight', async () => {
+    await choose(page, 'sign-select', 'positive only');
+    for (const part of PARTS) {
+      const w = weightsOf(yes, part);
+      const s = await canvasStats(page, `canvas.overlay[data-part="${part}"]`, map);
+      assert.deepEqual(s.segments, w.map((x, i) => [x, i] as const).filter(([x]) => x > 0).map(([, i]) => i));
+      for (const seg of s.segments) {
+        const [r, , b] = s.segmentColours[seg]!;
+        assert.ok(r >= b, `${part} segment ${seg} is not blue`);
+      }
+    }
+    assert.equal(await page.locator('.word.hl.neg').count(), 0);
+    assert.ok((await page.locator('.word.hl.pos').count()) > 0);
+    await choose(page, 'sign-select', 'negative only');
+    assert.equal(await page.locator('.word.hl.pos').count(), 0);
+    await choose(page, 'sign-select', 'positive and negative');
+  });
+
+  test('switching the label changes weights, values and words, without asking the host', async () => {
+    const before = await canvasStats(page, 'canvas.overlay[data-part="mi"]', map);
+    const wordsBefore = await page.locator('.words[data-part="m"] .word').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.backgroundColor));
+    await choose(page, 'label-select', 'no');
+    assert.equal(await page.locator('#app').getAttribute('data-label'), String(no));
+    const after = await canvasStats(page, 'canvas.overlay[data-part="mi"]', map);
+    assert.notEqual(after.hash, before.hash);
+    const wordsAfter = await page.locator('.words[data-part="m"] .word').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.backgroundColor));
+    assert.notDeepEqual(wordsAfter, wordsBefore);
+    const m = Number(await page.locator('#value-m').getAttribute('data-value'));
+    assert.equal(m, result.values.find((v) => v.label === no)!.logit);
+    // the red circle now argues against the label: blue
+    const [r, , b] = after.segmentColours[16]!;
+    assert.ok(b > r, 'segment 16 is blue (negative) for "no"');
+    assert.deepEqual((await posted(page)).map((x) => x.type), ['ready']);
+    await choose(page, 'label-select', 'yes (predicted, truth)');
+  });
+
+  test('opacity and segment borders change the overlay', async () => {
+    const base = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    await page.locator('#opacity').focus();
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowLeft'); // 60% -> 20%
+    const faint = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    assert.ok(faint.maxAlpha < base.maxAlpha * 0.5, `alpha ${base.maxAlpha} -> ${faint.maxAlpha}`);
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+
+    await choose(page, 'topk-select', 'top 1');
+    const without = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    await page.locator('#borders').click();
+    const withBorders = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    assert.ok(withBorders.opaque > without.opaque + 200, `${without.opaque} -> ${withBorders.opaque} opaque pixels`);
+    await page.screenshot({ path: join(RESULTS, 'explanation-borders.png'), fullPage: true });
+    await page.locator('#borders').click();
+    await choose(page, 'topk-select', 'all');
+  });
+
+  test('hovering a region or a word shows its weight', async () => {
+    const canvas = page.locator('canvas.overlay[data-part="m"]');
+    const box = (await canvas.boundingBox())!;
+    // centre of the red circle: (40, 44) in a 128x128 map
+    await page.mouse.move(box.x + (40 / 128) * box.width, box.y + (44 / 128) * box.height);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    const w16 = weightsOf(yes, 'm')[16]!;
+    assert.equal(await text(page, '#tooltip'), `M · region 16: ${formatWeight(w16)} (rank 1 of 20)`);
+    const red = page.locator('.words[data-part="uc"] .word', { hasText: /^red$/ });
+    await red.hover();
+    const wRed = result.text!.explanations.find((e) => e.label === yes)!.uc.weights[3]!;
+    assert.match((await text(page, '#tooltip')) ?? '', new RegExp(`^UC · “red”: \\${formatWeight(wRed)}`));
+    await page.mouse.move(0, 0);
+  });
+
+  test('no CSP violation and no dialog happened', async () => {
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(dialogs(page), []);
+  });
+});
+
+describe('explanation panel: progress, cancel, errors, restore, themes', () => {
+  test('progress and Cancel', async () => {
+    const page = await h.open('explanation');
+    await post(page, { type: 'start', title: 'DIME: sample 0003', question: 'what shape is the small green object?', imageUri });
+    await post(page, { type: 'progress', phase: 'image', fraction: 0.42, message: '420 of 1000 perturbations' });
+    await page.waitForSelector('#app[data-state="running"]');
+    assert.equal(await text(page, '#phase'), 'image 42%');
+    assert.equal(await text(page, '#status-message'), '420 of 1000 perturbations');
+    assert.equal(await text(page, '#question'), 'what shape is the small green object?');
+    await page.screenshot({ path: join(RESULTS, 'explanation-progress.png') });
+    await page.locator('#cancel').click();
+    assert.ok((await posted(page)).some((m) => m.type === 'cancel'));
+    await post(page, { type: 'cancelled' });
+    await page.waitForSelector('#app[data-state="cancelled"]');
+    assert.equal(await text(page, '#phase'), 'Cancelled.');
+    assert.ok(await page.locator('#cancel').isHidden());
+    await page.close();
+  });
+
+  test('an error is shown as text; an invalid result is refused and reported', async () => {
+    const page = await h.open('explanation');
+    await post(page, { type: 'start', title: 't', question: 'q', imageUri });
+    const broken = structuredClone(result);
+    broken.image!.segmentation.map.length = 10;
+    await post(page, { type: 'explanation', result: broken, imageUri });
+    await post(page, { type: 'error', message: 'Image corrupt (images/0003.png): the PNG is truncated [1301]', code: 1301 });
+    await page.waitForSelector('#app[data-state="error"]');
+    assert.equal(await text(page, '#status-message'), 'Image corrupt (images/0003.png): the PNG is truncated [1301]');
+    assert.equal(await page.locator('canvas.overlay').count(), 0);
+    const logs = (await posted(page)).filter((m) => m.type === 'log');
+    assert.equal(logs.length, 1);
+    assert.match(String(logs[0]!['message']), /invalid message \(type explanation\)/);
+    await page.close();
+  });
+
+  test('after a reload the panel restores from its state, with its view options', async () => {
+    const page = await h.open('explanation');
+    await showResult(page);
+    await choose(page, 'topk-select', 'top 5');
+    await choose(page, 'label-select', 'no');
+    await page.reload();
+    await page.waitForSelector('#app[data-state="done"] canvas.overlay[data-coloured]');
+    assert.equal(await page.locator('#app').getAttribute('data-label'), String(no));
+    assert.equal((await canvasStats(page, 'canvas.overlay[data-part="m"]', map)).segments.length, 5);
+    assert.equal(await page.locator('#topk-select').evaluate((s) => (s as HTMLElement & { value: string }).value), '5');
+    assert.deepEqual((await posted(page)).map((m) => m.type), ['ready']);
+    await page.close();
+  });
+
+  for (const theme of ['light', 'high-contrast'] as const) {
+    test(`theme-aware: ${theme}`, async () => {
+      const page = await h.open('explanation', theme);
+      await showResult(page);
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(0, 0, 0)');
+      if (theme === 'high-contrast') {
+        const border = await page.locator('.cell').first().evaluate((c) => getComputedStyle(c).borderTopColor);
+        assert.equal(border, 'rgb(111, 195, 223)');
+      }
+      // words stay readable: text colour contrasts with its highlight
+      const contrastOk = await page.locator('.word.hl').evaluateAll((els) =>
+        els.every((e) => {
+          const s = getComputedStyle(e);
+          return s.color === 'rgb(0, 0, 0)' || s.color === 'rgb(255, 255, 255)';
+        }),
+      );
+      assert.ok(contrastOk);
+      assert.ok((await canvasStats(page, 'canvas.overlay[data-part="m"]', map)).opaque > 0);
+      await page.screenshot({ path: join(RESULTS, `explanation-${theme}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+});
+
+describe('explanation panel: dataset text stays inert', () => {
+  test('markup in the question, tokens, labels, ids and model name renders as text', async () => {
+    const page = await h.open('explanation');
+    const payload = '<img src=x onerror=alert(1)> <script>window.__pwned=1</script>';
+    const evil = structuredClone(result);
+    evil.sample.question = payload;
+    evil.sample.id = '<svg onload=alert(3)>';
+    evil.sample.answer = '<iframe src=javascript:alert(4)>';
+    evil.model.name = '<script>alert(2)</script>';
+    evil.text!.tokens = [
+      { text: '<img src=x onerror=alert(1)>', feature: 0 },
+      { text: ' ', feature: -1 },
+      { text: '<script>window.__pwned=1</script>', feature: 1 },
+      { text: ' ', feature: -1 },
+      { text: 'a', feature: 2 },
+      { text: ' ', feature: -1 },
+      { text: 'red', feature: 3 },
+      { text: ' ', feature: -1 },
+      { text: 'circle', feature: 4 },
+    ];
+    evil.text!.features = ['<img src=x onerror=alert(1)>', '<script>window.__pwned=1</script>', 'a', 'red', 'circle'];
+    evil.labels = [...evil.labels];
+    evil.labels[1] = '<b onmouseover=alert(5)>no</b>';
+    await post(page, { type: 'start', title: '<img src=x onerror=alert(6)>', question: payload, imageUri });
+    await post(page, { type: 'explanation', result: evil, imageUri });
+    await page.waitForSelector('#app[data-state="done"] canvas.overlay[data-coloured]');
+    await choose(page, 'label-select', '<b onmouseover=alert(5)>no</b>');
+    await page.locator('.words[data-part="m"] .word').first().hover();
+    await page.waitForTimeout(300);
+
+    assert.equal(await text(page, '#question'), payload);
+    assert.equal(await page.locator('.words[data-part="m"] .word').first().textContent(), '<img src=x onerror=alert(1)>');
+    const dom = await page.evaluate(() => ({
+      imgs: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
+      scripts: document.querySelectorAll('script').length,
+      handlers: document.querySelectorAll('[onerror], [onload], [onmouseover]').length,
+      injected: document.querySelectorAll('svg, iframe, main b:not(.predicted-label):not(.num), .words script, .words img').length,
+      pwned: (window as unknown as { __pwned?: number }).__pwned,
+    }));
+    assert.deepEqual(dom.imgs, Array(4).fill(imageUri), 'only the sample image and the three overlay bases');
+    assert.equal(dom.scripts, 2, 'the harness and the bundle, nothing else');
+    assert.equal(dom.handlers, 0);
+    assert.equal(dom.injected, 1, 'only the ground truth <b> of the panel itself');
+    assert.equal(dom.pwned, undefined);
+    assert.deepEqual(dialogs(page), []);
+    assert.deepEqual(await violations(page), []);
+    await page.screenshot({ path: join(RESULTS, 'explanation-xss.png'), fullPage: true });
+    await page.close();
+  });
+});
