@@ -26,7 +26,7 @@ export default async function* reporter(source) {
       const message = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause?.message ?? cause);
       failures.push(`${data.name}${data.file ? ` (${relative(process.cwd(), data.file)})` : ''}\n    ${message.split('\n').slice(0, 12).join('\n    ')}`);
       yield `${indent}✖ ${data.name}\n`;
-    } else if (type === 'test:diagnostic' && !/^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(data.message)) {
+    } else if (type === 'test:diagnostic' && !/^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+$/.test(data.message)) {
       yield `# ${data.message}\n`;
     } else if (type === 'test:stderr' || type === 'test:stdout') {
       yield data.message;

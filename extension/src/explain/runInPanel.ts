@@ -14,12 +14,17 @@ export type LongWork<T> = (token: CancellationToken, onProgress: (value: Progres
 /** The result, or undefined when cancelled or failed (already reported). */
 export async function runInPanel<T>(panel: DimePanel, title: string, log: vscode.LogOutputChannel, work: LongWork<T>): Promise<T | undefined> {
   const source = new vscode.CancellationTokenSource();
-  const subscriptions = [panel.onDidCancel(() => source.cancel()), panel.onDidDispose(() => source.cancel())];
+  const cancel = (why: string) => () => {
+    if (source.token.isCancellationRequested) return;
+    log.info(`${title}: cancel requested (${why})`);
+    source.cancel();
+  };
+  const subscriptions = [panel.onDidCancel(cancel('panel')), panel.onDidDispose(cancel('panel closed'))];
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (progress, notificationToken) => {
-        subscriptions.push(notificationToken.onCancellationRequested(() => source.cancel()));
+        subscriptions.push(notificationToken.onCancellationRequested(cancel('notification')));
         let reported = 0;
         const onProgress = (value: ProgressValue): void => {
           panel.post({ type: 'progress', ...value });

@@ -40,11 +40,13 @@ export function escapeHtml(text: string): string {
 }
 
 const NONCE = /^[A-Za-z0-9+/]{16,}={0,2}$/;
-const SOURCE = /^[^\s;'"<>]+$/;
+// webview.cspSource is one or more sources: hosts ("https://*.vscode-cdn.net") or keywords ("'self'",
+// as code-server gives). No directive separators, no unsafe-* keywords.
+const SOURCE = /^(?:'[a-z-]+'|[^\s;,'"<>]+)(?:\s+(?:'[a-z-]+'|[^\s;,'"<>]+))*$/;
 
 export function buildWebviewHtml(o: WebviewHtmlOptions): string {
   if (!NONCE.test(o.nonce)) throw new Error('invalid nonce');
-  if (!SOURCE.test(o.cspSource)) throw new Error('invalid CSP source');
+  if (!SOURCE.test(o.cspSource) || /'unsafe-|'nonce-|'sha\d+-/.test(o.cspSource)) throw new Error(`invalid CSP source: ${o.cspSource}`);
   const csp = contentSecurityPolicy(o.cspSource, o.nonce);
   const styles = o.styleUris.map((uri) => `<link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n    ');
   return `<!DOCTYPE html>

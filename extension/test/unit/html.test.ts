@@ -74,6 +74,16 @@ describe('webview HTML and CSP', () => {
     );
   });
 
+  test('cspSource may list several sources and keywords (code-server gives "\'self\' https://…")', () => {
+    const nonce = createNonce();
+    const multi = "'self' https://*.vscode-cdn.net";
+    const html = buildWebviewHtml({ kind: 'explanation', cspSource: multi, nonce, scriptUri: 's', styleUris: [], title: 't' });
+    assert.equal(cspOf(html), contentSecurityPolicy(multi, nonce));
+    for (const bad of ["'self' 'unsafe-inline'", "'unsafe-eval'", "https://a, https://b", `'nonce-${nonce}'`]) {
+      assert.throws(() => buildWebviewHtml({ kind: 'explanation', cspSource: bad, nonce, scriptUri: 's', styleUris: [], title: 't' }), /invalid CSP source/, bad);
+    }
+  });
+
   test('the panel kind selects the root and the bundle', () => {
     const html = buildWebviewHtml({ kind: 'dataset', cspSource: source, nonce: createNonce(), scriptUri: `${source}/dataset.js`, styleUris: [], title: 't' });
     assert.match(html, /<main id="app" data-panel="dataset" data-state="empty"><\/main>/);

@@ -1,0 +1,246 @@
+/**
+ * End to end in real VS Code (code-server 4.139.1 = VS Code 1.139.1, headless Debian Chromium):
+ * install the VSIX, open the demo dataset folder, open samples.jsonl, click the CodeLens on a sample,
+ * wait for the panel, check the prediction and M = UC + MI, start a second explanation and cancel it,
+ * open the dataset overview; screenshots and logs go to test-results/e2e/.
+ *
+ * Environment:
+ *   DIME_E2E_VSIX     the VSIX to install (default: extension/dime-vscode.vsix, built by `npm run package`)
+ *   DIME_E2E_DATASET  the dataset folder to open (default: <repo>/demo/dataset)
+ *   DIME_E2E_DAEMON   a daemon executable to use instead of the bundled one (dime.daemon.path);
+ *                     `npm run test:e2e:stub` points it at test/e2e/stub-daemon.cjs (fixture answers)
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { CodeServer, ROOT } from './codeServer';
+
+const RESULTS = join(ROOT, 'test-results', 'e2e');
+const VSIX = process.env['DIME_E2E_VSIX'] ?? join(ROOT, 'dime-vscode.vsix');
+const STUB = process.env['DIME_E2E_DAEMON'];
+const DATASET = resolve(process.env['DIME_E2E_DATASET'] ?? join(ROOT, '..', 'demo', 'dataset'));
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const LABELS = ['yes', 'no', 'red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'gray', 'circle', 'square', 'triangle', 'cross', '0', '1', '2', '3', '4', 'small', 'large'];
+
+const baseSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.commandCenter.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'chat.disableAIFeatures': true,
+  'editor.codeLens': true,
+  'files.autoSave': 'off',
+  'dime.device': 'cpu',
+  ...(STUB ? { 'dime.daemon.path': STUB } : {}),
+};
+
+let server: CodeServer | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+let dataset = DATASET;
+let ready = false;
+
+/** The webview content of the most recently opened DIME panel (two iframes deep). */
+function panel(index: number): FrameLocator {
+  return page.locator('iframe.webview.ready').nth(index).contentFrame().locator('#active-frame').contentFrame();
+}
+
+/** The DIME panel whose title contains `text` (hidden panels drop their iframe, so indexes move). */
+async function panelTitled(text: string, timeoutMs = 60_000): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const n = await page.locator('iframe.webview.ready').count();
+    for (let i = n - 1; i >= 0; i--) {
+      const title = await panel(i).locator('#title').textContent({ timeout: 1000 }).catch(() => null);
+      if (title?.includes(text)) return panel(i);
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no DIME panel titled "${text}" within ${timeoutMs / 1000} s`);
+}
+
+async function shot(name: string, target?: Locator): Promise<void> {
+  await (target ?? page).screenshot({ path: join(RESULTS, `${name}.png`) }).catch(() => undefined);
+}
+
+async function dimeLogTail(): Promise<string> {
+  if (!server) return '';
+  const logs = server.collectLogs(join(RESULTS, 'logs'));
+  const dime = logs.find((l) => l.endsWith('DIME.log'));
+  return dime ? readFileSync(dime, 'utf8').split('\n').slice(-25).join('\n') : '(no DIME.log)';
+}
+
+async function runCommand(title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** A scratch copy of the fixture dataset when the repository's demo dataset is not there (stub runs only). */
+function scratchDataset(): string {
+  const dir = join(tmpdir(), `dime-e2e-dataset-${process.pid}`);
+  mkdirSync(join(dir, 'images'), { recursive: true });
+  const questions = ['is there a red circle?', 'what shape is the small green object?', 'what color is the large square?', 'how many crosses are there?'];
+  const answers = ['yes', 'triangle', 'blue', '1'];
+  const lines = questions.map((q, i) => {
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'explanation.png'), join(dir, 'images', `${String(i).padStart(4, '0')}.png`));
+    return JSON.stringify({ id: String(i).padStart(4, '0'), image: `images/${String(i).padStart(4, '0')}.png`, question: q, answer: answers[i] });
+  });
+  writeFileSync(join(dir, 'samples.jsonl'), `${lines.join('\n')}\n`);
+  return dir;
+}
+
+function samplesOf(folder: string): { id: string; question: string; answer?: string }[] {
+  return readFileSync(join(folder, 'samples.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { id: string; question: string; answer?: string });
+}
+
+before(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  const missing = CodeServer.toolsMissing();
+  if (missing) throw new Error(missing);
+  if (!existsSync(VSIX)) throw new Error(`no VSIX at ${VSIX}: run "npm run package" (after scripts/stage-daemon.sh and scripts/stage-demo.sh)`);
+  if (!existsSync(join(dataset, 'samples.jsonl'))) {
+    if (!STUB) throw new Error(`no demo dataset at ${dataset} (demo/dataset/samples.jsonl): set DIME_E2E_DATASET`);
+    dataset = scratchDataset();
+  }
+});
+
+after(async () => {
+  if (server) await dimeLogTail().catch(() => undefined);
+  await context?.close().catch(() => undefined);
+  await server?.stop();
+});
+
+describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () => {
+  test('installs the VSIX into a fresh code-server', async () => {
+    server = new CodeServer(join(RESULTS, 'code-server.log'));
+    server.writeSettings(baseSettings);
+    const out = server.installExtension(VSIX);
+    assert.match(out, /successfully installed/i);
+  });
+
+  test('opens the dataset folder; the extension reports "DIME: ready"', async () => {
+    assert.ok(server);
+    await server.start(dataset);
+    context = await chromium.launchPersistentContext(join(server.scratch, 'chromium'), {
+      executablePath: process.env['DIME_CHROMIUM'] ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1800, height: 1100 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(dataset)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    const status = page.locator('.statusbar-item', { hasText: /DIME: (ready|failed)/ });
+    try {
+      await status.first().waitFor({ timeout: 120_000 });
+    } catch (error) {
+      await shot('startup');
+      throw new Error(`no DIME status item: ${String(error)}\n${await dimeLogTail()}`);
+    }
+    const text = (await status.first().textContent()) ?? '';
+    if (!/DIME: ready/.test(text)) {
+      await shot('startup-failed');
+      assert.fail(`the daemon did not start ("${text.trim()}"):\n${await dimeLogTail()}`);
+    }
+    ready = true;
+  });
+
+  test('the CodeLens on a sample opens a panel with the prediction and M = UC + MI', async (t) => {
+    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('samples.jsonl');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'samples.jsonl' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Explain with DIME' });
+    await lens.first().waitFor({ timeout: 60_000 });
+    await shot('codelens');
+    await lens.first().click();
+
+    const view = panel(0);
+    const app = view.locator('#app');
+    await app.locator('#question').waitFor({ timeout: 60_000 });
+    await view.locator('#app[data-state="done"], #app[data-state="error"]').waitFor({ timeout: 300_000 });
+    if ((await app.getAttribute('data-state')) === 'error') {
+      await shot('explanation-error');
+      assert.fail(`the explanation failed: ${await view.locator('#status-message').textContent()}\n${await dimeLogTail()}`);
+    }
+    const sample = samplesOf(dataset)[0]!;
+    assert.equal(await view.locator('#question').textContent(), sample.question);
+    const predicted = (await view.locator('#prediction').textContent()) ?? '';
+    assert.ok(LABELS.includes(predicted), `predicted "${predicted}" is one of the model's labels`);
+    assert.equal(await view.locator('#top-answers li.predicted .answer-label').textContent(), predicted);
+    const top = await view.locator('#top-answers li .answer-label').first().textContent();
+    assert.equal(top, predicted, 'the prediction is the most probable answer');
+    if (process.env['DIME_E2E_EXPECT'] !== undefined) assert.equal(predicted, process.env['DIME_E2E_EXPECT']);
+    t.diagnostic(`sample ${sample.id}: "${sample.question}" -> predicted "${predicted}", ground truth "${sample.answer ?? '?'}"`);
+
+    const [m, uc, mi] = await Promise.all(['#value-m', '#value-uc', '#value-mi'].map(async (id) => Number(await view.locator(id).getAttribute('data-value'))));
+    assert.ok([m, uc, mi].every(Number.isFinite), `values ${m} ${uc} ${mi}`);
+    assert.ok(Math.abs(m! - (uc! + mi!)) <= 1e-6 * Math.max(1, Math.abs(m!)), `M ${m} = UC ${uc} + MI ${mi}`);
+    assert.equal(await view.locator('canvas.overlay').count(), 3);
+    assert.ok(Number(await view.locator('canvas.overlay[data-part="m"]').getAttribute('data-coloured')) > 0, 'the M overlay colours some regions');
+    await page.waitForTimeout(500);
+    await shot('explanation');
+    await shot('explanation-panel', page.locator('iframe.webview.ready').first());
+  });
+
+  test('a second explanation can be cancelled from its panel', async (t) => {
+    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    assert.ok(server);
+    // make the next explanation long enough to cancel
+    server.writeSettings({ ...baseSettings, 'dime.explain.imageSamples': 20_000, 'dime.explain.textSamples': 20_000 });
+    await page.waitForTimeout(1500);
+    // back to the dataset editor: the first editor group holds samples.jsonl
+    await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Explain with DIME' });
+    await lens.nth(1).click();
+    const t0 = Date.now();
+    const view = await panelTitled(`sample ${samplesOf(dataset)[1]!.id}`);
+    await view.locator('#app[data-state="running"]').waitFor({ timeout: 60_000 });
+    t.diagnostic(`running after ${Date.now() - t0} ms`);
+    await view.locator('#cancel').click();
+    t.diagnostic(`cancel clicked after ${Date.now() - t0} ms`);
+    await view.locator('#app[data-state="cancelled"]').waitFor({ timeout: 60_000 });
+    t.diagnostic(`cancelled after ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 30_000, 'the cancellation took effect long before the work would have ended');
+    assert.equal(await view.locator('#phase').textContent(), 'Cancelled.');
+    await shot('cancelled');
+    server.writeSettings(baseSettings);
+    await page.waitForTimeout(1000);
+  });
+
+  test('the dataset overview opens from the palette (EMAP, shares, samples)', async (t) => {
+    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
+    await runCommand('DIME: Explain Dataset…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(String(Math.min(20, samplesOf(dataset).length)));
+    await page.keyboard.press('Enter');
+    const view = await panelTitled('DIME overview');
+    await view.locator('#app[data-state="done"], #app[data-state="error"]').waitFor({ timeout: 600_000 });
+    assert.equal(await view.locator('#app').getAttribute('data-state'), 'done', (await view.locator('#status-message').textContent()) ?? '');
+    assert.ok((await view.locator('#samples-table tbody tr').count()) > 0);
+    await view.locator('#emap-gap').waitFor();
+    await page.waitForTimeout(500);
+    await shot('overview');
+  });
+});
