@@ -57,7 +57,7 @@ export class DaemonService implements vscode.Disposable {
         device: readSettings().device,
       }),
     });
-    this.supervisor = new DaemonSupervisor({ launch: launcher, log: (m) => log.info(m) });
+    this.supervisor = new DaemonSupervisor({ launch: launcher, log: (m) => log.warn(m) });
     this.disposables.push(
       this.stateEmitter,
       this.generationEmitter,

@@ -72,6 +72,11 @@ async function panelTitled(text: string, timeoutMs = 60_000): Promise<FrameLocat
 
 async function shot(name: string, target?: Locator): Promise<void> {
   await (target ?? page).screenshot({ path: join(RESULTS, `${name}.png`) }).catch(() => undefined);
+  // DIME_E2E_README_SHOTS=1 also refreshes the README's screenshots (only with the real daemon)
+  if (process.env['DIME_E2E_README_SHOTS'] === '1' && !STUB && ['explanation', 'overview'].includes(name)) {
+    mkdirSync(join(ROOT, 'images'), { recursive: true });
+    copyFileSync(join(RESULTS, `${name}.png`), join(ROOT, 'images', `${name}.png`));
+  }
 }
 
 async function dimeLogTail(): Promise<string> {
