@@ -12,6 +12,7 @@ import { registerRestartDaemon } from './commands/restartDaemon';
 import { registerSelectModel } from './commands/selectModel';
 import { registerShowLogs } from './commands/showLogs';
 import { onDidChangeSettings, readSettings } from './config/configuration';
+import { offerRestartOnChange } from './config/restartOnChange';
 import type { DimeSettings } from './config/settings';
 import { DaemonService } from './daemon/daemonService';
 import { DaemonStatusBar } from './daemon/statusBar';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
       settings = readSettings(log);
       codeLens.refresh();
     }),
+    offerRestartOnChange(),
     panels.onDidAdd((panel) => {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));

@@ -39,6 +39,10 @@ export class ModelService implements vscode.Disposable {
     if (stored) {
       const known = bundled.find((b) => b.manifestPath === stored);
       if (known) return known;
+      if (!fs.existsSync(stored)) {
+        this.log.warn(`the selected model ${stored} no longer exists; using the bundled model`);
+        return bundled[0]!;
+      }
       if (mayLoad(stored, bundled, vscode.workspace.isTrusted)) {
         return { manifestPath: stored, label: vscode.workspace.asRelativePath(stored), description: 'workspace model', source: 'workspace' };
       }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetFormat } from '../daemon/protocol';
 import { buildWebviewHtml, createNonce } from './html';
+import { MessageReplay } from './messageReplay';
 import { isWebviewMessage, stateResultId, type HostMessage, type PanelKind, type PanelState } from './messages';
 
 export const VIEW_TYPES: Record<PanelKind, string> = {
@@ -28,11 +29,7 @@ export interface PanelEnvironment {
 }
 
 export class DimePanel implements vscode.Disposable {
-  private ready = false;
-  private queue: HostMessage[] = [];
-  private start: HostMessage | undefined;
-  private progress: HostMessage | undefined;
-  private final: HostMessage | undefined;
+  private readonly replay = new MessageReplay();
   private roots: vscode.Uri[];
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -125,23 +122,7 @@ export class DimePanel implements vscode.Disposable {
 
   post(message: HostMessage): void {
     if (this.disposed) return;
-    switch (message.type) {
-      case 'start':
-        this.start = message;
-        this.progress = undefined;
-        this.final = undefined;
-        break;
-      case 'progress':
-        this.progress = message;
-        break;
-      case 'exported':
-        break;
-      default:
-        this.final = message;
-        this.progress = undefined;
-    }
-    if (this.ready) void this.panel.webview.postMessage(message);
-    else this.queue.push(message);
+    if (this.replay.post(message)) void this.panel.webview.postMessage(message);
   }
 
   reveal(): void {
@@ -167,14 +148,10 @@ export class DimePanel implements vscode.Disposable {
       return;
     }
     switch (message.type) {
-      case 'ready': {
-        this.ready = true;
-        // A (re)loaded webview gets what it missed: queued messages, or the replay of the last state.
-        const replay = this.queue.length ? this.queue : [this.start, this.final ?? this.progress].filter((m): m is HostMessage => m !== undefined);
-        this.queue = [];
-        for (const m of replay) void this.panel.webview.postMessage(m);
+      case 'ready':
+        // A (re)loaded webview gets what it missed: the queue, or the replay of the last state.
+        for (const m of this.replay.onReady()) void this.panel.webview.postMessage(m);
         break;
-      }
       case 'cancel':
         this.cancelEmitter.fire();
         break;
