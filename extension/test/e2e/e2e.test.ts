@@ -67,7 +67,9 @@ async function panelTitled(text: string, timeoutMs = 60_000): Promise<FrameLocat
     }
     await page.waitForTimeout(250);
   }
-  throw new Error(`no DIME panel titled "${text}" within ${timeoutMs / 1000} s`);
+  await shot(`no-panel-${text.replace(/\W+/g, '-')}`);
+  const titles = await page.locator('.tabs-container .tab').allTextContents();
+  throw new Error(`no DIME panel titled "${text}" within ${timeoutMs / 1000} s (tabs: ${titles.join(' | ')})`);
 }
 
 async function shot(name: string, target?: Locator): Promise<void> {
@@ -247,5 +249,25 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await view.locator('#emap-gap').waitFor();
     await page.waitForTimeout(500);
     await shot('overview');
+  });
+});
+
+describe('DIME after a window reload', () => {
+  test('the panels are restored from their saved state (WebviewPanelSerializer)', async (t) => {
+    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    // Which editors come back is the workbench's own state, flushed asynchronously: give it time.
+    await page.waitForTimeout(3000);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    const tabs = page.locator('.tabs-container .tab', { hasText: /^DIME: sample \S+ · / });
+    await tabs.first().waitFor({ timeout: 60_000 });
+    t.diagnostic(`restored tabs: ${(await page.locator('.tabs-container .tab').allTextContents()).join(' | ')}`);
+    await tabs.first().click();
+    const title = ((await tabs.first().textContent()) ?? '').trim();
+    const explanation = await panelTitled(title.replace(/\s+$/, ''), 60_000);
+    // rendered from the webview's saved state: the daemon is not asked again
+    await explanation.locator('#app[data-state="done"] canvas.overlay[data-coloured]').first().waitFor({ timeout: 30_000 });
+    assert.ok(['yes', ...LABELS].includes((await explanation.locator('#prediction').textContent()) ?? ''));
+    await shot('restored');
   });
 });
