@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings: DimeSettings = readSettings(log);
   daemon = new DaemonService(context, log);
   const models = new ModelService(context, daemon, log);
-  const datasets = new DatasetService(daemon);
+  const datasets = new DatasetService(daemon, log);
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, cacheFolder: daemon.cacheFolder, log });
   const services: Services = { context, log, daemon, models, datasets, panels, settings: () => settings };
   const codeLens = new SampleCodeLensProvider(() => settings);

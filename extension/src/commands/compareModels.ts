@@ -27,6 +27,7 @@ export function registerCompareModels(s: Services): vscode.Disposable {
         s.datasets.open(target.document.fileName, target.format, settings.fields),
       ]);
       const sample = target.sample;
+      const index = await s.datasets.indexOf(dataset, sample);
       const label = sample.id !== undefined ? `sample ${sample.id}` : `sample #${sample.index}`;
       const title = `DIME compare: ${label} · ${a.name} vs ${b.name}`;
       const folders = [dataset.folder, ...(target.imagePath ? [path.dirname(target.imagePath)] : [])];
@@ -41,7 +42,7 @@ export function registerCompareModels(s: Services): vscode.Disposable {
       const result = await runInPanel(panel, `Comparing ${a.name} and ${b.name}`, s.log, (token, onProgress) =>
         s.daemon.requestWithProgress(
           Methods.compare,
-          { modelIds: [a.modelId, b.modelId], sample: { datasetId: dataset.datasetId, index: sample.index }, options: explainOptions(settings) },
+          { modelIds: [a.modelId, b.modelId], sample: { datasetId: dataset.datasetId, index }, options: explainOptions(settings) },
           onProgress,
           token,
         ),

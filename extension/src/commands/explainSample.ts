@@ -19,9 +19,10 @@ export function registerExplainSample(s: Services): vscode.Disposable {
         s.datasets.open(target.document.fileName, target.format, settings.fields),
       ]);
       const sample = target.sample;
+      const index = await s.datasets.indexOf(dataset, sample);
       await explainInPanel(s, {
         model,
-        sample: { datasetId: dataset.datasetId, index: sample.index },
+        sample: { datasetId: dataset.datasetId, index },
         label: sample.id !== undefined ? `sample ${sample.id}` : `sample #${sample.index}`,
         question: sample.question,
         ...(target.imagePath ? { imagePath: target.imagePath } : {}),

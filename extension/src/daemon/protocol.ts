@@ -121,6 +121,8 @@ export interface DatasetInfo {
   format: DatasetFormat;
   count: number;
   folder: string;
+  /** Lines or questions the daemon could not read (it skips them). */
+  warnings?: string[];
 }
 
 export interface SampleInfo {
@@ -129,6 +131,7 @@ export interface SampleInfo {
   imagePath: string;
   question: string;
   answer?: string;
+  /** 1-based line of a JSONL sample. */
   line?: number;
 }
 
@@ -233,14 +236,28 @@ export interface InstanceValues {
   mu: number;
 }
 
-/**
- * Stability of the explanations over repeated runs with other seeds (docs/protocol.md leaves the shape
- * open; the extension reads this one and ignores anything else): per modality and part, a score in [0, 1].
- */
+/** Agreement of one surrogate over repeated runs with seeds seed, seed+1, ... (Dime.Engine StabilityReport). */
+export interface PartStability {
+  meanSpearman: number;
+  minSpearman: number;
+  meanTopKOverlap: number;
+}
+
+export interface LabelStability {
+  label: number;
+  name?: string;
+  m: PartStability;
+  uc: PartStability;
+  mi: PartStability;
+}
+
+/** `quality.stability` when `options.quality.stabilityRuns` was set (docs/protocol.md leaves the shape open). */
 export interface Stability {
-  runs?: number;
-  image?: Partial<Record<PartName, number>>;
-  text?: Partial<Record<PartName, number>>;
+  runs: number;
+  topK?: number;
+  seeds?: number[];
+  image?: LabelStability[];
+  text?: LabelStability[];
 }
 
 export interface Artifacts {
@@ -255,7 +272,8 @@ export interface ExplanationResult {
   cached: boolean;
   model: ModelInfo;
   device: DeviceInfo;
-  sample: SampleInfo & { width: number; height: number };
+  /** `index` and `line` are absent for an image file explained with a typed question. */
+  sample: Omit<SampleInfo, 'index'> & { index?: number; width: number; height: number; datasetId?: string };
   labels: string[];
   prediction: { top: Answer[]; label: number };
   values: InstanceValues[];

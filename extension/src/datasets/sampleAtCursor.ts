@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { DatasetFormat } from '../daemon/protocol';
-import type { RequiredFields } from '../config/settings';
+import { DEFAULT_FIELDS, type RequiredFields } from '../config/settings';
 
 export interface CursorSample {
   format: DatasetFormat;
@@ -24,6 +24,38 @@ export interface CursorSample {
 }
 
 export type SampleParse = { ok: true; sample: CursorSample } | { ok: false; error: string };
+
+/**
+ * The names the daemon tries when a field is not configured (src/Dime.Daemon/Workspace/DatasetReader.cs):
+ * with the default field names the extension reads a line the same way.
+ */
+export const FIELD_FALLBACKS: Readonly<Record<keyof RequiredFields, readonly string[]>> = {
+  image: ['image', 'image_path', 'imagePath', 'image_filename', 'img', 'file'],
+  question: ['question', 'text', 'prompt', 'caption'],
+  answer: ['answer', 'label', 'target'],
+  id: ['id', 'question_id', 'questionId', 'uid'],
+};
+
+function field(row: Record<string, unknown>, fields: RequiredFields, key: keyof RequiredFields): string | undefined {
+  const names = fields[key] === DEFAULT_FIELDS[key] ? FIELD_FALLBACKS[key] : [fields[key]];
+  for (const name of names) {
+    if (Object.prototype.hasOwnProperty.call(row, name)) return scalarText(row[name]);
+  }
+  return undefined;
+}
+
+/** Whether a JSONL line is a sample the daemon can read (an object with an image and a question). */
+function isReadableLine(line: string, fields: RequiredFields): boolean {
+  if (line.trim() === '') return false;
+  try {
+    const v: unknown = JSON.parse(line);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const row = v as Record<string, unknown>;
+    return field(row, fields, 'image') !== undefined && field(row, fields, 'question') !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 export function detectFormat(fileName: string, text?: string): DatasetFormat | undefined {
   const lower = fileName.toLowerCase();
@@ -48,20 +80,25 @@ export function jsonlSampleLines(text: string, max = Number.POSITIVE_INFINITY): 
   return out;
 }
 
+/** A field's text as the daemon reads it: strings as they are, numbers and booleans as written. */
 function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return String(value);
   return undefined;
 }
 
+/**
+ * The sample on a line. Its index counts the readable samples above it, as the daemon does (blank and
+ * unreadable lines are skipped); callers confirm it against the daemon's `line` (see DatasetService).
+ */
 export function jsonlSampleAt(text: string, line: number, fields: RequiredFields): SampleParse {
   const lines = splitLines(text);
   if (line < 0 || line >= lines.length) return { ok: false, error: `line ${line + 1} is outside the file` };
   const content = lines[line]!;
   if (content.trim() === '') return { ok: false, error: `line ${line + 1} is blank: put the cursor on a sample` };
   let index = 0;
-  for (let i = 0; i < line; i++) if (lines[i]!.trim() !== '') index++;
+  for (let i = 0; i < line; i++) if (isReadableLine(lines[i]!, fields)) index++;
 
   let value: unknown;
   try {
@@ -73,18 +110,18 @@ export function jsonlSampleAt(text: string, line: number, fields: RequiredFields
     return { ok: false, error: `line ${line + 1} is not a JSON object` };
   }
   const row = value as Record<string, unknown>;
-  const image = row[fields.image];
-  const question = row[fields.question];
-  if (typeof image !== 'string' || image === '') {
-    return { ok: false, error: `line ${line + 1} has no "${fields.image}" string (set dime.dataset.fields.image)` };
+  const image = field(row, fields, 'image');
+  const question = field(row, fields, 'question');
+  if (image === undefined || image === '') {
+    return { ok: false, error: `line ${line + 1} has no "${fields.image}" field (set dime.dataset.fields.image)` };
   }
-  if (typeof question !== 'string') {
-    return { ok: false, error: `line ${line + 1} has no "${fields.question}" string (set dime.dataset.fields.question)` };
+  if (question === undefined) {
+    return { ok: false, error: `line ${line + 1} has no "${fields.question}" field (set dime.dataset.fields.question)` };
   }
   const sample: CursorSample = { format: 'jsonl', index, line, image, question };
-  const answer = scalarText(row[fields.answer]);
+  const answer = field(row, fields, 'answer');
   if (answer !== undefined) sample.answer = answer;
-  const id = scalarText(row[fields.id]);
+  const id = field(row, fields, 'id');
   if (id !== undefined) sample.id = id;
   return { ok: true, sample };
 }
@@ -212,6 +249,12 @@ export function clevrSampleAt(text: string, offset: number): SampleParse {
   if (index < 0) index = spans.findIndex((s) => s.start >= offset);
   if (index < 0) return { ok: false, error: 'put the cursor inside one of the questions' };
   const span = spans[index]!;
+  // the daemon skips questions without image_filename or question: count only usable ones before
+  let usable = 0;
+  for (let i = 0; i < index; i++) {
+    const t = text.slice(spans[i]!.start, spans[i]!.end);
+    if (/"image_filename"\s*:\s*"/.test(t) && /"question"\s*:\s*["\d-]/.test(t)) usable++;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text.slice(span.start, span.end));
@@ -224,15 +267,14 @@ export function clevrSampleAt(text: string, offset: number): SampleParse {
     return { ok: false, error: `question ${index} has no "image_filename"` };
   }
   if (typeof q['question'] !== 'string') return { ok: false, error: `question ${index} has no "question"` };
-  const sample: CursorSample = { format: 'clevr', index, line: lineOf(text, span.start), image: q['image_filename'], question: q['question'] };
+  const sample: CursorSample = { format: 'clevr', index: usable, line: lineOf(text, span.start), image: q['image_filename'], question: q['question'] };
   const answer = scalarText(q['answer']);
   if (answer !== undefined) sample.answer = answer;
-  const id = scalarText(q['question_index']);
-  if (id !== undefined) sample.id = id;
+  // the daemon's id: question_index, else the 1-based position in the array
+  sample.id = scalarText(q['question_index']) ?? String(index + 1);
   const split = q['split'];
   if (typeof split === 'string' && /^[\w-]+$/.test(split)) {
     sample.split = split;
-    sample.id ??= `${split}-${index}`;
   }
   return { ok: true, sample };
 }

@@ -67,7 +67,7 @@ export function explanationProblem(v: unknown): string | undefined {
   if (!isStrArray(labels) || labels.length === 0) return 'labels';
   const n = labels.length;
   const s = v['sample'];
-  if (!isObj(s) || !isStr(s['id']) || !isStr(s['question']) || !isStr(s['imagePath']) || !isInt(s['index'])) return 'sample';
+  if (!isObj(s) || !isStr(s['id']) || !isStr(s['question']) || !isStr(s['imagePath']) || (s['index'] !== undefined && !isInt(s['index']))) return 'sample';
   if (s['answer'] !== undefined && !isStr(s['answer'])) return 'sample.answer';
   const p = v['prediction'];
   if (!isObj(p) || !isInt(p['label']) || p['label'] < 0 || p['label'] >= n || !Array.isArray(p['top']) || !p['top'].every((a) => isAnswer(a, n))) {
@@ -102,11 +102,30 @@ export function explanationProblem(v: unknown): string | undefined {
     }
     if (!isLabelExplanations(text['explanations'], f, n)) return 'text.explanations';
   }
+  const quality = v['quality'];
+  if (quality !== undefined) {
+    if (!isObj(quality)) return 'quality';
+    const st = quality['stability'];
+    if (st !== undefined && !isStability(st, n)) return 'quality.stability';
+  }
   const settings = v['settings'];
   if (!isObj(settings) || !isNum(settings['seed'])) return 'settings';
   const timings = v['timings'];
   if (!isObj(timings) || !Object.values(timings).every(isNum)) return 'timings';
   return undefined;
+}
+
+function isPartStability(v: unknown): boolean {
+  return isObj(v) && isNum(v['meanSpearman']) && isNum(v['minSpearman']) && isNum(v['meanTopKOverlap']);
+}
+
+function isStability(v: unknown, labels: number): boolean {
+  if (!isObj(v) || !isInt(v['runs'])) return false;
+  const list = (x: unknown): boolean =>
+    x === undefined ||
+    (Array.isArray(x) &&
+      x.every((l) => isObj(l) && isInt(l['label']) && l['label'] >= 0 && l['label'] < labels && isPartStability(l['m']) && isPartStability(l['uc']) && isPartStability(l['mi'])));
+  return list(v['image']) && list(v['text']);
 }
 
 export function isExplanationResult(v: unknown): v is ExplanationResult {

@@ -41,7 +41,7 @@ connection.onRequest('dime/openDataset', ({ path: file, format }) => {
   if (!fs.existsSync(file)) throw new ResponseError(1200, `no dataset at ${file}`, { name: 'DatasetNotFound', subject: file });
   const samples = fs.readFileSync(file, 'utf8').split(/\r?\n/).map((l, line) => [l, line]).filter(([l]) => l.trim() !== '').map(([l, line], index) => {
     const row = JSON.parse(l);
-    return { index, id: String(row.id ?? index), imagePath: path.resolve(path.dirname(file), row.image), question: row.question, answer: row.answer, line };
+    return { index, id: String(row.id ?? line + 1), imagePath: path.resolve(path.dirname(file), row.image), question: row.question, answer: row.answer, line: line + 1 };
   });
   const info = { datasetId: `ds${datasets.size + 1}`, path: file, format: format || 'jsonl', count: samples.length, folder: path.dirname(file) };
   datasets.set(info.datasetId, { info, samples });

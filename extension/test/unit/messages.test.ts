@@ -75,6 +75,8 @@ describe('messages from the host (validated by the webview)', () => {
       ['values', (r) => (r.values[0]!.uc = Number.POSITIVE_INFINITY)],
       ['sample', (r) => ((r.sample as unknown as Record<string, unknown>)['question'] = 7)],
       ['labels', (r) => (r.labels = [])],
+      ['quality.stability', (r) => (r.quality!.stability!.image![0]!.m.meanSpearman = Number.NaN)],
+      ['quality.stability', (r) => (r.quality!.stability!.text![0]!.label = 99)],
       ['settings', (r) => ((r.settings as unknown as Record<string, unknown>)['seed'] = 'zero')],
       ['timings', (r) => (r.timings['total'] = Number.NaN)],
     ];
@@ -91,6 +93,14 @@ describe('messages from the host (validated by the webview)', () => {
   test('a result without modalities is still valid (text-only / image-only)', () => {
     const r = clone(fixture) as Partial<ExplanationResult>;
     delete r.image;
+    assert.equal(explanationProblem(r), undefined);
+  });
+
+  test('an image file explained with a typed question has no sample index or line', () => {
+    const r = clone(fixture) as unknown as ExplanationResult;
+    delete r.sample.index;
+    delete r.sample.line;
+    delete r.quality;
     assert.equal(explanationProblem(r), undefined);
   });
 });

@@ -12,6 +12,7 @@ const JSONL = [
   '{"image": "images/x.png"}',
   '{not json',
   '[1, 2]',
+  '{"uid": "u9", "img": "images/0009.png", "text": "is it red?", "label": true}',
 ].join('\r\n');
 
 describe('JSONL sample at cursor', () => {
@@ -27,8 +28,8 @@ describe('JSONL sample at cursor', () => {
   });
 
   test('configurable field names', () => {
-    const text = '{"img": "a.png", "text": "is it red?", "label": "yes", "key": "k1"}';
-    const r = jsonlSampleAt(text, 0, { image: 'img', question: 'text', answer: 'label', id: 'key' });
+    const text = '{"picture": "a.png", "q": "is it red?", "label": "yes", "key": "k1"}';
+    const r = jsonlSampleAt(text, 0, { image: 'picture', question: 'q', answer: 'label', id: 'key' });
     assert.ok(r.ok);
     assert.equal(r.sample.image, 'a.png');
     assert.equal(r.sample.question, 'is it red?');
@@ -38,11 +39,25 @@ describe('JSONL sample at cursor', () => {
     assert.ok(!wrong.ok && wrong.error.includes('"image"') && wrong.error.includes('dime.dataset.fields.image'));
   });
 
+  test('with the default names, the daemon\'s fallbacks apply; unreadable lines do not count', () => {
+    const r = jsonlSampleAt(JSONL, 8, DEFAULT_FIELDS);
+    assert.ok(r.ok);
+    // readable samples above: lines 1, 3 and 5 (line 6 has no question, 7 is not JSON, 8 is an array)
+    assert.equal(r.sample.index, 3);
+    assert.equal(r.sample.image, 'images/0009.png');
+    assert.equal(r.sample.question, 'is it red?');
+    assert.equal(r.sample.answer, 'true');
+    assert.equal(r.sample.id, 'u9');
+    // a configured name turns the fallbacks off
+    const strict = jsonlSampleAt(JSONL, 8, { ...DEFAULT_FIELDS, question: 'q' });
+    assert.ok(!strict.ok);
+  });
+
   test('clear errors for blank lines, bad JSON, missing fields, non-objects, out of range', () => {
     const cases: [number, RegExp][] = [
       [1, /line 2 is blank/],
       [3, /line 4 is blank/],
-      [5, /no "question" string/],
+      [5, /no "question" field/],
       [6, /line 7 is not valid JSON/],
       [7, /line 8 is not a JSON object/],
       [99, /outside the file/],
@@ -55,7 +70,7 @@ describe('JSONL sample at cursor', () => {
   });
 
   test('sample lines for the CodeLens, capped', () => {
-    assert.deepEqual(jsonlSampleLines(JSONL), [0, 2, 4, 5, 6, 7]);
+    assert.deepEqual(jsonlSampleLines(JSONL), [0, 2, 4, 5, 6, 7, 8]);
     assert.deepEqual(jsonlSampleLines(JSONL, 2), [0, 2]);
     assert.deepEqual(jsonlSampleLines(''), []);
   });
@@ -90,6 +105,18 @@ const CLEVR = `{
   ]
 }`;
 
+describe('matching the daemon\'s samples', () => {
+  test('JSONL by 1-based line, CLEVR by question and id', async () => {
+    const { confirmsSample } = await import('../../src/datasets/sampleMatch');
+    const cursor = { format: 'jsonl' as const, index: 1, line: 2, image: 'i', question: 'q' };
+    assert.ok(confirmsSample({ index: 1, id: 'x', imagePath: '/i', question: 'other', line: 3 }, cursor));
+    assert.equal(confirmsSample({ index: 1, id: 'x', imagePath: '/i', question: 'q', line: 2 }, cursor), false);
+    const clevr = { format: 'clevr' as const, index: 0, line: 5, image: 'i', question: 'q', id: '7' };
+    assert.ok(confirmsSample({ index: 0, id: '7', imagePath: '/i', question: 'q' }, clevr));
+    assert.equal(confirmsSample({ index: 0, id: '8', imagePath: '/i', question: 'q' }, clevr), false);
+  });
+});
+
 describe('CLEVR questions JSON at cursor', () => {
   test('spans of the questions skip strings with brackets and escapes', () => {
     const spans = clevrQuestionSpans(CLEVR);
@@ -118,7 +145,15 @@ describe('CLEVR questions JSON at cursor', () => {
     assert.ok(third.ok);
     assert.equal(third.sample.index, 2);
     assert.equal(third.sample.answer, '3');
-    assert.equal(third.sample.id, undefined);
+    assert.equal(third.sample.id, '3', 'the daemon\'s id: the 1-based position when there is no question_index');
+  });
+
+  test('the index counts only usable questions, like the daemon', () => {
+    const text = '{"questions": [{"question": "no image"}, {"image_filename": "a.png", "question": "first?"}, {"image_filename": "b.png", "question": "second?"}]}';
+    const r = clevrSampleAt(text, text.indexOf('second?'));
+    assert.ok(r.ok);
+    assert.equal(r.sample.index, 1);
+    assert.equal(r.sample.id, '3');
   });
 
   test('a cursor between questions takes the next one; before the array, the first', () => {

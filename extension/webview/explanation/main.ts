@@ -73,7 +73,7 @@ function renderResult(message: ExplanationMessage): void {
       resultId: result.resultId,
       cached: result.cached,
       extra: [
-        ['sample', `${result.sample.id} (#${result.sample.index}) · ${result.sample.width}×${result.sample.height}`],
+        ['sample', `${result.sample.id}${result.sample.index !== undefined ? ` (#${result.sample.index})` : ''} · ${result.sample.width}×${result.sample.height} · ${result.sample.imagePath}`],
         ...(result.image ? ([['image', `${result.image.segmentation.count} regions (${result.image.segmentation.method}), ${result.image.samples} perturbations`]] as [string, string][]) : []),
         ...(result.text ? ([['text', `${result.text.features.length} features, ${result.text.samples} perturbations`]] as [string, string][]) : []),
       ],

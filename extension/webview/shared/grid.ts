@@ -2,7 +2,7 @@
  * The 3x2 grid of one explanation for one label: rows M, UC, MI; columns image overlay and word
  * highlights; one shared scale. Re-rendering on a control change touches only canvases and spans.
  */
-import type { ExplanationResult, PartName } from '../../src/daemon/protocol';
+import type { ExplanationResult, PartName, PartStability } from '../../src/daemon/protocol';
 import type { ViewOptions } from '../../src/panels/messages';
 import { formatValue, formatWeight } from './colorScale';
 import { h } from './dom';
@@ -106,14 +106,14 @@ export class ExplanationGrid {
           borderColor: border,
         });
       }
-      badges(row.imageBadges, imagePart?.r2, stability?.image?.[row.part]);
+      badges(row.imageBadges, imagePart?.r2, stability?.image?.find((x) => x.label === label)?.[row.part], stability?.runs);
       const textPart = textE?.[row.part];
       if (row.words && this.result.text) {
         const t = this.result.text;
         const weights = textPart?.weights ?? new Array<number>(t.features.length).fill(0);
         renderWords(row.words, { tokens: t.tokens, features: t.features, weights, visible: visibleFeatures(weights, view.topK, view.sign), max, background });
       }
-      badges(row.textBadges, textPart?.r2, stability?.text?.[row.part]);
+      badges(row.textBadges, textPart?.r2, stability?.text?.find((x) => x.label === label)?.[row.part], stability?.runs);
     }
   }
 
@@ -148,13 +148,19 @@ export class ExplanationGrid {
   }
 }
 
-function badges(container: HTMLElement, r2: number | undefined, stability: number | undefined): void {
+function badges(container: HTMLElement, r2: number | undefined, stability: PartStability | undefined, runs: number | undefined): void {
   const out: HTMLElement[] = [];
   if (r2 !== undefined) {
     out.push(h('span', { class: `badge ${r2 >= 0.5 ? 'good' : r2 >= 0.2 ? 'fair' : 'poor'}`, text: `R² ${r2.toFixed(2)}`, title: 'fit of the surrogate (LIME) model' }));
   }
   if (stability !== undefined) {
-    out.push(h('span', { class: 'badge', text: `stability ${stability.toFixed(2)}`, title: 'agreement of the explanation over repeated runs' }));
+    out.push(
+      h('span', {
+        class: 'badge',
+        text: `stability ${stability.meanSpearman.toFixed(2)}`,
+        title: `rank agreement (Spearman ρ) of the weights over ${runs ?? 'several'} runs with other seeds: mean ${stability.meanSpearman.toFixed(2)}, min ${stability.minSpearman.toFixed(2)}; top-k overlap ${stability.meanTopKOverlap.toFixed(2)}`,
+      }),
+    );
   }
   container.replaceChildren(...out);
 }
