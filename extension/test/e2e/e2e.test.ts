@@ -171,7 +171,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
   });
 
   test('the CodeLens on a sample opens a panel with the prediction and M = UC + MI', async (t) => {
-    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill('samples.jsonl');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'samples.jsonl' }).first().waitFor();
@@ -210,7 +210,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
   });
 
   test('a second explanation can be cancelled from its panel', async (t) => {
-    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     assert.ok(server);
     // make the next explanation long enough to cancel
     server.writeSettings({ ...baseSettings, 'dime.explain.imageSamples': 20_000, 'dime.explain.textSamples': 20_000 });
@@ -234,8 +234,8 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await page.waitForTimeout(1000);
   });
 
-  test('the dataset overview opens from the palette (EMAP, shares, samples)', async (t) => {
-    if (!ready) return t.skip('VS Code or the daemon is not ready');
+  test('the dataset overview opens from the palette (EMAP, shares, samples)', async () => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
     await runCommand('DIME: Explain Dataset…');
     const input = page.locator('.quick-input-widget input');
@@ -254,7 +254,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
 
 describe('DIME after a window reload', () => {
   test('the panels are restored from their saved state (WebviewPanelSerializer)', async (t) => {
-    if (!ready) return t.skip('VS Code or the daemon is not ready');
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     // Which editors come back is the workbench's own state, flushed asynchronously: give it time.
     await page.waitForTimeout(3000);
     await page.reload();
