@@ -16,6 +16,14 @@ internal static class ModelCalls
                 $"The model returned a {grid?.Images}x{grid?.Texts}x{grid?.Labels} grid for {images.Count} images, {texts.Count} texts and {model.Labels.Count} labels.");
         }
 
+        foreach (var value in grid.Values)
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new DimeException(DimeErrorCode.ModelOutputInvalid, "The model returned a logit that is NaN or infinite.");
+            }
+        }
+
         return grid;
     }
 }

@@ -66,7 +66,8 @@ internal static class PerturbationPasses
             var kept = Stopwatch.GetTimestamp();
             for (var s = 0; s < count; s++)
             {
-                Collect(values, first + s, labels, n, grid.Row(s, instanceColumn), j => grid.Row(s, j));
+                var rowStart = s * grid.Texts * grid.Labels;
+                Collect(values, first + s, labels, grid.Values, rowStart + (instanceColumn * grid.Labels), rowStart, grid.Labels, n);
             }
 
             clock.Bookkeeping += Stopwatch.GetElapsedTime(kept);
@@ -107,7 +108,8 @@ internal static class PerturbationPasses
             var kept = Stopwatch.GetTimestamp();
             for (var s = 0; s < count; s++)
             {
-                Collect(values, first + s, labels, n, grid.Row(instanceRow, s), i => grid.Row(i, s));
+                var stride = grid.Texts * grid.Labels;
+                Collect(values, first + s, labels, grid.Values, (instanceRow * stride) + (s * grid.Labels), s * grid.Labels, stride, n);
             }
 
             clock.Bookkeeping += Stopwatch.GetElapsedTime(kept);
@@ -134,28 +136,31 @@ internal static class PerturbationPasses
         return (new ConcatenatedImageSet(referenceImages, instanceImage), referenceImages.Count);
     }
 
-    private delegate ReadOnlySpan<float> PartnerRow(int partner);
-
-    private static void Collect(RowValues values, int row, int[] labels, int n, ReadOnlySpan<float> own, PartnerRow partner)
+    /// <summary>
+    /// Row <paramref name="row"/>'s output (the logits at <paramref name="ownOffset"/>) and partial dependence (the mean of
+    /// the N partners' logits, which start at <paramref name="firstPartnerOffset"/> and lie <paramref name="partnerStride"/> apart).
+    /// </summary>
+    private static void Collect(RowValues values, int row, int[] labels, float[] logits, int ownOffset, int firstPartnerOffset, int partnerStride, int n)
     {
-        var offset = row * labels.Length;
+        var output = values.Output.AsSpan(row * labels.Length, labels.Length);
+        var partial = values.PartialDependence.AsSpan(row * labels.Length, labels.Length);
         for (var l = 0; l < labels.Length; l++)
         {
-            values.Output[offset + l] = own[labels[l]];
+            output[l] = logits[ownOffset + labels[l]];
         }
 
         for (var j = 0; j < n; j++)
         {
-            var logits = partner(j);
+            var partner = logits.AsSpan(firstPartnerOffset + (j * partnerStride));
             for (var l = 0; l < labels.Length; l++)
             {
-                values.PartialDependence[offset + l] += logits[labels[l]];
+                partial[l] += partner[labels[l]];
             }
         }
 
         for (var l = 0; l < labels.Length; l++)
         {
-            values.PartialDependence[offset + l] /= n;
+            partial[l] /= n;
         }
     }
 }

@@ -110,15 +110,21 @@ internal static class LimeFit
 
     private static double ResidualSquares(WeightedDesign design, int[] selected, Vector<double> coefficients, Vector<double> centredTarget)
     {
-        var sum = 0.0;
-        for (var i = 0; i < centredTarget.Count; i++)
+        var residuals = centredTarget.ToArray();
+        var centred = design.CentredColumnMajor;
+        for (var a = 0; a < selected.Length; a++)
         {
-            var residual = centredTarget[i];
-            for (var a = 0; a < selected.Length; a++)
+            var column = centred.AsSpan(selected[a] * residuals.Length, residuals.Length);
+            var coefficient = coefficients[a];
+            for (var i = 0; i < residuals.Length; i++)
             {
-                residual -= design.Centred[i, selected[a]] * coefficients[a];
+                residuals[i] -= column[i] * coefficient;
             }
+        }
 
+        var sum = 0.0;
+        foreach (var residual in residuals)
+        {
             sum += residual * residual;
         }
 

@@ -38,6 +38,7 @@ internal sealed class WeightedDesign
 
         Centred = Matrix<double>.Build.Dense(rows.Count, rows.Features, (i, j) => Math.Sqrt(weights[i]) * (rows.Values[(i * rows.Features) + j] - FeatureMeans[j]));
         Gram = Centred.TransposeThisAndMultiply(Centred);
+        CentredColumnMajor = Centred.AsColumnMajorArray() ?? Centred.ToColumnMajorArray();
     }
 
     public double[] Weights { get; }
@@ -50,6 +51,9 @@ internal sealed class WeightedDesign
     public Matrix<double> Centred { get; }
 
     public Matrix<double> Gram { get; }
+
+    /// <summary><see cref="Centred"/>'s storage, one column after another.</summary>
+    public double[] CentredColumnMajor { get; }
 
     public int Features => FeatureMeans.Length;
 

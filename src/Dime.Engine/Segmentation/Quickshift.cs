@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dime.Engine.Imaging;
 
 namespace Dime.Engine.Segmentation;
@@ -28,82 +30,103 @@ internal static class Quickshift
         var inverseKernelSizeSquared = -0.5 / (kernelSize * kernelSize);
         var window = (int)Math.Ceiling(3 * kernelSize);
 
-        Parallel.For(0, height, r =>
-        {
-            var rowMin = Math.Max(r - window, 0);
-            var rowMax = Math.Min(r + window + 1, height);
-            for (var c = 0; c < width; c++)
-            {
-                var columnMin = Math.Max(c - window, 0);
-                var columnMax = Math.Min(c + window + 1, width);
-                var here = ((r * width) + c) * 3;
-                var density = densities[(r * width) + c];
-                for (var r2 = rowMin; r2 < rowMax; r2++)
-                {
-                    for (var c2 = columnMin; c2 < columnMax; c2++)
-                    {
-                        var distance = SquaredDistance(features, here, ((r2 * width) + c2) * 3, r - r2, c - c2);
-                        density += Math.Exp(distance * inverseKernelSizeSquared);
-                    }
-                }
-
-                densities[(r * width) + c] = density;
-            }
-        });
+        Parallel.For(0, height, r => AccumulateDensities(features, densities, width, height, window, inverseKernelSizeSquared, r));
 
         var parent = new int[width * height];
-        Parallel.For(0, height, r =>
-        {
-            var rowMin = Math.Max(r - window, 0);
-            var rowMax = Math.Min(r + window + 1, height);
-            for (var c = 0; c < width; c++)
-            {
-                var columnMin = Math.Max(c - window, 0);
-                var columnMax = Math.Min(c + window + 1, width);
-                var index = (r * width) + c;
-                var here = index * 3;
-                var density = densities[index];
-                var closest = double.MaxValue;
-                var closestIndex = index;
-                for (var r2 = rowMin; r2 < rowMax; r2++)
-                {
-                    for (var c2 = columnMin; c2 < columnMax; c2++)
-                    {
-                        var other = (r2 * width) + c2;
-                        if (densities[other] > density)
-                        {
-                            var distance = SquaredDistance(features, here, other * 3, r - r2, c - c2);
-                            if (distance < closest)
-                            {
-                                closest = distance;
-                                closestIndex = other;
-                            }
-                        }
-                    }
-                }
-
-                parent[index] = Math.Sqrt(closest) > maxDist ? index : closestIndex;
-            }
-        });
+        Parallel.For(0, height, r => LinkToDenserNeighbours(features, densities, parent, width, height, window, maxDist, r));
 
         return LabelByRoot(parent, out count);
     }
 
-    /// <summary>The same sum, in the same order, as skimage's Cython loop (three channels, then rows, then columns).</summary>
-    private static double SquaredDistance(double[] features, int a, int b, int rowOffset, int columnOffset)
+    /// <summary>
+    /// Row r of the density pass. The sums run in skimage's order (window rows, then columns; inside a distance the
+    /// three channels, then the row offset, then the column offset) so that every density is the same double.
+    /// Element access goes through refs because this loop runs about 30 million times for a 224 px image.
+    /// </summary>
+    private static void AccumulateDensities(double[] features, double[] densities, int width, int height, int window, double inverseKernelSizeSquared, int r)
     {
-        var distance = 0.0;
-        var t = features[a] - features[b];
-        distance += t * t;
-        t = features[a + 1] - features[b + 1];
-        distance += t * t;
-        t = features[a + 2] - features[b + 2];
-        distance += t * t;
-        t = rowOffset;
-        distance += t * t;
-        t = columnOffset;
-        distance += t * t;
-        return distance;
+        ref var feature0 = ref MemoryMarshal.GetArrayDataReference(features);
+        var rowMin = Math.Max(r - window, 0);
+        var rowMax = Math.Min(r + window + 1, height);
+        for (var c = 0; c < width; c++)
+        {
+            var columnMin = Math.Max(c - window, 0);
+            var columnMax = Math.Min(c + window + 1, width);
+            ref var here = ref Unsafe.Add(ref feature0, ((r * width) + c) * 3);
+            double l = here, a = Unsafe.Add(ref here, 1), b = Unsafe.Add(ref here, 2);
+            var density = densities[(r * width) + c];
+            for (var r2 = rowMin; r2 < rowMax; r2++)
+            {
+                double rowOffset = r - r2;
+                var rowSquared = rowOffset * rowOffset;
+                ref var other = ref Unsafe.Add(ref feature0, ((r2 * width) + columnMin) * 3);
+                for (var c2 = columnMin; c2 < columnMax; c2++)
+                {
+                    var t = l - other;
+                    var distance = 0.0 + (t * t);
+                    t = a - Unsafe.Add(ref other, 1);
+                    distance += t * t;
+                    t = b - Unsafe.Add(ref other, 2);
+                    distance += t * t;
+                    distance += rowSquared;
+                    double columnOffset = c - c2;
+                    distance += columnOffset * columnOffset;
+                    density += Math.Exp(distance * inverseKernelSizeSquared);
+                    other = ref Unsafe.Add(ref other, 3);
+                }
+            }
+
+            densities[(r * width) + c] = density;
+        }
+    }
+
+    /// <summary>Row r of the link pass: the closest pixel of strictly higher density in the window (the first in raster order on a tie), cut beyond max_dist.</summary>
+    private static void LinkToDenserNeighbours(double[] features, double[] densities, int[] parent, int width, int height, int window, double maxDist, int r)
+    {
+        ref var feature0 = ref MemoryMarshal.GetArrayDataReference(features);
+        ref var density0 = ref MemoryMarshal.GetArrayDataReference(densities);
+        var rowMin = Math.Max(r - window, 0);
+        var rowMax = Math.Min(r + window + 1, height);
+        for (var c = 0; c < width; c++)
+        {
+            var columnMin = Math.Max(c - window, 0);
+            var columnMax = Math.Min(c + window + 1, width);
+            var index = (r * width) + c;
+            ref var here = ref Unsafe.Add(ref feature0, index * 3);
+            double l = here, a = Unsafe.Add(ref here, 1), b = Unsafe.Add(ref here, 2);
+            var density = densities[index];
+            var closest = double.MaxValue;
+            var closestIndex = index;
+            for (var r2 = rowMin; r2 < rowMax; r2++)
+            {
+                double rowOffset = r - r2;
+                var rowSquared = rowOffset * rowOffset;
+                for (var c2 = columnMin; c2 < columnMax; c2++)
+                {
+                    var other = (r2 * width) + c2;
+                    if (Unsafe.Add(ref density0, other) > density)
+                    {
+                        ref var neighbour = ref Unsafe.Add(ref feature0, other * 3);
+                        var t = l - neighbour;
+                        var distance = 0.0 + (t * t);
+                        t = a - Unsafe.Add(ref neighbour, 1);
+                        distance += t * t;
+                        t = b - Unsafe.Add(ref neighbour, 2);
+                        distance += t * t;
+                        distance += rowSquared;
+                        double columnOffset = c - c2;
+                        distance += columnOffset * columnOffset;
+                        if (distance < closest)
+                        {
+                            closest = distance;
+                            closestIndex = other;
+                        }
+                    }
+                }
+            }
+
+            parent[index] = Math.Sqrt(closest) > maxDist ? index : closestIndex;
+        }
     }
 
     /// <summary>Every pixel takes the rank of its tree's root among all roots (np.unique order).</summary>
