@@ -138,7 +138,7 @@ internal static class Scenes
         var count = 0;
         for (var p = 0; p < image.Pixels.Length; p += 3)
         {
-            if (image.Pixels[p] > 200 && image.Pixels[p + 1] < 60 && image.Pixels[p + 2] < 60)
+            if (image.Pixels[p] == Red.R && image.Pixels[p + 1] == Red.G && image.Pixels[p + 2] == Red.B)
             {
                 count++;
             }
