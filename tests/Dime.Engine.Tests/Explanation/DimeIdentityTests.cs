@@ -3,7 +3,9 @@ using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
 using Dime.Engine.Fitting;
 using Dime.Engine.Imaging;
+using Dime.Engine.Models;
 using Dime.Engine.Perturbation;
+using Dime.Engine.Sampling;
 using Dime.Engine.Segmentation;
 using Dime.Engine.Tests.Support;
 
@@ -57,7 +59,7 @@ public sealed class DimeIdentityTests
         // Per row, through the same passes the explainer uses, against a brute-force evaluation of g1 and f.
         var segmentation = Segmenter.Segment(Instance.Image, Grid4, 0);
         var hiding = new ImageHiding(Instance.Image, segmentation, HideMode.SegmentMean, default, 1);
-        var rows = Sampling.RowSampler.Image(40, segmentation.Count, new Sampling.Xoshiro256StarStar(5, 1));
+        var rows = RowSampler.Image(40, segmentation.Count, new Xoshiro256StarStar(5, 1));
         var values = await PerturbationPasses.ImageRowsAsync(model, hiding, rows, prepared.Reference, Instance.Text, [0, 1, 2], 7, new PassClock(), _ => { }, CancellationToken.None);
         var targets = DimeExplainer.Decompose(values, d.G2, d.Mu, [0, 1, 2]).ToArray();
         for (var s = 0; s < rows.Count; s++)
@@ -65,7 +67,7 @@ public sealed class DimeIdentityTests
             var pixels = new byte[Size * Size * 3];
             hiding.Render(rows.Row(s), pixels);
             var perturbed = new RgbImage(Size, Size, pixels);
-            var f = await model.EvaluateGridAsync(new Models.ImageList([perturbed]), [.. prepared.Reference.Texts, Instance.Text], CancellationToken.None);
+            var f = await model.EvaluateGridAsync(new ImageList([perturbed]), [.. prepared.Reference.Texts, Instance.Text], CancellationToken.None);
             for (var c = 0; c < 3; c++)
             {
                 var g1 = Enumerable.Range(0, prepared.Count).Average(j => (double)f[0, j, c]);

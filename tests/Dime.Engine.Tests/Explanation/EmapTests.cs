@@ -1,6 +1,7 @@
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
 using Dime.Engine.Imaging;
+using Dime.Engine.Perturbation;
 using Dime.Engine.Tests.Support;
 
 namespace Dime.Engine.Tests.Explanation;
@@ -25,7 +26,7 @@ public sealed class EmapTests
     [Fact]
     public async Task Worked_example_through_a_model_gives_mu_the_projection_and_the_instance_decomposition()
     {
-        var images = Enumerable.Range(0, 3).Select(i => Scenes.Filled(8, new Perturbation.RgbColor((byte)(10 * (i + 1)), 0, 0))).ToArray();
+        var images = Enumerable.Range(0, 3).Select(i => Scenes.Filled(8, new RgbColor((byte)(10 * (i + 1)), 0, 0))).ToArray();
         string[] texts = ["zero", "one", "two"];
         var model = new FunctionModel(["c"], (image, text) => [(float)WorkedExample[(image.Pixels[0] / 10) - 1, Array.IndexOf(texts, text)]]);
         var prepared = await References.PrepareAsync(model, References.Of(images, texts, ["c", "c", "c"]));
