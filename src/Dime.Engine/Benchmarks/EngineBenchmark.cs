@@ -115,7 +115,7 @@ public static class EngineBenchmark
     {
         var pixels = new byte[size * size * 3];
         var phase = random.NextDouble() * 6;
-        var shapes = Enumerable.Range(0, 6).Select(_ => (X: random.NextDouble() * size, Y: random.NextDouble() * size, R: 10 + (random.NextDouble() * size / 6), C: random.NextInt(256))).ToArray();
+        var shapes = Enumerable.Range(0, 24).Select(_ => (X: random.NextDouble() * size, Y: random.NextDouble() * size, R: 6 + (random.NextDouble() * size / 10), C: random.NextInt(256))).ToArray();
         for (var y = 0; y < size; y++)
         {
             for (var x = 0; x < size; x++)
