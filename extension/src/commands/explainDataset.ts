@@ -81,14 +81,18 @@ export async function openDatasetSample(s: Services, panel: DimePanel, ref: { da
     if (!dataset && origin.dataset) dataset = await s.datasets.open(origin.dataset.path, origin.dataset.format, settings.fields);
     if (!dataset) throw new Error('The dataset of this overview is no longer open; run "DIME: Explain Dataset" again.');
     if (ref.index >= dataset.count) throw new Error(`Sample ${ref.index} is outside the dataset (${dataset.count} samples).`);
-    const model = origin.manifestPath ? await s.models.load(origin.manifestPath) : await s.models.current();
+    const manifestPath = origin.manifestPath;
     const listed = await s.daemon.request(Methods.listSamples, { datasetId: dataset.datasetId, offset: ref.index, limit: 1 });
     const sample = listed.samples[0];
     if (!sample) throw new Error(`Sample ${ref.index} was not found.`);
     const imagePath = path.isAbsolute(sample.imagePath) ? sample.imagePath : path.join(dataset.folder, sample.imagePath);
+    const datasetId = dataset.datasetId;
     await explainInPanel(s, {
-      model,
-      sample: { datasetId: dataset.datasetId, index: ref.index },
+      modelName: s.models.selected().label,
+      prepare: async () => ({
+        model: manifestPath ? await s.models.load(manifestPath) : await s.models.current(),
+        sample: { datasetId, index: ref.index },
+      }),
       label: `sample ${sample.id}`,
       question: sample.question,
       imagePath,

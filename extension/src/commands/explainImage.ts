@@ -43,11 +43,11 @@ export function registerExplainImage(s: Services): vscode.Disposable {
           v.trim() === '' ? 'Type a question.' : v.length > MAX_QUESTION ? `At most ${MAX_QUESTION} characters.` : undefined,
       });
       if (question === undefined) return;
-      const model = await s.models.current();
       const folder = path.dirname(uri.fsPath);
+      const imagePath = uri.fsPath;
       await explainInPanel(s, {
-        model,
-        sample: { imagePath: uri.fsPath, question: question.trim() },
+        modelName: s.models.selected().label,
+        prepare: async () => ({ model: await s.models.current(), sample: { imagePath, question: question.trim() } }),
         label: path.basename(uri.fsPath),
         question: question.trim(),
         imagePath: uri.fsPath,

@@ -14,20 +14,19 @@ export function registerExplainSample(s: Services): vscode.Disposable {
       const settings = s.settings();
       const target = await resolveSampleTarget(settings.fields, uri, line);
       if (target.document.isDirty) throw new Error('Save the dataset file first: the daemon reads it from disk.');
-      const [model, dataset] = await Promise.all([
-        s.models.current(),
-        s.datasets.open(target.document.fileName, target.format, settings.fields),
-      ]);
       const sample = target.sample;
-      const index = await s.datasets.indexOf(dataset, sample);
+      const datasetFolder = path.dirname(target.document.fileName);
       await explainInPanel(s, {
-        model,
-        sample: { datasetId: dataset.datasetId, index },
+        modelName: s.models.selected().label,
+        prepare: async () => {
+          const [model, dataset] = await Promise.all([s.models.current(), s.datasets.open(target.document.fileName, target.format, settings.fields)]);
+          return { model, sample: { datasetId: dataset.datasetId, index: await s.datasets.indexOf(dataset, sample) } };
+        },
         label: sample.id !== undefined ? `sample ${sample.id}` : `sample #${sample.index}`,
         question: sample.question,
         ...(target.imagePath ? { imagePath: target.imagePath } : {}),
-        dataFolders: [dataset.folder, path.dirname(target.document.fileName), ...(target.imagePath ? [path.dirname(target.imagePath)] : [])],
-        baseFolder: dataset.folder,
+        dataFolders: [datasetFolder, ...(target.imagePath ? [path.dirname(target.imagePath)] : [])],
+        baseFolder: datasetFolder,
       });
     } catch (error) {
       reportError(s.log, 'Explain sample', error);

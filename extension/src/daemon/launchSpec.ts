@@ -32,8 +32,9 @@ export const BUNDLED_DAEMON = path.join('daemon', 'Dime.Daemon');
 const DEV_CONFIGURATIONS = ['Debug', 'Release'];
 const TARGET_FRAMEWORK = 'net10.0';
 
+/** `Dime.Daemon serve --stdio …` (src/Dime.Daemon/Cli: `serve` is the editor's subcommand). */
 export function daemonArgs(inputs: Pick<LaunchInputs, 'cacheFolder' | 'parentPid' | 'logLevel'>): string[] {
-  return ['--stdio', '--parent-pid', String(inputs.parentPid), '--cache', inputs.cacheFolder, '--log-level', inputs.logLevel];
+  return ['serve', '--stdio', '--parent-pid', String(inputs.parentPid), '--cache', inputs.cacheFolder, '--log-level', inputs.logLevel];
 }
 
 /** The launch spec, or an error message saying where the daemon was looked for. */

@@ -6,8 +6,10 @@ import { runInPanel } from './runInPanel';
 import type { Services } from './services';
 
 export interface ExplainRequest {
-  model: ModelInfo;
-  sample: SampleRef;
+  /** The model's display name, for the title before it is loaded. */
+  modelName: string;
+  /** Loads the model and resolves the sample inside the panel's progress (errors show in the panel). */
+  prepare: () => Promise<{ model: ModelInfo; sample: SampleRef }>;
   /** Shown before the daemon answers. */
   label: string;
   question: string;
@@ -19,24 +21,27 @@ export interface ExplainRequest {
 }
 
 export async function explainInPanel(services: Services, request: ExplainRequest): Promise<void> {
-  const title = `DIME: ${request.label} · ${request.model.name}`;
+  const title = `DIME: ${request.label} · ${request.modelName}`;
   const panel = services.panels.create('explanation', title, request.dataFolders);
-  panel.origin = { manifestPath: request.model.manifestPath };
   panel.post({
     type: 'start',
     title,
-    subtitle: request.model.name,
+    subtitle: request.modelName,
     question: request.question,
     ...(request.imagePath ? { imageUri: panel.asWebviewUri(request.imagePath) } : {}),
   });
   const options = explainOptions(services.settings());
-  const result = await runInPanel(panel, `Explaining ${request.label}`, services.log, (token, onProgress) =>
-    services.daemon.requestWithProgress(Methods.explain, { modelId: request.model.modelId, sample: request.sample, options }, onProgress, token),
-  );
+  const result = await runInPanel(panel, `Explaining ${request.label}`, services.log, async (token, onProgress) => {
+    onProgress({ phase: 'loading the model', fraction: 0 });
+    const { model, sample } = await request.prepare();
+    panel.origin = { manifestPath: model.manifestPath };
+    return services.daemon.requestWithProgress(Methods.explain, { modelId: model.modelId, sample, options }, onProgress, token);
+  });
   if (!result) return;
   const imagePath = absolute(result.sample.imagePath, request.baseFolder);
   panel.allowFolders([path.dirname(imagePath)]);
   panel.resultIds = [result.resultId];
+  panel.setTitle(`DIME: ${request.label} · ${result.model.name}`);
   panel.post({ type: 'explanation', result, imageUri: panel.asWebviewUri(imagePath) });
   services.log.info(
     `explained ${request.label}: predicted ${result.labels[result.prediction.label] ?? '?'} on ${result.device.kind}, ${String(result.timings['total'] ?? '?')} ms${result.cached ? ' (cached)' : ''}`,

@@ -19,10 +19,11 @@ export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 /**
  * The level of a daemon stderr line: Microsoft.Extensions.Logging's console prefixes
- * ("trce:", "dbug:", "info:", "warn:", "fail:", "crit:") or a bracketed level ("[warn]"); else info.
+ * ("trce:", "dbug:", "info:", "warn:", "fail:", "crit:") or a bracketed level ("[warn]"), optionally after a
+ * time of day as Dime.Daemon writes it ("10:06:29.772 [warning] …"); else info.
  */
 export function stderrLevel(line: string): Level {
-  const m = /^\s*\[?(trce|trace|dbug|debug|info|warn|warning|fail|error|crit|critical|fatal)\]?[:\s]/i.exec(line);
+  const m = /^\s*(?:\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\s+)?\[?(trce|trace|dbug|debug|info|warn|warning|fail|error|crit|critical|fatal)\]?[:\s]/i.exec(line);
   switch (m?.[1]?.toLowerCase()) {
     case 'trce':
     case 'trace':

@@ -74,6 +74,9 @@ describe('logging and events', () => {
     assert.equal(stderrLevel('dbug: x'), 'debug');
     assert.equal(stderrLevel('[trace] x'), 'trace');
     assert.equal(stderrLevel('Unhandled exception. System.Exception'), 'info');
+    assert.equal(stderrLevel('10:06:29.772 [warning] CUDA provider not found'), 'warn');
+    assert.equal(stderrLevel('10:06:29.772 [error] boom'), 'error');
+    assert.equal(stderrLevel('10:06:29.772 [debug] x'), 'debug');
   });
 
   test('the emitter survives a throwing listener and disposes listeners', () => {

@@ -62,7 +62,7 @@ describe('process launcher (real child process)', () => {
 
     await handle.stop();
     assert.deepEqual(await handle.exited, { code: 0, signal: null });
-    assert.ok(log.lines.some((l) => l.startsWith('info [daemon] info: fake daemon started with --stdio --parent-pid')), log.lines.join('\n'));
+    assert.ok(log.lines.some((l) => l.startsWith('info [daemon] info: fake daemon started with serve --stdio --parent-pid')), log.lines.join('\n'));
     assert.ok(log.lines.some((l) => l.startsWith('warn [daemon] warn: CUDA provider not found')));
   });
 

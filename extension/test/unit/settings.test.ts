@@ -93,7 +93,7 @@ describe('launch spec', () => {
   const files = (m: Record<string, number>) => (f: string) => m[f];
 
   test('daemon arguments', () => {
-    assert.deepEqual(daemonArgs(base), ['--stdio', '--parent-pid', '4242', '--cache', '/gs/cache', '--log-level', 'info']);
+    assert.deepEqual(daemonArgs(base), ['serve', '--stdio', '--parent-pid', '4242', '--cache', '/gs/cache', '--log-level', 'info']);
   });
 
   test('the setting wins: an executable runs directly, a dll through dotnet', () => {
