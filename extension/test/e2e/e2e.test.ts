@@ -11,7 +11,7 @@
  *                     `npm run test:e2e:stub` points it at test/e2e/stub-daemon.cjs (fixture answers)
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -133,6 +133,7 @@ after(async () => {
   if (server) await dimeLogTail().catch(() => undefined);
   await context?.close().catch(() => undefined);
   await server?.stop();
+  if (dataset !== DATASET) rmSync(dataset, { recursive: true, force: true });
 });
 
 describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () => {
