@@ -79,6 +79,15 @@ public static class OnnxModelLoader
         return Build(manifest, hash, device, options, cuda: false, fallbackReason: reason);
     }
 
+    /// <summary>Forgets that the CUDA provider failed to load, so that the next auto or cuda load tries again (tests).</summary>
+    internal static void ForgetCudaFailure()
+    {
+        lock (CudaGate)
+        {
+            _cudaProviderFailure = null;
+        }
+    }
+
     private static LoadedModel Build(ModelManifest manifest, string hash, DeviceOptions device, InferenceOptions options, bool cuda, string? fallbackReason)
     {
         var owned = new List<IDisposable>();
@@ -108,7 +117,12 @@ public static class OnnxModelLoader
             var tokenizer = TokenizerFactory.Create(manifest.Tokenizer, manifest.Path, maxLength, options.MaxTextLength);
             var warmUp = WarmUpRows(preprocessor, tokenizer);
             var nchw = manifest.Image.Layout == TensorLayout.Nchw;
-            var rawImage = new InputExpectation([TensorElementType.Float], preprocessor.RowShape, nchw ? ["image.layout", "image.height", "image.width"] : ["image.height", "image.width", "image.layout"]);
+            var otherLayout = nchw ? new long[] { preprocessor.Spec.Height, preprocessor.Spec.Width, 3 } : [3, preprocessor.Spec.Height, preprocessor.Spec.Width];
+            var rawImage = new InputExpectation(
+                [TensorElementType.Float],
+                preprocessor.RowShape,
+                nchw ? ["image.layout", "image.height", "image.width"] : ["image.height", "image.width", "image.layout"],
+                (otherLayout, "image.layout"));
             var rawText = new InputExpectation([TensorElementType.Int64, TensorElementType.Int32], [maxLength], ["tokenizer.maxLength"]);
             var perToken = new InputExpectation([TensorElementType.Int64, TensorElementType.Int32, TensorElementType.Float], [maxLength], ["tokenizer.maxLength"]);
             var labels = manifest.Labels.Count;

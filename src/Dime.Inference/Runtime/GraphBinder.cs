@@ -7,7 +7,8 @@ namespace Dime.Inference.Runtime;
 
 /// <summary>What DIME will feed into one role of a graph: allowed element types, the row shape, and which manifest
 /// field decides each dimension (so that a mismatch names the field to fix).</summary>
-internal sealed record InputExpectation(TensorElementType[] Types, long[] RowShape, string[] Blame);
+/// <param name="Alternative">A row shape that would mean one specific field is wrong (the other image layout), and that field.</param>
+internal sealed record InputExpectation(TensorElementType[] Types, long[] RowShape, string[] Blame, (long[] Row, string Field)? Alternative = null);
 
 /// <summary>Checks a graph's declared inputs and outputs (names, element types, ranks, fixed dimensions) against the manifest.</summary>
 internal static class GraphBinder
@@ -76,7 +77,8 @@ internal static class GraphBinder
             {
                 if (dims[d] > 0 && dims[d] != expected.RowShape[d - 1])
                 {
-                    var blame = expected.Blame[d - 1];
+                    var fitsAlternative = expected.Alternative is { } alternative && dims.Skip(1).Select((v, i) => v <= 0 || v == alternative.Row[i]).All(ok => ok);
+                    var blame = fitsAlternative ? expected.Alternative!.Value.Field : expected.Blame[d - 1];
                     throw Mismatch(
                         blame,
                         $"the graph {spec.FileName} expects its input '{name}' as {Shape(dims)}, but with this manifest DIME would feed [batch,{string.Join(",", expected.RowShape)}] (dimension {d} comes from '{blame}').");
