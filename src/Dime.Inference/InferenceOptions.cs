@@ -9,11 +9,14 @@ public sealed record InferenceOptions
     /// </summary>
     public long MemoryBudgetBytes { get; init; } = 256L << 20;
 
-    /// <summary>Largest batch for the full graph and the encoders (images or texts per run).</summary>
-    public int MaxBatchSize { get; init; } = 128;
+    /// <summary>
+    /// Largest batch for the full graph and the encoders (images or texts per run); null picks 128 on the CPU and
+    /// 512 on CUDA (measured with the demo model: CPU throughput flattens from about 64 and drops past 256).
+    /// </summary>
+    public int? MaxBatchSize { get; init; }
 
-    /// <summary>Largest batch for the fusion head (pairs per run): it is cheap per pair, so it takes more.</summary>
-    public int MaxFusionBatchSize { get; init; } = 1024;
+    /// <summary>Largest batch for the fusion head (pairs per run); null picks 256 on the CPU and 4096 on CUDA.</summary>
+    public int? MaxFusionBatchSize { get; init; }
 
     /// <summary>How many encodings of keyed inputs (the instance, the reference set) the split model keeps.</summary>
     public int CachedEncodings { get; init; } = 4096;

@@ -149,9 +149,10 @@ public static class OnnxModelLoader
                 _ => perToken,
             };
 
-            var fullRunner = Runner(manifest.Full, fullSession, Common, labels, options.MaxBatchSize);
-            var imageRunner = Runner(manifest.ImageEncoder, imageSession, Common, null, options.MaxBatchSize);
-            var textRunner = Runner(manifest.TextEncoder, textSession, Common, null, options.MaxBatchSize);
+            var maxBatch = options.MaxBatchSize ?? (cuda ? 512 : 128);
+            var fullRunner = Runner(manifest.Full, fullSession, Common, labels, maxBatch);
+            var imageRunner = Runner(manifest.ImageEncoder, imageSession, Common, null, maxBatch);
+            var textRunner = Runner(manifest.TextEncoder, textSession, Common, null, maxBatch);
             var fusionRunner = Runner(
                 manifest.Fusion,
                 fusionSession,
@@ -162,7 +163,7 @@ public static class OnnxModelLoader
                     _ => Common(role),
                 },
                 labels,
-                options.MaxFusionBatchSize);
+                options.MaxFusionBatchSize ?? (cuda ? 4096 : 256));
 
             var full = fullRunner is null ? null : new FullGraphModel(fullRunner, preprocessor, tokenizer, manifest.Labels);
             IImageEncoder? imageEncoder = null;

@@ -34,6 +34,7 @@ internal sealed class GraphRunner : IDisposable
     private readonly HashSet<RunOptions> _running = [];
     private int _active;
     private bool _disposed;
+    private bool _ownsSession = true;
 
     private GraphRunner(GraphSpec spec, InferenceSession session, IReadOnlyList<BoundInput> inputs, long[] outputRowShape, int? fixedBatch, int maxBatch)
     {
@@ -94,6 +95,10 @@ internal sealed class GraphRunner : IDisposable
         var maxBatch = fixedBatch ?? (int)Math.Clamp(memoryBudgetBytes / Math.Max(1, rowBytes), 1, Math.Max(1, maxBatchCap));
         return new GraphRunner(spec, session, inputs, outputRowShape, fixedBatch, maxBatch);
     }
+
+    /// <summary>Another runner over the same session with its own batch size (for the benchmark); it does not own the session.</summary>
+    public GraphRunner WithMaxBatch(int maxBatch) =>
+        new(Spec, _session, Inputs, OutputRowShape, FixedBatch, FixedBatch ?? Math.Max(1, maxBatch)) { _ownsSession = false };
 
     public int IndexOf(InputRole role)
     {
@@ -203,7 +208,11 @@ internal sealed class GraphRunner : IDisposable
             }
         }
 
-        _session.Dispose();
+        if (_ownsSession)
+        {
+            _session.Dispose();
+        }
+
         while (_pool.TryTake(out var buffers))
         {
             buffers.Dispose();
