@@ -54,6 +54,24 @@ public sealed record DeviceInfo(string Requested, string Device, int? DeviceId, 
 {
     public bool IsCuda => Device == "cuda";
 
+    /// <summary>A name for people: the CPU model (from /proc/cpuinfo where there is one) or the CUDA device ordinal.</summary>
+    public string Name => IsCuda ? $"CUDA device {DeviceId}" : CpuName.Value;
+
+    private static readonly Lazy<string> CpuName = new(() =>
+    {
+        try
+        {
+            var model = File.Exists("/proc/cpuinfo")
+                ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+                : null;
+            return $"{model ?? "CPU"} ({Environment.ProcessorCount} logical cores)";
+        }
+        catch (IOException)
+        {
+            return $"CPU ({Environment.ProcessorCount} logical cores)";
+        }
+    });
+
     /// <summary>One line for logs and status bars, e.g. "cpu (auto: CUDA unavailable: ...)".</summary>
     public override string ToString() => FallbackReason is null
         ? (IsCuda ? $"cuda:{DeviceId}{(Tf32 ? string.Empty : " (tf32 off)")}" : "cpu")

@@ -104,6 +104,7 @@ public sealed class DemoModelTests(DemoModels models)
         Assert.Equal(64, models.Clean.ImageWidth);
         Assert.Equal(16, models.Clean.Tokenizer.MaxLength);
         Assert.Equal("cpu", models.Clean.Device.Device);
+        Assert.Contains("logical cores", models.Clean.Device.Name, StringComparison.Ordinal);
         Assert.Null(models.Clean.Device.FallbackReason);
         Assert.Matches("^[0-9a-f]{64}$", models.Clean.ContentHash);
         Assert.NotEqual(models.Clean.ContentHash, models.Biased.ContentHash);

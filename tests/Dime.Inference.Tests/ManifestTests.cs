@@ -23,9 +23,18 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["graphs"]!["full"]!["path"] = "nowhere.onnx");
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(DimeErrorCode.ModelNotFound, error.Code);
         Assert.Equal("graphs.full.path", error.Subject);
         Assert.Contains("nowhere.onnx", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_vocabulary_names_its_field()
+    {
+        var error = LoadError(m => m["tokenizer"]!["vocabulary"] = "words.txt");
+
+        Assert.Equal(DimeErrorCode.ModelNotFound, error.Code);
+        Assert.Equal("tokenizer.vocabulary", error.Subject);
     }
 
     [Fact]

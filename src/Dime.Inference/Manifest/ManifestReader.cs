@@ -261,7 +261,9 @@ internal static class ManifestReader
         var file = Path.GetFullPath(Path.Combine(directory, value));
         if (!File.Exists(file))
         {
-            throw fields.Invalid(fields.Field(name), $"the file '{value}' does not exist (looked for {file}).");
+            var field = fields.Field(name);
+            var invalid = fields.Invalid(field, $"the file '{value}' does not exist (looked for {file}).");
+            throw new DimeException(DimeErrorCode.ModelNotFound, invalid.Message, field);
         }
 
         return file;
