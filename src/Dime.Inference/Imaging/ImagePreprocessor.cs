@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using Dime.Inference.Manifest;
 
 namespace Dime.Inference.Imaging;
@@ -97,6 +98,30 @@ internal sealed class ImagePreprocessor
 
     private void ResizeColumnsAndNormalise(float[] rows, AxisPlan ys, Span<float> destination)
     {
+        var rowLength = _spec.Width * 3;
+        Span<int> slot = stackalloc int[3];
+        for (var c = 0; c < 3; c++)
+        {
+            slot[c] = _spec.ChannelOrder == ChannelOrder.Rgb ? c : 2 - c;
+        }
+
+        var pooled = rowLength > 2048 ? ArrayPool<float>.Shared.Rent(rowLength) : null;
+        var sum = pooled is null ? stackalloc float[rowLength] : pooled.AsSpan(0, rowLength);
+        try
+        {
+            ResizeColumns(rows, ys, destination, sum, slot);
+        }
+        finally
+        {
+            if (pooled is not null)
+            {
+                ArrayPool<float>.Shared.Return(pooled);
+            }
+        }
+    }
+
+    private void ResizeColumns(float[] rows, AxisPlan ys, Span<float> destination, Span<float> sum, ReadOnlySpan<int> slot)
+    {
         var outWidth = _spec.Width;
         var outHeight = _spec.Height;
         var rowLength = outWidth * 3;
@@ -104,13 +129,6 @@ internal sealed class ImagePreprocessor
         var taps = ys.Taps;
         var nchw = _spec.Layout == TensorLayout.Nchw;
         var scale = _spec.Scale;
-        Span<int> slot = stackalloc int[3];
-        for (var c = 0; c < 3; c++)
-        {
-            slot[c] = _spec.ChannelOrder == ChannelOrder.Rgb ? c : 2 - c;
-        }
-
-        Span<float> sum = stackalloc float[rowLength];
         for (var o = 0; o < outHeight; o++)
         {
             sum.Clear();
@@ -118,8 +136,23 @@ internal sealed class ImagePreprocessor
             for (var k = 0; k < weights.Length; k++)
             {
                 var w = weights[k];
+                if (w == 0f)
+                {
+                    continue;
+                }
+
                 var source = rows.AsSpan((ys.Start[o] + k) * rowLength, rowLength);
-                for (var i = 0; i < sum.Length; i++)
+                var i = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    var weight = new Vector<float>(w);
+                    for (; i <= sum.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        (new Vector<float>(sum[i..]) + (weight * new Vector<float>(source[i..]))).CopyTo(sum[i..]);
+                    }
+                }
+
+                for (; i < sum.Length; i++)
                 {
                     sum[i] += w * source[i];
                 }
