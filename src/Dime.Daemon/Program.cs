@@ -1,2 +1,3 @@
-Console.Error.WriteLine("Dime.Daemon: not implemented yet");
-return 1;
+using Dime.Daemon.Cli;
+
+return await DaemonCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -52,12 +52,17 @@ public sealed class SplitModel : IMultimodalModel
 
     private delegate Task EncodeRange(int start, int count, Memory<float> destination, CancellationToken cancellationToken);
 
-    /// <summary>Encodes items [0, count): cached ones are copied, the others encoded in runs of consecutive indices.</summary>
+    /// <summary>
+    /// Encodes items [0, count): cached ones are copied, repeats of a key within the call are encoded once and copied,
+    /// the others encoded in runs of consecutive indices.
+    /// </summary>
     private static async Task<float[]> EncodeAsync(
         int count, int length, Func<int, string?> keyOf, EncodingCache cache, EncodeRange encode, CancellationToken cancellationToken)
     {
         var features = new float[checked(count * length)];
         var missing = new List<int>();
+        var repeats = new List<(int Index, int FirstIndex)>();
+        var firstWithKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var keys = new string?[count];
         for (var i = 0; i < count; i++)
         {
@@ -66,9 +71,17 @@ public sealed class SplitModel : IMultimodalModel
             {
                 cached.CopyTo(features.AsMemory(i * length, length));
             }
+            else if (keys[i] is { } repeated && firstWithKey.TryGetValue(repeated, out var first))
+            {
+                repeats.Add((i, first));
+            }
             else
             {
                 missing.Add(i);
+                if (keys[i] is { } newKey)
+                {
+                    firstWithKey.Add(newKey, i);
+                }
             }
         }
 
@@ -83,6 +96,11 @@ public sealed class SplitModel : IMultimodalModel
 
             await encode(start, run, features.AsMemory(start * length, run * length), cancellationToken).ConfigureAwait(false);
             m += run;
+        }
+
+        foreach (var (index, firstIndex) in repeats)
+        {
+            features.AsSpan(firstIndex * length, length).CopyTo(features.AsSpan(index * length, length));
         }
 
         foreach (var i in missing)

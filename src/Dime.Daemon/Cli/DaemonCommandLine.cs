@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Dime.Daemon.Hosting;
+
+namespace Dime.Daemon.Cli;
+
+/// <summary>The daemon's command line: `serve` for editors, and commands for scripts on the same engine.</summary>
+internal static class DaemonCommandLine
+{
+    public static readonly Option<string?> CacheOption = new("--cache") { Description = "Folder for results, overlays and reports." };
+    public static readonly Option<string> DeviceOption = new("--device") { Description = "auto (CUDA when it loads, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
+    public static readonly Option<string> LogLevelOption = new("--log-level") { Description = "trace, debug, info, warning, error or off (to stderr).", DefaultValueFactory = _ => "info" };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        DeviceOption.AcceptOnlyFromAmong("auto", "cuda", "cpu");
+        var root = new RootCommand("DIME: explain multimodal models by their unimodal contributions and multimodal interactions.");
+        root.Options.Add(CacheOption);
+        root.Options.Add(DeviceOption);
+        root.Options.Add(LogLevelOption);
+        CacheOption.Recursive = true;
+        DeviceOption.Recursive = true;
+        LogLevelOption.Recursive = true;
+        root.Subcommands.Add(ServeCommand.Create());
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    }
+
+    public static Daemon CreateDaemon(ParseResult result)
+    {
+        var log = new Log(Log.ParseLevel(result.GetValue(LogLevelOption)));
+        var cache = result.GetValue(CacheOption) is { Length: > 0 } folder ? Path.GetFullPath(folder) : DaemonOptions.DefaultCacheFolder;
+        return new Daemon(new DaemonOptions(cache, result.GetValue(DeviceOption) ?? "auto", log.Minimum), log);
+    }
+}

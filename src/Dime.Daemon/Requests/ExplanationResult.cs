@@ -1,0 +1,49 @@
+namespace Dime.Daemon.Requests;
+
+// The result of dime/explain, as docs/protocol.md describes it. Everything a panel shows is here, so that
+// switching the label, the number of features or the sign never needs the daemon again.
+
+internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, Protocol.DeviceInfo Device, string? MaskToken);
+
+internal sealed record Answer(string Label, int Index, double Logit, double Probability);
+
+internal sealed record Prediction(IReadOnlyList<Answer> Top, int Label);
+
+internal sealed record ExplainedSample(int? Index, string Id, string ImagePath, string Question, string? Answer, int? Line, int Width, int Height, string? DatasetId);
+
+/// <summary>The decomposition at the instance itself, for one label: logit = uc + mi, uc = g1 + g2 - mu.</summary>
+internal sealed record InstanceValues(int Label, double Logit, double Uc, double Mi, double G1, double G2, double Mu);
+
+/// <summary>One LIME surrogate: a weight per feature (0 where not selected), its intercept, weighted R^2, and its value at the instance.</summary>
+internal sealed record Part(IReadOnlyList<double> Weights, IReadOnlyList<int> Selected, double Intercept, double R2, double LocalPrediction);
+
+internal sealed record LabelExplanation(int Label, Part M, Part Uc, Part Mi);
+
+internal sealed record SegmentationInfo(string Method, IReadOnlyDictionary<string, object> Parameters, int Count, int Width, int Height, IReadOnlyList<int> Map);
+
+internal sealed record ImageExplanation(SegmentationInfo Segmentation, int Samples, IReadOnlyList<LabelExplanation> Explanations);
+
+/// <summary>A piece of the question as written: a word (with the index of its feature) or a separator (feature -1).</summary>
+internal sealed record TextToken(string Text, int Feature);
+
+internal sealed record TextExplanation(IReadOnlyList<string> Features, IReadOnlyList<TextToken> Tokens, int Samples, IReadOnlyList<LabelExplanation> Explanations);
+
+internal sealed record Overlay(string Modality, string Part, int Label, string Path);
+
+internal sealed record Artifacts(string Folder, string Report, string Json, IReadOnlyList<Overlay> Overlays);
+
+internal sealed record ExplanationResult(
+    string ResultId,
+    bool Cached,
+    ModelInfo Model,
+    Protocol.DeviceInfo Device,
+    ExplainedSample Sample,
+    IReadOnlyList<string> Labels,
+    Prediction Prediction,
+    IReadOnlyList<InstanceValues> Values,
+    ImageExplanation? Image,
+    TextExplanation? Text,
+    System.Text.Json.Nodes.JsonObject? Quality,
+    System.Text.Json.Nodes.JsonObject Settings,
+    IReadOnlyDictionary<string, double> Timings,
+    Artifacts? Artifacts);

@@ -1,0 +1,44 @@
+using Dime.Daemon.Hosting;
+using Dime.Daemon.Protocol;
+using StreamJsonRpc;
+
+namespace Dime.Daemon.Requests;
+
+internal sealed record ClientInfo(string Name, string? Version);
+
+internal sealed record InitializeParams(ClientInfo? ClientInfo, int? ProcessId, string? CacheFolder, string? Device);
+
+internal sealed record ServerInfo(string Name, string Version);
+
+internal sealed record Capabilities(IReadOnlyList<string> Methods, IReadOnlyList<string> Segmentations, IReadOnlyList<string> HideModes, IReadOnlyList<string> TextMasks);
+
+internal sealed record InitializeResult(ServerInfo ServerInfo, int ProtocolVersion, Capabilities Capabilities, Versions Versions, DeviceInfo Device);
+
+/// <summary>initialize, shutdown and exit: the LSP-style lifecycle.</summary>
+internal sealed class LifecycleHandler(Daemon daemon, Session session)
+{
+    [JsonRpcMethod(ProtocolNames.Initialize, UseSingleObjectParameterDeserialization = true)]
+    public InitializeResult Initialize(InitializeParams? parameters)
+    {
+        daemon.Configure(parameters?.CacheFolder, parameters?.Device, parameters?.ProcessId);
+        session.MarkInitialized();
+        daemon.Log.Info($"initialized by {parameters?.ClientInfo?.Name ?? "an unnamed client"} {parameters?.ClientInfo?.Version}");
+        return new InitializeResult(
+            new ServerInfo("Dime.Daemon", Versions.Current.Daemon),
+            ProtocolNames.ProtocolVersion,
+            new Capabilities(ProtocolNames.Requests, ["auto", "quickshift", "slic", "grid"], ["mean", "constant", "blur"], ["delete", "mask"]),
+            Versions.Current,
+            daemon.Device);
+    }
+
+    [JsonRpcMethod(ProtocolNames.Shutdown)]
+    public object? Shutdown()
+    {
+        session.MarkShutDown();
+        daemon.Log.Info("shutdown requested");
+        return null;
+    }
+
+    [JsonRpcMethod(ProtocolNames.Exit)]
+    public void Exit() => daemon.RequestExit(session.IsShutDown ? 0 : 1);
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dime.Engine.Errors;
+
+namespace Dime.Daemon.Workspace;
+
+/// <summary>Which JSON fields of a JSONL line hold the image path, the question, the answer and the id.</summary>
+internal sealed record DatasetFields(string? Image = null, string? Question = null, string? Answer = null, string? Id = null)
+{
+    public static readonly string[] ImageNames = ["image", "image_path", "imagePath", "image_filename", "img", "file"];
+    public static readonly string[] QuestionNames = ["question", "text", "prompt", "caption"];
+    public static readonly string[] AnswerNames = ["answer", "label", "target"];
+    public static readonly string[] IdNames = ["id", "question_id", "questionId", "uid"];
+}
+
+/// <summary>Reads JSONL datasets and CLEVR questions files into <see cref="Dataset"/>s.</summary>
+internal static class DatasetReader
+{
+    public const int MaxSamples = 1_000_000;
+    public const long MaxFileBytes = 512L * 1024 * 1024;
+
+    public static Dataset Read(string path, string? format, DatasetFields? fields)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new DimeException(DimeErrorCode.DatasetNotFound, $"The dataset file '{path}' does not exist.", path);
+        }
+
+        var info = new FileInfo(full);
+        if (info.Length > MaxFileBytes)
+        {
+            throw new DimeException(DimeErrorCode.DatasetInvalid, $"The dataset file is {info.Length / (1024 * 1024)} MiB; at most {MaxFileBytes / (1024 * 1024)} MiB are read.", path);
+        }
+
+        var kind = format?.ToLowerInvariant() ?? Guess(full);
+        var dataset = kind switch
+        {
+            "jsonl" => ReadJsonl(full, fields ?? new DatasetFields()),
+            "clevr" => ReadClevr(full),
+            _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"Unknown dataset format '{format}'; use 'jsonl' or 'clevr'.", "format"),
+        };
+        return dataset;
+    }
+
+    public static string IdOf(string fullPath) =>
+        "ds-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fullPath)))[..12];
+
+    private static string Guess(string path) =>
+        path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "clevr" : "jsonl";
+
+    private static Dataset ReadJsonl(string path, DatasetFields fields)
+    {
+        var samples = new List<Sample>();
+        var warnings = new List<string>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                var row = document.RootElement;
+                if (row.ValueKind != JsonValueKind.Object)
+                {
+                    throw new DatasetLineException("the line is not a JSON object");
+                }
+
+                var image = Field(row, fields.Image, DatasetFields.ImageNames) ?? throw new DatasetLineException("no image field");
+                var question = Field(row, fields.Question, DatasetFields.QuestionNames) ?? throw new DatasetLineException("no question field");
+                var answer = Field(row, fields.Answer, DatasetFields.AnswerNames);
+                var id = Field(row, fields.Id, DatasetFields.IdNames) ?? lineNumber.ToString(CultureInfo.InvariantCulture);
+                samples.Add(new Sample(samples.Count, id, image, question, answer, lineNumber));
+            }
+            catch (Exception e) when (e is JsonException or DatasetLineException)
+            {
+                warnings.Add($"line {lineNumber}: {e.Message}");
+            }
+
+            if (samples.Count > MaxSamples)
+            {
+                throw new DimeException(DimeErrorCode.DatasetInvalid, $"The dataset has more than {MaxSamples} samples.", path);
+            }
+        }
+
+        if (samples.Count == 0)
+        {
+            var why = warnings.Count > 0 ? " (" + warnings[0] + ")" : string.Empty;
+            throw new DimeException(DimeErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
+        }
+
+        return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path) };
+    }
+
+    /// <summary>CLEVR's questions file: questions/CLEVR_split_questions.json next to images/split/.</summary>
+    private static Dataset ReadClevr(string path)
+    {
+        using var stream = File.OpenRead(path);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(stream);
+        }
+        catch (JsonException e)
+        {
+            throw new DimeException(DimeErrorCode.DatasetInvalid, $"'{Path.GetFileName(path)}' is not valid JSON: {e.Message}", path);
+        }
+
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("questions", out var questions) || questions.ValueKind != JsonValueKind.Array)
+            {
+                throw new DimeException(DimeErrorCode.DatasetInvalid, "A CLEVR questions file needs a 'questions' array.", path);
+            }
+
+            var folder = Path.GetDirectoryName(path)!;
+            var root = string.Equals(Path.GetFileName(folder), "questions", StringComparison.OrdinalIgnoreCase)
+                ? Path.GetDirectoryName(folder)!
+                : folder;
+            var samples = new List<Sample>();
+            var warnings = new List<string>();
+            var position = 0;
+            foreach (var q in questions.EnumerateArray())
+            {
+                position++;
+                var file = Field(q, null, ["image_filename"]);
+                var question = Field(q, null, ["question"]);
+                if (file is null || question is null)
+                {
+                    warnings.Add($"question {position}: needs image_filename and question");
+                    continue;
+                }
+
+                var split = Field(q, null, ["split"]);
+                var image = ClevrImagePath(root, split, file);
+                var id = Field(q, null, ["question_index"]) ?? position.ToString(CultureInfo.InvariantCulture);
+                samples.Add(new Sample(samples.Count, id, image, question, Field(q, null, ["answer"]), null));
+            }
+
+            if (samples.Count == 0)
+            {
+                throw new DimeException(DimeErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
+            }
+
+            return new Dataset(IdOf(path), path, "clevr", root, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path) };
+        }
+    }
+
+    private static string ClevrImagePath(string root, string? split, string file)
+    {
+        string[] candidates = split is null
+            ? [Path.Combine("images", file), file]
+            : [Path.Combine("images", split, file), Path.Combine("images", file), file];
+        return candidates.FirstOrDefault(c => File.Exists(Path.Combine(root, c))) ?? candidates[0];
+    }
+
+    private static string? Field(JsonElement row, string? preferred, string[] names)
+    {
+        foreach (var name in preferred is null ? names : [preferred])
+        {
+            if (row.TryGetProperty(name, out var value))
+            {
+                return value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class DatasetLineException(string message) : Exception(message);
+}

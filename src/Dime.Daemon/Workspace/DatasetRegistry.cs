@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using Dime.Engine.Errors;
+
+namespace Dime.Daemon.Workspace;
+
+/// <summary>The datasets opened in this session, by id. Reopening a file that changed on disk reads it again.</summary>
+internal sealed class DatasetRegistry
+{
+    private readonly ConcurrentDictionary<string, Dataset> _datasets = new(StringComparer.Ordinal);
+
+    public Dataset Open(string path, string? format = null, DatasetFields? fields = null)
+    {
+        var full = Path.GetFullPath(path);
+        var id = DatasetReader.IdOf(full);
+        if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null)
+        {
+            return open;
+        }
+
+        var dataset = DatasetReader.Read(full, format, fields);
+        _datasets[id] = dataset;
+        return dataset;
+    }
+
+    public Dataset Get(string datasetId) =>
+        _datasets.TryGetValue(datasetId, out var dataset)
+            ? dataset
+            : throw new DimeException(DimeErrorCode.DatasetNotFound, $"No dataset with id '{datasetId}' is open; call dime/openDataset first.", datasetId);
+
+    public IReadOnlyList<Dataset> All => [.. _datasets.Values];
+
+    public static Sample SampleAt(Dataset dataset, int index) =>
+        index >= 0 && index < dataset.Samples.Count
+            ? dataset.Samples[index]
+            : throw new DimeException(DimeErrorCode.SampleNotFound, $"Sample {index} does not exist; the dataset has {dataset.Samples.Count} samples (0 to {dataset.Samples.Count - 1}).", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,29 @@
+using Dime.Engine.Errors;
+using Dime.Engine.Models;
+
+namespace Dime.Engine.Disentanglement;
+
+internal static class ModelCalls
+{
+    /// <summary>Evaluates the grid and checks that the model returned what it was asked for.</summary>
+    public static async Task<LogitGrid> EvaluateAsync(IMultimodalModel model, ImageSet images, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var grid = await model.EvaluateGridAsync(images, texts, cancellationToken).ConfigureAwait(false);
+        if (grid is null || grid.Images != images.Count || grid.Texts != texts.Count || grid.Labels != model.Labels.Count)
+        {
+            throw new DimeException(
+                DimeErrorCode.ModelOutputInvalid,
+                $"The model returned a {grid?.Images}x{grid?.Texts}x{grid?.Labels} grid for {images.Count} images, {texts.Count} texts and {model.Labels.Count} labels.");
+        }
+
+        foreach (var value in grid.Values)
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new DimeException(DimeErrorCode.ModelOutputInvalid, "The model returned a logit that is NaN or infinite.");
+            }
+        }
+
+        return grid;
+    }
+}

@@ -1,0 +1,64 @@
+using Dime.Engine.Fitting;
+using Dime.Engine.Perturbation;
+using Dime.Engine.Segmentation;
+
+namespace Dime.Engine.Explanation;
+
+/// <summary>The instance to explain. The image key lets a split model reuse the image's encoding.</summary>
+public sealed record ExplainInstance(Imaging.RgbImage Image, string Text, string? ImageCacheKey = null);
+
+/// <summary>
+/// A DIME explanation: for each modality and label, LIME surrogates of the model output (M), of its unimodal
+/// contributions (UC) and of its multimodal interactions (MI); the instance's own decomposition; and how it was made.
+/// </summary>
+public sealed record DimeExplanation(
+    int Seed,
+    IReadOnlyList<string> LabelNames,
+    int[] Labels,
+    InstanceDecomposition Instance,
+    ImageExplanation? Image,
+    TextExplanation? Text,
+    int ReferenceSize,
+    ExplainOptions Options,
+    PhaseTimings? Timings);
+
+/// <summary>
+/// The instance's values for every label of the model (index = label): f, g1(a*), g2(b*), mu, UC = g1 + g2 - mu and
+/// MI = f - UC.
+/// </summary>
+public sealed record InstanceDecomposition(double[] F, double[] G1, double[] G2, double[] Mu, double[] UC, double[] MI);
+
+/// <summary>The surrogates of one label; weights index the modality's features (segments or words).</summary>
+public sealed record LabelExplanation(int Label, string Name, SurrogateFit M, SurrogateFit UC, SurrogateFit MI);
+
+public sealed record ImageExplanation(int Samples, SegmentationInfo Segmentation, LabelExplanation[] Labels);
+
+/// <summary>The superpixels: a label per pixel, row-major, and the parameters (seed included) that reproduce them.</summary>
+public sealed record SegmentationInfo(int Width, int Height, int Count, int[] LabelMap, SegmentationParameters Parameters);
+
+public sealed record TextExplanation(int Samples, TextFeatureInfo Features, LabelExplanation[] Labels);
+
+/// <summary>
+/// The words that are features (index = feature) and the text as tokens, words and separators alternating, with each
+/// token's feature index (-1 for separators): concatenating the tokens gives the text back.
+/// </summary>
+public sealed record TextFeatureInfo(TextFeatureMode Mode, string[] Words, string[] Tokens, int[] TokenFeatures);
+
+/// <summary>
+/// Milliseconds per phase. Model: time inside model calls, which includes the rendering of perturbed images that
+/// the model asked for (Rendering, summed over threads). Perturbation: building the hidden image and the runs.
+/// </summary>
+public sealed record PhaseTimings(
+    double InstanceMs,
+    double SegmentationMs,
+    double SamplingMs,
+    double PerturbationMs,
+    double RenderingMs,
+    double ModelMs,
+    double DisentanglementMs,
+    double FittingMs,
+    double TotalMs)
+{
+    /// <summary>Everything the engine itself spent, the model's own work excluded.</summary>
+    public double EngineMs => TotalMs - ModelMs + RenderingMs;
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Dime.Daemon.Protocol;
+using StreamJsonRpc;
+
+namespace Dime.Daemon.Tests;
+
+/// <summary>The built daemon as a real child process, spoken to over its real stdin/stdout.</summary>
+internal sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _stderr;
+
+    private DaemonProcess(Process process, string cacheFolder)
+    {
+        _process = process;
+        CacheFolder = cacheFolder;
+        _stderr = process.StandardError.ReadToEndAsync();
+        Client = new JsonRpc(new HeaderDelimitedMessageHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, DimeJsonRpc.CreateFormatter()));
+        Client.StartListening();
+    }
+
+    public JsonRpc Client { get; }
+
+    public string CacheFolder { get; }
+
+    public Process Process => _process;
+
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "Dime.Daemon.dll");
+
+    public static DaemonProcess Start(params string[] extraArguments)
+    {
+        var cache = Path.Combine(Path.GetTempPath(), "dime-tests", Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { DaemonDll, "serve", "--stdio", "--cache", cache, "--log-level", "debug" }.Concat(extraArguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new DaemonProcess(Process.Start(start)!, cache);
+    }
+
+    public Task<T> Call<T>(string method, object? parameters = null, CancellationToken cancellationToken = default) =>
+        Client.InvokeWithParameterObjectAsync<T>(method, parameters ?? new { }, cancellationToken);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public Task<string> StandardErrorAsync => _stderr;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(CacheFolder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
