@@ -175,6 +175,32 @@ public sealed class ToyModelTests
     }
 
     [Fact]
+    public async Task Empty_grids_are_empty()
+    {
+        using var folder = ModelFolder.Toy();
+        using var model = OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu);
+
+        foreach (var path in new IMultimodalModel[] { model.FullGraph!, model.Split! })
+        {
+            Assert.Empty((await path.EvaluateGridAsync(Images(0), Texts, CancellationToken.None)).Values);
+            Assert.Empty((await path.EvaluateGridAsync(Images(3), [], CancellationToken.None)).Values);
+        }
+    }
+
+    [Fact]
+    public async Task An_image_that_fails_to_render_keeps_its_typed_error()
+    {
+        using var folder = ModelFolder.Toy();
+        using var model = OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu);
+
+        foreach (var path in new IMultimodalModel[] { model.FullGraph!, model.Split! })
+        {
+            var error = await Assert.ThrowsAsync<DimeException>(() => path.EvaluateGridAsync(new FailingImages(), Texts, CancellationToken.None));
+            Assert.Equal(DimeErrorCode.ImageCorrupt, error.Code);
+        }
+    }
+
+    [Fact]
     public void Non_finite_values_are_found_anywhere()
     {
         var values = new float[37];
@@ -187,6 +213,25 @@ public sealed class ToyModelTests
                 copy[at] = bad;
                 Assert.Equal(at, Runtime.GraphRunner.FirstNonFinite(copy));
             }
+        }
+    }
+
+    private sealed class FailingImages : ImageSet
+    {
+        public override int Count => 4;
+
+        public override int WidthOf(int index) => 8;
+
+        public override int HeightOf(int index) => 8;
+
+        public override void Render(int index, Span<byte> destination)
+        {
+            if (index == 2)
+            {
+                throw new DimeException(DimeErrorCode.ImageCorrupt, "image 2 cannot be rendered", "2");
+            }
+
+            destination.Fill(100);
         }
     }
 

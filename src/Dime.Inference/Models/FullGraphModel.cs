@@ -106,7 +106,7 @@ internal sealed class FullGraphModel : IMultimodalModel
 
                 var missing = used.Where(i => !ready.ContainsKey(i)).ToArray();
                 var prepared = new float[missing.Length][];
-                Parallel.For(0, missing.Length, InputPreparation.Parallel(cancellationToken), m =>
+                InputPreparation.For(missing.Length, cancellationToken, m =>
                 {
                     prepared[m] = ArrayPool<float>.Shared.Rent(imageLength);
                     InputPreparation.Preprocess(images, missing[m], _preprocessor, prepared[m].AsSpan(0, imageLength));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using Dime.Engine.Models;
 using Dime.Inference.Imaging;
 using Dime.Inference.Text;
@@ -8,11 +9,22 @@ namespace Dime.Inference.Models;
 /// <summary>Rendering, preprocessing and tokenizing, shared by the full graph and the split parts.</summary>
 internal static class InputPreparation
 {
-    public static ParallelOptions Parallel(CancellationToken cancellationToken) => new()
+    /// <summary>
+    /// Parallel.For over [0, count) that rethrows the first failure as itself (a DimeException from rendering an
+    /// image stays typed) instead of wrapping it in an AggregateException.
+    /// </summary>
+    public static void For(int count, CancellationToken cancellationToken, Action<int> body)
     {
-        CancellationToken = cancellationToken,
-        MaxDegreeOfParallelism = Environment.ProcessorCount,
-    };
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
 
     /// <summary>Renders image <paramref name="index"/> of the set and preprocesses it into <paramref name="destination"/>.</summary>
     public static void Preprocess(ImageSet images, int index, ImagePreprocessor preprocessor, Span<float> destination)

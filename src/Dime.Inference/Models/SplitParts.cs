@@ -38,7 +38,7 @@ internal sealed class OnnxImageEncoder : IImageEncoder
                         cancellationToken.ThrowIfCancellationRequested();
                         var batch = Math.Min(_runner.MaxBatch, count - first);
                         var offset = start + first;
-                        Parallel.For(0, batch, InputPreparation.Parallel(cancellationToken), k =>
+                        InputPreparation.For(batch, cancellationToken, k =>
                             InputPreparation.Preprocess(images, offset + k, _preprocessor, buffers.FloatRow(_image, k)));
                         _runner.Run(buffers, batch, cancellationToken).CopyTo(features.Span.Slice(first * FeatureLength, batch * FeatureLength));
                     }
@@ -62,7 +62,7 @@ internal sealed class PreprocessedImageEncoder(ImagePreprocessor preprocessor) :
         ArgumentNullException.ThrowIfNull(images);
         var length = FeatureLength;
         return Task.Run(
-            () => Parallel.For(0, count, InputPreparation.Parallel(cancellationToken), k =>
+            () => InputPreparation.For(count, cancellationToken, k =>
                 InputPreparation.Preprocess(images, start + k, preprocessor, features.Span.Slice(k * length, length))),
             cancellationToken);
     }
@@ -220,7 +220,7 @@ internal sealed class OnnxFusionHead : IFusionHead
                 var start = first;
                 if (count >= ParallelFillFrom)
                 {
-                    Parallel.For(0, count, InputPreparation.Parallel(cancellationToken), k => Fill(buffers, k, pairOf(start + k), imageFeatures.Span, textFeatures.Span));
+                    InputPreparation.For(count, cancellationToken, k => Fill(buffers, k, pairOf(start + k), imageFeatures.Span, textFeatures.Span));
                 }
                 else
                 {
