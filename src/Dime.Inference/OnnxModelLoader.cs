@@ -79,6 +79,56 @@ public static class OnnxModelLoader
         return Build(manifest, hash, device, options, cuda: false, fallbackReason: reason);
     }
 
+    /// <summary>The native ONNX Runtime's version (creates DIME's ORT environment first, with its logging off stdout).</summary>
+    public static string OnnxRuntimeVersion => OrtRuntime.Version;
+
+    /// <summary>
+    /// Where models would run, before any is loaded (for the daemon's initialize and status): loads the CUDA provider
+    /// when <paramref name="device"/> allows it. A model's own <see cref="LoadedModel.Device"/> is authoritative,
+    /// since a session can still fail on CUDA after the provider loaded.
+    /// </summary>
+    /// <exception cref="DimeException">DeviceUnavailable when CUDA is required and cannot be loaded.</exception>
+    public static DeviceInfo ProbeDevice(DeviceOptions? device = null)
+    {
+        device ??= DeviceOptions.Auto;
+        OrtRuntime.EnsureEnvironment();
+        var requested = device.Device.ToString().ToLowerInvariant();
+        if (device.Device == DeviceKind.Cpu)
+        {
+            return new DeviceInfo(requested, "cpu", null, null, false, OrtRuntime.Version);
+        }
+
+        string? reason;
+        lock (CudaGate)
+        {
+            reason = _cudaProviderFailure;
+        }
+
+        if (reason is null)
+        {
+            try
+            {
+                CreateSessionOptions(device, cuda: true).Dispose();
+                return new DeviceInfo(requested, "cuda", device.DeviceId, null, device.UseTf32, OrtRuntime.Version);
+            }
+            catch (CudaUnavailableException e)
+            {
+                reason = e.Message;
+                lock (CudaGate)
+                {
+                    _cudaProviderFailure = reason;
+                }
+            }
+        }
+
+        if (device.Device == DeviceKind.Cuda)
+        {
+            throw new DimeException(DimeErrorCode.DeviceUnavailable, $"CUDA was requested but cannot be used: {reason}", "device");
+        }
+
+        return new DeviceInfo(requested, "cpu", null, reason, false, OrtRuntime.Version);
+    }
+
     /// <summary>Forgets that the CUDA provider failed to load, so that the next auto or cuda load tries again (tests).</summary>
     internal static void ForgetCudaFailure()
     {

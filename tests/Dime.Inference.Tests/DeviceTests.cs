@@ -34,6 +34,18 @@ public sealed class DeviceTests
     }
 
     [Fact]
+    public void Probe_tells_the_device_before_any_model_is_loaded()
+    {
+        var auto = OnnxModelLoader.ProbeDevice(DeviceOptions.Auto);
+
+        Assert.Equal("cpu", auto.Device);
+        Assert.Contains("cannot open shared object file", auto.FallbackReason, StringComparison.Ordinal);
+        Assert.Equal(DimeErrorCode.DeviceUnavailable, Assert.Throws<DimeException>(() => OnnxModelLoader.ProbeDevice(DeviceOptions.Cuda)).Code);
+        Assert.Null(OnnxModelLoader.ProbeDevice(DeviceOptions.Cpu).FallbackReason);
+        Assert.StartsWith("1.31", OnnxModelLoader.OnnxRuntimeVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cpu_is_used_as_asked()
     {
         using var model = OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cpu with { IntraOpThreads = 1 });
