@@ -175,6 +175,27 @@ public sealed class ToyModelTests
     }
 
     [Fact]
+    public async Task Concurrent_calls_get_their_own_buffers()
+    {
+        using var folder = ModelFolder.Toy();
+        using var model = OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu, new InferenceOptions { MaxBatchSize = 4, MaxFusionBatchSize = 7 });
+        var inputs = Enumerable.Range(1, 6).Select(n => Images(n + 2)).ToArray();
+        var expected = new List<float[]>();
+        foreach (var images in inputs)
+        {
+            expected.Add((await model.FullGraph!.EvaluateGridAsync(images, Texts, CancellationToken.None)).Values);
+        }
+
+        var runs = inputs.SelectMany(images => new[] { model.FullGraph!, model.Split! }.Select(path => path.EvaluateGridAsync(images, Texts, CancellationToken.None))).ToArray();
+        var results = await Task.WhenAll(runs);
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.All(expected[i / 2].Zip(results[i].Values), p => Assert.Equal(p.First, p.Second, 5));
+        }
+    }
+
+    [Fact]
     public async Task Empty_grids_are_empty()
     {
         using var folder = ModelFolder.Toy();
