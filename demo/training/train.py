@@ -111,7 +111,9 @@ def export(net: M.MiniClevrModel, folder: Path, vocab: list[str]) -> None:
 
 
 def manifest(name: str, description: str) -> dict:
+    """The model manifest DIME loads; every field is documented in docs/manifest.md."""
     return {
+        "version": 1,
         "name": f"mini-CLEVR {name}",
         "description": f"Demo VQA model {description}.",
         "graphs": {

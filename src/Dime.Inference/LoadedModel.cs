@@ -1,0 +1,193 @@
+using Dime.Engine.Models;
+using Dime.Inference.Imaging;
+using Dime.Inference.Manifest;
+using Dime.Inference.Models;
+using Dime.Inference.Runtime;
+using Dime.Inference.Text;
+
+namespace Dime.Inference;
+
+/// <summary>Logits of (image i, text i) pairs, laid out [pair, label].</summary>
+public sealed class PairLogits
+{
+    public PairLogits(int count, int labels, float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != checked(count * labels))
+        {
+            throw new ArgumentException($"Expected {count}x{labels} logits, got {values.Length}.", nameof(values));
+        }
+
+        Count = count;
+        Labels = labels;
+        Values = values;
+    }
+
+    public int Count { get; }
+
+    public int Labels { get; }
+
+    public float[] Values { get; }
+
+    public ReadOnlySpan<float> Row(int pair) => Values.AsSpan(pair * Labels, Labels);
+
+    /// <summary>The index of the largest logit of a pair (the first on ties).</summary>
+    public int ArgMax(int pair)
+    {
+        var row = Row(pair);
+        var best = 0;
+        for (var i = 1; i < row.Length; i++)
+        {
+            if (row[i] > row[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
+
+/// <summary>
+/// A model folder loaded for inference: sessions created and warmed up on the chosen device, the tokenizer and the
+/// preprocessing ready. <see cref="Model"/> is what the engine explains: the split fast path when the manifest
+/// declares a fusion head, the full graph otherwise. Thread-safe; dispose it to free the sessions (a run in flight
+/// is stopped first).
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private readonly IReadOnlyList<GraphRunner> _runners;
+    private readonly IReadOnlyList<IDisposable> _resources;
+    private readonly FullGraphModel? _full;
+    private readonly IImageEncoder? _imageEncoder;
+    private readonly TextFeatureEncoder? _textEncoder;
+    private readonly OnnxFusionHead? _fusion;
+    private int _disposed;
+
+    internal LoadedModel(
+        ModelManifest manifest,
+        DeviceInfo device,
+        string contentHash,
+        TextTokenizer tokenizer,
+        ImagePreprocessor preprocessor,
+        FullGraphModel? full,
+        IImageEncoder? imageEncoder,
+        TextFeatureEncoder? textEncoder,
+        OnnxFusionHead? fusion,
+        IReadOnlyList<GraphRunner> runners,
+        IReadOnlyList<IDisposable> resources,
+        InferenceOptions options)
+    {
+        _resources = resources;
+        Manifest = manifest;
+        Device = device;
+        ContentHash = contentHash;
+        TextTokenizer = tokenizer;
+        Preprocessor = preprocessor;
+        _full = full;
+        _imageEncoder = imageEncoder;
+        _textEncoder = textEncoder;
+        _fusion = fusion;
+        _runners = runners;
+        if (imageEncoder is not null && textEncoder is not null && fusion is not null)
+        {
+            Split = new SplitModel(imageEncoder, textEncoder, fusion, options.CachedEncodings);
+        }
+    }
+
+    public string ManifestPath => Manifest.Path;
+
+    public string Name => Manifest.Name;
+
+    public string? Description => Manifest.Description;
+
+    /// <summary>One name per logit.</summary>
+    public IReadOnlyList<string> Labels => Manifest.Labels;
+
+    /// <summary>The model to explain: <see cref="Split"/> when there is one, otherwise <see cref="FullGraph"/>.</summary>
+    public IMultimodalModel Model => (IMultimodalModel?)Split ?? _full!;
+
+    /// <summary>The full graph, when the manifest declares one (the model checker compares it with the split path).</summary>
+    public IMultimodalModel? FullGraph => _full;
+
+    /// <summary>The split fast path (encoders once per distinct input, fusion head on all pairs), when declared.</summary>
+    public SplitModel? Split { get; }
+
+    public TokenizerInfo Tokenizer => TextTokenizer.Info;
+
+    /// <summary>The model's input size after preprocessing.</summary>
+    public int ImageWidth => Preprocessor.Spec.Width;
+
+    public int ImageHeight => Preprocessor.Spec.Height;
+
+    /// <summary>Where the sessions run, and why (travels with every result).</summary>
+    public DeviceInfo Device { get; }
+
+    /// <summary>SHA-256 (hex) over the manifest and every file it names: identifies the model in results and caches.</summary>
+    public string ContentHash { get; }
+
+    internal ModelManifest Manifest { get; }
+
+    internal TextTokenizer TextTokenizer { get; }
+
+    internal ImagePreprocessor Preprocessor { get; }
+
+    internal FullGraphModel? FullGraphModel => _full;
+
+    internal IImageEncoder? ImageEncoder => _imageEncoder;
+
+    internal TextFeatureEncoder? TextEncoder => _textEncoder;
+
+    internal OnnxFusionHead? Fusion => _fusion;
+
+    /// <summary>The token ids the model sees for a text (padding included).</summary>
+    public IReadOnlyList<int> TokenIds(string text) => TextTokenizer.EncodeToIds(text);
+
+    /// <summary>
+    /// f(images[i], texts[i]) for each i: predictions for a list of samples, without the grid. Uses the full graph
+    /// when there is one, otherwise encodes each side once and fuses the pairs.
+    /// </summary>
+    public async Task<PairLogits> PredictAsync(ImageSet images, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(texts);
+        if (images.Count != texts.Count)
+        {
+            throw new ArgumentException($"One text per image: {images.Count} images, {texts.Count} texts.", nameof(texts));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var labels = Labels.Count;
+        if (_full is not null)
+        {
+            return new PairLogits(images.Count, labels, await _full.EvaluatePairsAsync(images, texts, cancellationToken).ConfigureAwait(false));
+        }
+
+        var count = images.Count;
+        var imageFeatures = new float[checked(count * _imageEncoder!.FeatureLength)];
+        var textFeatures = new float[checked(count * _textEncoder!.FeatureLength)];
+        var logits = new float[checked(count * labels)];
+        await _imageEncoder.EncodeAsync(images, 0, count, imageFeatures, cancellationToken).ConfigureAwait(false);
+        await _textEncoder.EncodeAsync(texts, 0, count, textFeatures, cancellationToken).ConfigureAwait(false);
+        await _fusion!.FusePairsAsync(imageFeatures, textFeatures, count, logits, cancellationToken).ConfigureAwait(false);
+        return new PairLogits(count, labels, logits);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var runner in _runners)
+        {
+            runner.Dispose();
+        }
+
+        foreach (var resource in _resources)
+        {
+            resource.Dispose();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Dime.Inference.Manifest;
+
+namespace Dime.Inference.Text;
+
+internal static class TokenizerFactory
+{
+    public static TextTokenizer Create(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength) => spec.Kind switch
+    {
+        TokenizerKind.Words => WordsTokenizer.Create(spec, manifestPath, maxLength, maxTextLength),
+        TokenizerKind.WordPiece => LibraryTokenizer.CreateWordPiece(spec, manifestPath, maxLength, maxTextLength),
+        _ => LibraryTokenizer.CreateBpe(spec, manifestPath, maxLength, maxTextLength),
+    };
+}
