@@ -101,6 +101,9 @@ public sealed class LoadedModel : IDisposable
 
     public string? Description => Manifest.Description;
 
+    /// <summary>The dataset the manifest names for drawing reference sets when the user has none (may not exist).</summary>
+    public string? ReferenceDatasetPath => Manifest.ReferenceDataset;
+
     /// <summary>One name per logit.</summary>
     public IReadOnlyList<string> Labels => Manifest.Labels;
 

@@ -21,6 +21,8 @@ internal static class DaemonCommandLine
         DeviceOption.Recursive = true;
         LogLevelOption.Recursive = true;
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 

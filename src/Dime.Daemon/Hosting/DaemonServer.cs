@@ -31,9 +31,16 @@ internal static class DaemonServer
 
     private static IEnumerable<object> Handlers(Daemon daemon, Session session, JsonRpc rpc)
     {
-        _ = rpc;
         yield return new LifecycleHandler(daemon, session);
+        yield return new StatusHandler(daemon);
+        yield return new LoadModelHandler(daemon);
+        yield return new UnloadModelHandler(daemon);
         yield return new OpenDatasetHandler(daemon);
         yield return new ListSamplesHandler(daemon);
+        yield return new PredictHandler(daemon);
+        yield return new ExplainHandler(daemon, rpc);
+        yield return new ExplainDatasetHandler(daemon, rpc);
+        yield return new CompareHandler(daemon, rpc);
+        yield return new ExportHandler(daemon);
     }
 }

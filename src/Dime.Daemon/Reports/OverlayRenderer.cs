@@ -32,8 +32,11 @@ internal static class OverlayRenderer
                     var (r, g, b, alpha) = segment >= 0 && segment < colours.Length ? colours[segment] : default;
                     var a = alpha * Opacity;
                     var p = i * 3;
-                    byte Blend(byte under, byte over) => (byte)Math.Round((under * (1 - a)) + (over * a));
-                    var pixel = new Rgb24(Blend(image.Pixels[p], r), Blend(image.Pixels[p + 1], g), Blend(image.Pixels[p + 2], b));
+                    // the heat goes over a light grey copy, so that its colours never mix with the scene's own
+                    var grey = (0.299 * image.Pixels[p]) + (0.587 * image.Pixels[p + 1]) + (0.114 * image.Pixels[p + 2]);
+                    var under = (0.55 * grey) + (0.45 * 255);
+                    byte Blend(byte over) => (byte)Math.Round((under * (1 - a)) + (over * a));
+                    var pixel = new Rgb24(Blend(r), Blend(g), Blend(b));
                     if (borders && IsBorder(segmentMap, w, h, x, y))
                     {
                         pixel = new Rgb24(255, 255, 255);

@@ -3,7 +3,18 @@ namespace Dime.Daemon.Requests;
 // The result of dime/explain, as docs/protocol.md describes it. Everything a panel shows is here, so that
 // switching the label, the number of features or the sign never needs the daemon again.
 
-internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, Protocol.DeviceInfo Device, string? MaskToken);
+internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, Protocol.DeviceInfo Device, string? MaskToken)
+{
+    public static ModelInfo Of(Workspace.ModelEntry model) => new(
+        model.Id,
+        model.Loaded.Name,
+        model.Loaded.ManifestPath,
+        model.Loaded.Labels,
+        model.Loaded.Split is not null,
+        model.Loaded.ContentHash,
+        Protocol.DeviceInfo.Of(model.Loaded.Device),
+        model.Loaded.Tokenizer.MaskToken);
+}
 
 internal sealed record Answer(string Label, int Index, double Logit, double Probability);
 

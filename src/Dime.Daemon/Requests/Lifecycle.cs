@@ -26,7 +26,7 @@ internal sealed class LifecycleHandler(Daemon daemon, Session session)
         return new InitializeResult(
             new ServerInfo("Dime.Daemon", Versions.Current.Daemon),
             ProtocolNames.ProtocolVersion,
-            new Capabilities(ProtocolNames.Requests, ["auto", "quickshift", "slic", "grid"], ["mean", "constant", "blur"], ["delete", "mask"]),
+            new Capabilities(ProtocolNames.Requests, ["auto", "quickshift", "slic", "grid"], ExplainOptionsDto.HideModes, ["delete", "mask"]),
             Versions.Current,
             daemon.Device);
     }

@@ -110,8 +110,9 @@ internal static class ManifestReader
             }
         }
 
+        var referenceDataset = root.String("referenceDataset") is { } reference ? Path.GetFullPath(Path.Combine(directory, reference)) : null;
         root.RejectUnknown();
-        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels);
+        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset);
     }
 
     private static GraphSpec? ReadGraph(JsonFields graphs, string key, GraphRole role, string directory)

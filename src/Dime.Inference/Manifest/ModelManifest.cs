@@ -11,7 +11,8 @@ internal sealed record ModelManifest(
     GraphSpec? Fusion,
     ImageSpec Image,
     TokenizerSpec Tokenizer,
-    IReadOnlyList<string> Labels)
+    IReadOnlyList<string> Labels,
+    string? ReferenceDataset = null)
 {
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
 

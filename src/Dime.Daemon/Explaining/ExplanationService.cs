@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dime.Daemon.Hosting;
+using Dime.Daemon.Protocol;
+using Dime.Daemon.Reports;
+using Dime.Daemon.Requests;
+using Dime.Daemon.Workspace;
+using Dime.Engine.Errors;
+using Dime.Engine.Explanation;
+using Dime.Engine.Models;
+using Dime.Engine.Quality;
+
+namespace Dime.Daemon.Explaining;
+
+/// <summary>What a long request reports while it runs: the phase and the overall fraction done.</summary>
+internal sealed record ProgressValue(string Phase, double Fraction, string? Message = null);
+
+/// <summary>
+/// The explanation pipeline as the daemon runs it, for JSON-RPC and the command line alike:
+/// resolve the sample -> get the prepared reference set -> answer from the cache or run the engine ->
+/// map the result -> write the overlays, the report and the JSON.
+/// </summary>
+internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCache references, ResultStore store, Log log)
+{
+    public static readonly JsonSerializerOptions Json = Protocol.Json.Options;
+
+    public async Task<(ResolvedSample Sample, Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, SampleRef sampleRef, int top, CancellationToken cancellationToken)
+    {
+        var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var grid = await model.Loaded.Model.EvaluateGridAsync(new ImageList([sample.Image]), [sample.Info.Question], cancellationToken).ConfigureAwait(false);
+        var logits = grid.Values;
+        CheckFinite(logits, model);
+        return (sample, ResultMapper.Predict(model.Loaded.Labels, [.. logits.Select(v => (double)v)], top), logits);
+    }
+
+    public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        options ??= new ExplainOptionsDto();
+        var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var labels = model.Loaded.Labels;
+
+        var (_, prediction, logits) = await PredictAsync(model, sampleRef, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
+        var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
+        var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
+
+        var referenceDataset = ReferenceDataset(options, sample, model);
+        var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path, Json);
+        var resultId = ResultStore.IdOf(
+            Versions.Current.Daemon, model.Loaded.ContentHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty, referenceDataset.Id,
+            referenceDataset.LastWriteUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            settings.ToJsonString(), string.Join(',', labelIndices ?? []), JsonSerializer.Serialize(options.Quality, Json));
+        if (store.TryLoad(resultId) is { } cached)
+        {
+            log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: answered from the cache ({resultId})");
+            progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
+            return cached;
+        }
+
+        var referenceStarted = Stopwatch.GetTimestamp();
+        var prepared = await references.GetAsync(model, referenceDataset, options.ReferenceSizeOrDefault, options.ReferenceSeedOrDefault, options.StratifiedOrDefault, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
+        var referenceMs = Stopwatch.GetElapsedTime(referenceStarted).TotalMilliseconds;
+
+        var instance = new ExplainInstance(sample.Image, sample.Info.Question, sample.Info.DatasetId is { } d ? $"{d}#{sample.Info.Index}:{sample.ImageHash}" : "img:" + sample.ImageHash);
+        var quality = options.Quality;
+        var wantsQuality = (quality?.StabilityRuns ?? 0) >= 2 || quality?.Curves == true;
+        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98), cancellationToken).ConfigureAwait(false);
+        var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
+
+        var artifactsStarted = Stopwatch.GetTimestamp();
+        var result = new ExplanationResult(
+            resultId,
+            Cached: false,
+            Model: ModelInfo.Of(model),
+            Device: DeviceInfo.Of(model.Loaded.Device),
+            Sample: sample.Info,
+            Labels: labels,
+            Prediction: prediction,
+            Values: ResultMapper.Values(explanation.Instance),
+            Image: ResultMapper.Image(explanation.Image),
+            Text: ResultMapper.Text(explanation.Text),
+            Quality: qualityNode,
+            Settings: settings,
+            Timings: new Dictionary<string, double>(),
+            Artifacts: null);
+        _ = logits;
+        var folder = store.FolderOf(resultId);
+        var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
+        var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
+            .ToDictionary(t => t.Key, t => t.Value);
+        timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        result = result with { Artifacts = artifacts, Timings = timings };
+        store.Save(result);
+        progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
+        log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
+        return result;
+    }
+
+    private static async Task<JsonObject> QualityAsync(
+        ModelEntry model, ExplainInstance instance, Engine.Disentanglement.PreparedReference prepared, ExplainOptions options, DimeExplanation explanation,
+        int label, QualityDto quality, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
+    {
+        var node = new JsonObject();
+        if (quality.StabilityRuns is >= 2 and var runs)
+        {
+            var stability = await StabilityAnalysis.RunAsync(model.Loaded.Model, instance, prepared, options with { Labels = [label] }, runs, topK: 5, progress, cancellationToken).ConfigureAwait(false);
+            node["stability"] = JsonSerializer.SerializeToNode(stability, Json);
+        }
+
+        if (quality.Curves == true)
+        {
+            var curves = new JsonArray();
+            foreach (var modality in new[] { Modalities.Image, Modalities.Text }.Where(m => options.Modalities.HasFlag(m)))
+            {
+                foreach (var part in new[] { ExplanationPart.M, ExplanationPart.UC, ExplanationPart.MI })
+                {
+                    var report = await DeletionInsertion.RunAsync(model.Loaded.Model, instance, prepared, explanation, modality, label, part, maxSteps: 20, cancellationToken).ConfigureAwait(false);
+                    curves.Add(JsonSerializer.SerializeToNode(report, Json));
+                }
+            }
+
+            node["curves"] = curves;
+        }
+
+        return node;
+    }
+
+    private Dataset ReferenceDataset(ExplainOptionsDto options, ResolvedSample sample, ModelEntry model)
+    {
+        if (options.ReferenceDatasetId is { } id)
+        {
+            return datasets.Get(id);
+        }
+
+        if (sample.Dataset is { } own)
+        {
+            return own;
+        }
+
+        if (model.Loaded.ReferenceDatasetPath is { } path)
+        {
+            return datasets.Open(path);
+        }
+
+        throw new DimeException(
+            DimeErrorCode.InvalidArgument,
+            "DIME needs a reference dataset to average over: open a dataset and pass its id as 'options.referenceDatasetId', or name one in the model's manifest ('referenceDataset').",
+            "options.referenceDatasetId");
+    }
+
+    private static IReadOnlyList<int> TopLabels(Prediction prediction, IReadOnlyList<string> labels, string? answer)
+    {
+        var top = prediction.Top.Select(a => a.Index).ToList();
+        if (answer is not null && labels.ToList().IndexOf(answer) is var t && t >= 0 && !top.Contains(t))
+        {
+            top.Add(t);
+        }
+
+        return top;
+    }
+
+    private static void CheckFinite(float[] logits, ModelEntry model)
+    {
+        if (logits.Any(v => !float.IsFinite(v)))
+        {
+            throw new DimeException(DimeErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
+        }
+    }
+
+    /// <summary>Maps the engine's overall fraction into [from, to] of the request's progress.</summary>
+    private static IProgress<ExplainProgress>? Scale(IProgress<ProgressValue>? progress, double from, double to) =>
+        progress is null ? null : new ScaledProgress(progress, from, to);
+
+    private sealed class ScaledProgress(IProgress<ProgressValue> target, double from, double to) : IProgress<ExplainProgress>
+    {
+        public void Report(ExplainProgress value) =>
+            target.Report(new ProgressValue(value.Phase, from + ((to - from) * Math.Clamp(value.OverallFraction, 0, 1))));
+    }
+}

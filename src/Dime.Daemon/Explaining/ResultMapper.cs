@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dime.Daemon.Requests;
+using Dime.Engine.Explanation;
+using Dime.Engine.Fitting;
+using EngineLabel = Dime.Engine.Explanation.LabelExplanation;
+
+namespace Dime.Daemon.Explaining;
+
+/// <summary>The engine's explanation in the protocol's shape (docs/protocol.md).</summary>
+internal static class ResultMapper
+{
+    public const int TopAnswers = 5;
+
+    public static Prediction Predict(IReadOnlyList<string> labels, IReadOnlyList<double> logits, int top = TopAnswers)
+    {
+        var max = logits.Max();
+        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
+        var sum = exp.Sum();
+        var order = Enumerable.Range(0, logits.Count).OrderByDescending(i => logits[i]).ToList();
+        var answers = order.Take(top).Select(i => new Answer(labels[i], i, logits[i], exp[i] / sum)).ToList();
+        return new Prediction(answers, order[0]);
+    }
+
+    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d) =>
+        [.. Enumerable.Range(0, d.F.Length).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
+
+    public static Requests.ImageExplanation? Image(Engine.Explanation.ImageExplanation? image)
+    {
+        if (image is null)
+        {
+            return null;
+        }
+
+        var s = image.Segmentation;
+        var p = s.Parameters;
+        var method = p.Method.ToString().ToLowerInvariant();
+        var parameters = new Dictionary<string, object>(StringComparer.Ordinal);
+        switch (method)
+        {
+            case "quickshift":
+                parameters["kernelSize"] = p.KernelSize;
+                parameters["maxDist"] = p.MaxDist;
+                parameters["ratio"] = p.Ratio;
+                parameters["seed"] = p.QuickshiftSeed;
+                break;
+            case "slic":
+                parameters["segments"] = p.SlicSegments;
+                parameters["compactness"] = p.SlicCompactness;
+                parameters["iterations"] = p.SlicIterations;
+                break;
+            default:
+                parameters["rows"] = p.GridRows;
+                parameters["columns"] = p.GridColumns;
+                break;
+        }
+
+        return new Requests.ImageExplanation(new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap), image.Samples, [.. image.Labels.Select(Label)]);
+    }
+
+    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var f = text.Features;
+        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i])).ToList();
+        return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)]);
+    }
+
+    public static IReadOnlyDictionary<string, double> Timings(PhaseTimings? t, double referenceMs, double artifactsMs)
+    {
+        var timings = new Dictionary<string, double>(StringComparer.Ordinal) { ["reference"] = Math.Round(referenceMs, 1) };
+        if (t is not null)
+        {
+            timings["instance"] = Math.Round(t.InstanceMs, 1);
+            timings["segmentation"] = Math.Round(t.SegmentationMs, 1);
+            timings["sampling"] = Math.Round(t.SamplingMs, 1);
+            timings["perturbation"] = Math.Round(t.PerturbationMs, 1);
+            timings["model"] = Math.Round(t.ModelMs, 1);
+            timings["disentanglement"] = Math.Round(t.DisentanglementMs, 1);
+            timings["fitting"] = Math.Round(t.FittingMs, 1);
+            timings["engine"] = Math.Round(t.EngineMs, 1);
+            timings["explanation"] = Math.Round(t.TotalMs, 1);
+        }
+
+        timings["artifacts"] = Math.Round(artifactsMs, 1);
+        return timings;
+    }
+
+    /// <summary>The options as they were resolved, with every default filled in: what reproduces the result.</summary>
+    public static JsonObject Settings(ExplainOptions o, ExplainOptionsDto dto, int referenceSize, string referenceDataset, JsonSerializerOptions json)
+    {
+        var settings = new JsonObject
+        {
+            ["seed"] = o.Seed,
+            ["modalities"] = o.Modalities.ToString().ToLowerInvariant(),
+            ["imageSamples"] = o.ImageSamples,
+            ["textSamples"] = o.TextSamples,
+            ["referenceSize"] = referenceSize,
+            ["referenceSeed"] = dto.ReferenceSeedOrDefault,
+            ["stratified"] = dto.StratifiedOrDefault,
+            ["referenceDataset"] = referenceDataset,
+            ["segmentation"] = o.Segmentation.Method.ToString().ToLowerInvariant(),
+            ["hide"] = dto.Hide?.Mode?.ToLowerInvariant() ?? "median",
+            ["textFeatures"] = o.TextFeatures == Engine.Perturbation.TextFeatureMode.Positions ? "positions" : "words",
+            ["textMask"] = o.TextPerturbation == Engine.Perturbation.TextPerturbation.MaskToken ? "mask" : "delete",
+            ["imageFeatureSelection"] = Name(o.ImageFeatureSelection),
+            ["textFeatureSelection"] = Name(o.TextFeatureSelection),
+            ["textFeatureCount"] = o.TextFeatureCount,
+            ["kernelWidth"] = o.KernelWidth,
+            ["ridgeAlpha"] = o.RidgeAlpha,
+        };
+        if (o.HideMode == Engine.Perturbation.HideMode.Constant)
+        {
+            settings["hideColor"] = new JsonArray(o.HideColor.R, o.HideColor.G, o.HideColor.B);
+        }
+
+        if (o.HideMode == Engine.Perturbation.HideMode.Blur)
+        {
+            settings["blurSigma"] = o.BlurSigma;
+        }
+
+        if (o.ImageFeatureSelection != FeatureSelection.None)
+        {
+            settings["imageFeatureCount"] = o.ImageFeatureCount;
+        }
+
+        if (o.TextPerturbation == Engine.Perturbation.TextPerturbation.MaskToken)
+        {
+            settings["maskToken"] = o.MaskToken;
+        }
+
+        _ = json;
+        return settings;
+    }
+
+    private static string Name(FeatureSelection selection) => selection switch
+    {
+        FeatureSelection.None => "none",
+        FeatureSelection.Auto => "auto",
+        FeatureSelection.Forward => "forward",
+        _ => "highestWeights",
+    };
+
+    private static Requests.LabelExplanation Label(EngineLabel label) => new(label.Label, Part(label.M), Part(label.UC), Part(label.MI));
+
+    private static Part Part(SurrogateFit fit) => new(fit.Weights, fit.SelectedFeatures, fit.Intercept, fit.RSquared, fit.LocalPrediction);
+}

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Dime.Daemon.Requests;
+using Dime.Daemon.Workspace;
+using Dime.Engine.Errors;
+using Dime.Engine.Imaging;
+using Dime.Inference.Imaging;
+
+namespace Dime.Daemon.Explaining;
+
+/// <summary>A sample ready to explain: the decoded image, the question, and where it came from.</summary>
+internal sealed record ResolvedSample(ExplainedSample Info, RgbImage Image, string ImageHash, Dataset? Dataset);
+
+/// <summary>Turns a sample reference (a dataset sample, or an image file with a typed question) into a decoded sample.</summary>
+internal static class SampleResolver
+{
+    public const int MaxQuestionLength = 1_000;
+
+    public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets)
+    {
+        Protocol.Validate.NotNull(reference, "sample");
+        if (reference.DatasetId is { } datasetId)
+        {
+            var dataset = datasets.Get(datasetId);
+            var sample = DatasetRegistry.SampleAt(dataset, reference.Index ?? throw new DimeException(DimeErrorCode.InvalidArgument, "'sample.index' is required with 'sample.datasetId'.", "sample.index"));
+            return Load(dataset.ImageFullPath(sample), sample.Question, sample.Answer, sample.Index, sample.Id, sample.Line, dataset);
+        }
+
+        Protocol.Validate.NotEmpty(reference.ImagePath, "sample.imagePath");
+        var path = Path.GetFullPath(reference.ImagePath);
+        return Load(path, reference.Question ?? string.Empty, reference.Answer, null, Path.GetFileName(path), null, null);
+    }
+
+    public static string CheckQuestion(string question)
+    {
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            throw new DimeException(DimeErrorCode.TextInvalid, "The question is empty.", "question");
+        }
+
+        if (question.Length > MaxQuestionLength)
+        {
+            throw new DimeException(DimeErrorCode.TextInvalid, $"The question has {question.Length} characters; at most {MaxQuestionLength} are explained.", "question");
+        }
+
+        return question;
+    }
+
+    private static ResolvedSample Load(string imagePath, string question, string? answer, int? index, string id, int? line, Dataset? dataset)
+    {
+        CheckQuestion(question);
+        var image = ImageLoader.Load(imagePath);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(image.Pixels))[..24];
+        var info = new ExplainedSample(index, id, imagePath, question, answer, line, image.Width, image.Height, dataset?.Id);
+        return new ResolvedSample(info, image, hash, dataset);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dime.Daemon.Protocol;
+using Dime.Daemon.Workspace;
+using Dime.Engine.Disentanglement;
+using Dime.Engine.Errors;
+using Dime.Engine.Explanation;
+using Dime.Engine.Imaging;
+using Dime.Engine.Models;
+using Dime.Inference.Imaging;
+using StreamJsonRpc;
+
+namespace Dime.Daemon.Requests;
+
+internal sealed record ExplainDatasetParams(string ModelId, string DatasetId, int Offset = 0, int Count = 100, int Top = 20, JsonElement? ProgressToken = null);
+
+internal sealed record LabelShare(int Label, string Name, double SumAbsUc, double SumAbsMi, double UcShare, double MiShare);
+
+internal sealed record InteractionSample(int Index, string Id, string Question, string? Answer, string Predicted, string Projected, double Uc, double Mi, double MiShare);
+
+internal sealed record DatasetResult(
+    string ModelId, string DatasetId, int Offset, int Samples, int SamplesWithAnswers, double? Accuracy, double? AdditiveAccuracy, double? Gap,
+    IReadOnlyList<LabelShare> Labels, IReadOnlyList<InteractionSample> MostInteractive, IReadOnlyList<string> Skipped, IReadOnlyDictionary<string, double> Timings);
+
+/// <summary>
+/// EMAP over a slice of a dataset: the slice's n x n grid, the accuracy of the model against that of its additive
+/// projection (the gap is what interactions buy), the share of |UC| and |MI| per label, and the samples most driven
+/// by interactions, each one click from its own explanation.
+/// </summary>
+internal sealed class ExplainDatasetHandler(Daemon daemon, JsonRpc rpc)
+{
+    public const int MaxSlice = 1_000;
+
+    [JsonRpcMethod(ProtocolNames.ExplainDataset, UseSingleObjectParameterDeserialization = true)]
+    public async Task<DatasetResult> ExplainDatasetAsync(ExplainDatasetParams parameters, CancellationToken cancellationToken)
+    {
+        Validate.NotNull(parameters, "params");
+        Validate.NotEmpty(parameters.ModelId, "modelId");
+        Validate.NotEmpty(parameters.DatasetId, "datasetId");
+        Validate.Range(parameters.Count, 2, MaxSlice, "count");
+        Validate.Range(parameters.Top, 1, MaxSlice, "top");
+        var model = daemon.Models.Get(parameters.ModelId);
+        var dataset = daemon.Datasets.Get(parameters.DatasetId);
+        Validate.Range(parameters.Offset, 0, dataset.Samples.Count - 1, "offset");
+        using var running = daemon.Running();
+        var progress = ProgressNotifier.For(rpc, parameters.ProgressToken);
+        return await RunAsync(model, dataset, parameters.Offset, parameters.Count, parameters.Top, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<DatasetResult> RunAsync(ModelEntry model, Dataset dataset, int offset, int count, int top, IProgress<Explaining.ProgressValue>? progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var slice = dataset.Samples.Skip(offset).Take(count).ToList();
+        var images = new List<RgbImage>();
+        var kept = new List<Sample>();
+        var skipped = new List<string>();
+        foreach (var sample in slice)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                images.Add(ImageLoader.Load(dataset.ImageFullPath(sample)));
+                kept.Add(sample);
+            }
+            catch (DimeException e)
+            {
+                skipped.Add($"{sample.Id}: {e.Message}");
+            }
+        }
+
+        if (kept.Count < 2)
+        {
+            throw new DimeException(DimeErrorCode.DatasetInvalid, "Fewer than two samples of the slice could be read.", dataset.Path);
+        }
+
+        var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var reference = new ReferenceSet(
+            new ImageList(images, [.. kept.Select(s => (string?)$"{dataset.Id}#{s.Index}@{dataset.LastWriteUtc.Ticks}")]),
+            [.. kept.Select(s => s.Question)],
+            [.. kept.Select(s => s.Answer)]);
+        var engineProgress = progress is null ? null : new Progress<ExplainProgress>(p => progress.Report(new Explaining.ProgressValue("dataset", p.OverallFraction)));
+        var report = await EmapAnalysis.AnalyzeAsync(model.Loaded.Model, reference, engineProgress, cancellationToken).ConfigureAwait(false);
+        var labels = model.Loaded.Labels;
+        string Name(int label) => label >= 0 && label < labels.Count ? labels[label] : "?";
+        var result = new DatasetResult(
+            model.Id, dataset.Id, offset, report.Samples, report.SamplesWithAnswers, report.Accuracy, report.ProjectedAccuracy, report.Gap,
+            [.. report.Labels.Select(l =>
+            {
+                var total = l.SumAbsUC + l.SumAbsMI;
+                return new LabelShare(l.Label, l.Name, l.SumAbsUC, l.SumAbsMI, total > 0 ? l.SumAbsUC / total : 0, total > 0 ? l.SumAbsMI / total : 0);
+            })],
+            [.. report.SamplesByInteraction.Take(top).Select(s =>
+            {
+                var sample = kept[s.Index];
+                return new InteractionSample(sample.Index, sample.Id, sample.Question, sample.Answer, Name(s.Predicted), Name(s.ProjectedPrediction), s.UC, s.MI, s.InteractionShare);
+            })],
+            skipped,
+            new Dictionary<string, double>
+            {
+                ["images"] = Math.Round(loadMs, 1),
+                ["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
+            });
+        progress?.Report(new Explaining.ProgressValue(ExplainPhases.Done, 1));
+        return result;
+    }
+}

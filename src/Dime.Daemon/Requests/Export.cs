@@ -1,0 +1,31 @@
+using Dime.Daemon.Protocol;
+using Dime.Daemon.Reports;
+using Dime.Engine.Errors;
+using StreamJsonRpc;
+
+namespace Dime.Daemon.Requests;
+
+internal sealed record ExportParams(string ResultId, string Folder);
+
+internal sealed record ExportResult(IReadOnlyList<string> Files);
+
+/// <summary>Copies a result's JSON, overlay PNGs and HTML report into a folder the user chose.</summary>
+internal sealed class ExportHandler(Daemon daemon)
+{
+    [JsonRpcMethod(ProtocolNames.Export, UseSingleObjectParameterDeserialization = true)]
+    public ExportResult Export(ExportParams parameters)
+    {
+        Validate.NotNull(parameters, "params");
+        Validate.NotEmpty(parameters.ResultId, "resultId");
+        Validate.NotEmpty(parameters.Folder, "folder");
+        daemon.Results.Load(parameters.ResultId);
+        try
+        {
+            return new ExportResult(ArtifactWriter.Export(daemon.Results.FolderOf(parameters.ResultId), Path.GetFullPath(parameters.Folder)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DimeException(DimeErrorCode.ExportFailed, $"Could not write to '{parameters.Folder}': {e.Message}", parameters.Folder, e);
+        }
+    }
+}

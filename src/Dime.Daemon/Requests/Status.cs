@@ -1,0 +1,27 @@
+using Dime.Daemon.Protocol;
+using StreamJsonRpc;
+
+namespace Dime.Daemon.Requests;
+
+internal sealed record CacheInfo(string Folder, int Entries, long Bytes);
+
+internal sealed record StatusResult(string State, int Running, Versions Versions, DeviceInfo Device, IReadOnlyList<ModelInfo> Models, IReadOnlyList<DatasetInfo> Datasets, CacheInfo Cache);
+
+internal sealed class StatusHandler(Daemon daemon)
+{
+    [JsonRpcMethod(ProtocolNames.Status, UseSingleObjectParameterDeserialization = true)]
+    public StatusResult Status(object? parameters)
+    {
+        _ = parameters;
+        var (entries, bytes) = daemon.Results.Size();
+        var running = daemon.RunningRequests;
+        return new StatusResult(
+            running > 1 ? "busy" : "ready", // the status request itself is running
+            running - 1,
+            Versions.Current,
+            daemon.Device,
+            [.. daemon.Models.All.Select(ModelInfo.Of)],
+            [.. daemon.Datasets.All.Select(DatasetInfo.Of)],
+            new CacheInfo(daemon.Options.CacheFolder, entries, bytes));
+    }
+}
