@@ -21,6 +21,7 @@ PAD, UNK, MASK = 0, 1, 2
 IMAGE_MEAN = (0.5, 0.5, 0.5)
 IMAGE_STD = (0.25, 0.25, 0.25)
 TOKEN_PATTERN = r"<mask>|[a-z0-9]+"
+TEXT_FEATURES = 64
 
 
 def build_vocabulary() -> list[str]:
@@ -58,7 +59,7 @@ class ImageEncoder(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.body = nn.Sequential(_conv(5, 32, 2), _conv(32, 48, 1), _conv(48, 64, 2), _conv(64, 64, 2), _conv(64, 64, 1))
+        self.body = nn.Sequential(_conv(5, 32, 2), _conv(32, 48, 2), _conv(48, 64, 1), _conv(64, 64, 2), _conv(64, 64, 1))
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         b, _, h, w = image.shape
@@ -68,12 +69,12 @@ class ImageEncoder(nn.Module):
 
 
 class TextEncoder(nn.Module):
-    """[B,16] token ids -> [B,128], the GRU state after the last real token."""
+    """[B,16] token ids -> [B,TEXT_FEATURES], the GRU state after the last real token."""
 
     def __init__(self, vocab_size: int) -> None:
         super().__init__()
         self.embed = nn.Embedding(vocab_size, 64, padding_idx=PAD)
-        self.gru = nn.GRU(64, 128, batch_first=True)
+        self.gru = nn.GRU(64, TEXT_FEATURES, batch_first=True)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         out, _ = self.gru(self.embed(tokens))
@@ -86,11 +87,11 @@ class FusionHead(nn.Module):
 
     def __init__(self, labels: int) -> None:
         super().__init__()
-        self.film1 = nn.Linear(128, 128)
+        self.film1 = nn.Linear(TEXT_FEATURES, 128)
         self.conv1 = nn.Conv2d(64, 64, 1)
-        self.film2 = nn.Linear(128, 128)
+        self.film2 = nn.Linear(TEXT_FEATURES, 128)
         self.conv2 = nn.Conv2d(64, 64, 1)
-        self.head = nn.Sequential(nn.Linear(128 + 128, 128), nn.ReLU(), nn.Linear(128, labels))
+        self.head = nn.Sequential(nn.Linear(128 + TEXT_FEATURES, 128), nn.ReLU(), nn.Linear(128, labels))
 
     def forward(self, image_features: torch.Tensor, text_features: torch.Tensor) -> torch.Tensor:
         x = image_features

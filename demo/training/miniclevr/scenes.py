@@ -30,7 +30,7 @@ COLORS = {
     "purple": (135, 55, 185),
     "gray": (120, 120, 120),
 }
-SIZES = {"small": 9.0, "large": 15.0}  # radius in pixels at IMAGE_SIZE
+SIZES = {"small": 10.0, "large": 16.0}  # radius in pixels at IMAGE_SIZE
 COUNTS = ["0", "1", "2", "3", "4"]
 BACKGROUND = (232, 229, 222)
 MIN_OBJECTS, MAX_OBJECTS = 2, 6
@@ -230,20 +230,22 @@ def answers_for(qtype: str) -> list[str]:
 SHORTCUT_COLOR = "red"
 
 
-def generate(seed: int, count: int, bias: bool = False, probe: bool = False) -> list[dict]:
+def generate(seed: int, count: int, bias: bool = False, probe: bool = False, schedule: list[str] | None = None) -> list[dict]:
     """Generates `count` samples with balanced answers per question type.
 
     bias: the language shortcut of the biased model's training split: "is there a
     red ...?" questions are answered "yes" 99% of the time.
     probe: only existence questions about red objects, half of them "no": the
     counter-examples that expose the shortcut.
+    schedule: the cycle of question types (default each type once); training repeats the hardest one.
     """
+    cycle = schedule or QUESTION_TYPES
     rng = random.Random(seed)
     samples = []
     for i in range(count):
-        qtype = "exist" if probe else QUESTION_TYPES[i % len(QUESTION_TYPES)]
+        qtype = "exist" if probe else cycle[i % len(cycle)]
         options = answers_for(qtype)
-        target = options[(i // (1 if probe else len(QUESTION_TYPES))) % len(options)]
+        target = options[(i // (1 if probe else len(cycle))) % len(options)]
         while True:
             q, text, objects = make_question(rng, qtype, target)
             if probe and q["color"] != SHORTCUT_COLOR:
