@@ -17,8 +17,12 @@ internal sealed class InProcessDaemon : IAsyncDisposable
         Daemon = new Daemon(new DaemonOptions(cacheFolder, "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
         Served = Task.Run(() => DaemonServer.RunAsync(Daemon, serverStream, serverStream, _stop.Token));
         Client = new JsonRpc(new HeaderDelimitedMessageHandler(clientStream, clientStream, DimeJsonRpc.CreateFormatter()));
+        Client.AddLocalRpcMethod(ProtocolNames.Progress, new Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>((token, value) => ProgressReceived?.Invoke(token, value)));
         Client.StartListening();
     }
+
+    /// <summary>Raised for every $/progress notification: (token, value).</summary>
+    public event Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>? ProgressReceived;
 
     public Daemon Daemon { get; }
 

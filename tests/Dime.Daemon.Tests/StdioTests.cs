@@ -62,12 +62,28 @@ public sealed class StdioTests
             input.Flush();
         }
 
+        var output = process.StandardOutput.BaseStream;
+        var received = new List<byte>();
+        async Task WaitForFrames(int count)
+        {
+            var buffer = new byte[4096];
+            while (ParseFrames(System.Text.Encoding.UTF8.GetString([.. received]), partial: true).Count < count)
+            {
+                var read = await output.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.True(read > 0, "stdout closed early");
+                received.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+        }
+
         Send("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""");
+        await WaitForFrames(1);
         Send("""{"jsonrpc":"2.0","id":2,"method":"dime/openDataset","params":{"path":"/nonexistent/x.jsonl"}}""");
         Send("""{"jsonrpc":"2.0","id":3,"method":"dime/open""");
         Send("""{"jsonrpc":"2.0","id":4,"method":"shutdown"}""");
+        await WaitForFrames(4);
         Send("""{"jsonrpc":"2.0","method":"exit"}""");
-        var stdout = await process.StandardOutput.ReadToEndAsync();
+        received.AddRange(System.Text.Encoding.UTF8.GetBytes(await process.StandardOutput.ReadToEndAsync()));
+        var stdout = System.Text.Encoding.UTF8.GetString([.. received]);
         await process.WaitForExitAsync();
 
         var frames = ParseFrames(stdout);
@@ -79,7 +95,7 @@ public sealed class StdioTests
     }
 
     /// <summary>Splits stdout into frames, failing on any byte that is not part of one.</summary>
-    private static List<JsonElement> ParseFrames(string stdout)
+    private static List<JsonElement> ParseFrames(string stdout, bool partial = false)
     {
         var frames = new List<JsonElement>();
         var rest = stdout;
@@ -87,7 +103,17 @@ public sealed class StdioTests
         {
             Assert.StartsWith("Content-Length: ", rest, StringComparison.Ordinal);
             var headerEnd = rest.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (partial && headerEnd < 0)
+            {
+                break;
+            }
+
             var length = int.Parse(rest["Content-Length: ".Length..headerEnd], System.Globalization.CultureInfo.InvariantCulture);
+            if (partial && rest.Length < headerEnd + 4 + length)
+            {
+                break;
+            }
+
             var body = rest.Substring(headerEnd + 4, length);
             frames.Add(JsonDocument.Parse(body).RootElement.Clone());
             rest = rest[(headerEnd + 4 + length)..];

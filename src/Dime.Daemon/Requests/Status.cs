@@ -16,8 +16,8 @@ internal sealed class StatusHandler(Daemon daemon)
         var (entries, bytes) = daemon.Results.Size();
         var running = daemon.RunningRequests;
         return new StatusResult(
-            running > 1 ? "busy" : "ready", // the status request itself is running
-            running - 1,
+            running > 0 ? "busy" : "ready",
+            running,
             Versions.Current,
             daemon.Device,
             [.. daemon.Models.All.Select(ModelInfo.Of)],

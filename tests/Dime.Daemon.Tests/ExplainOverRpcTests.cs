@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Dime.Daemon.Protocol;
+using StreamJsonRpc;
+
+namespace Dime.Daemon.Tests;
+
+/// <summary>Explanations of the demo model through the real protocol (in process, over a duplex stream).</summary>
+public sealed class ExplainOverRpcTests
+{
+    /// <summary>Small enough to keep the suite quick, large enough to exercise every phase.</summary>
+    private static readonly object QuickOptions = new { imageSamples = 80, textSamples = 80, referenceSize = 20, seed = 3 };
+
+    [Fact]
+    public async Task Explain_returns_M_equal_UC_plus_MI_with_progress_in_order_and_writes_its_artifacts()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var progress = new ConcurrentQueue<JsonElement>();
+        daemon.ProgressReceived += (token, value) => progress.Enqueue(value);
+        var (model, dataset) = await OpenDemo(daemon);
+
+        var result = await daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = 3 }, options = QuickOptions, progressToken = "p1" });
+
+        foreach (var v in result.GetProperty("values").EnumerateArray())
+        {
+            Assert.Equal(v.GetProperty("logit").GetDouble(), v.GetProperty("uc").GetDouble() + v.GetProperty("mi").GetDouble(), 4);
+            Assert.Equal(v.GetProperty("uc").GetDouble(), v.GetProperty("g1").GetDouble() + v.GetProperty("g2").GetDouble() - v.GetProperty("mu").GetDouble(), 4);
+        }
+
+        Assert.Equal(3, result.GetProperty("settings").GetProperty("seed").GetInt32());
+        var image = result.GetProperty("image");
+        Assert.Equal(image.GetProperty("segmentation").GetProperty("count").GetInt32(), image.GetProperty("explanations")[0].GetProperty("m").GetProperty("weights").GetArrayLength());
+        Assert.Equal(21, image.GetProperty("explanations").GetArrayLength());
+        Assert.True(result.GetProperty("text").GetProperty("features").GetArrayLength() >= 3);
+
+        var folder = result.GetProperty("artifacts").GetProperty("folder").GetString()!;
+        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+        Assert.True(File.Exists(Path.Combine(folder, "result.json")));
+        Assert.NotEmpty(result.GetProperty("artifacts").GetProperty("overlays").EnumerateArray());
+
+        await WaitUntil(() => progress.Any(p => p.GetProperty("phase").GetString() == "done"));
+        var fractions = progress.Select(p => p.GetProperty("fraction").GetDouble()).ToList();
+        Assert.True(fractions.Count >= 3, $"only {fractions.Count} progress notifications");
+        Assert.Equal(fractions.OrderBy(f => f), fractions);
+        Assert.Equal(1.0, fractions[^1]);
+    }
+
+    [Fact]
+    public async Task A_repeated_request_is_answered_from_the_cache_and_another_seed_is_not()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var (model, dataset) = await OpenDemo(daemon);
+        var request = new { modelId = model, sample = new { datasetId = dataset, index = 5 }, options = QuickOptions };
+        var first = await daemon.Call<JsonElement>(ProtocolNames.Explain, request);
+        var second = await daemon.Call<JsonElement>(ProtocolNames.Explain, request);
+        var other = await daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = 5 }, options = new { imageSamples = 80, textSamples = 80, referenceSize = 20, seed = 4 } });
+
+        Assert.False(first.GetProperty("cached").GetBoolean());
+        Assert.True(second.GetProperty("cached").GetBoolean());
+        Assert.Equal(first.GetProperty("resultId").GetString(), second.GetProperty("resultId").GetString());
+        Assert.Equal(first.GetProperty("image").GetRawText(), second.GetProperty("image").GetRawText());
+        Assert.False(other.GetProperty("cached").GetBoolean());
+        Assert.NotEqual(first.GetProperty("resultId").GetString(), other.GetProperty("resultId").GetString());
+    }
+
+    [Fact]
+    public async Task Cancelling_mid_explanation_answers_minus_32800_within_250_ms_and_the_daemon_keeps_serving()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var (model, dataset) = await OpenDemo(daemon);
+        var started = new TaskCompletionSource();
+        daemon.ProgressReceived += (token, value) =>
+        {
+            if (value.GetProperty("phase").GetString() is "image" or "text")
+            {
+                started.TrySetResult();
+            }
+        };
+        using var cancel = new CancellationTokenSource();
+        var call = daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = 7 }, options = new { imageSamples = 20000, textSamples = 20000, referenceSize = 20 }, progressToken = 9 }, cancel.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var clock = Stopwatch.StartNew();
+        await cancel.CancelAsync();
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => call);
+        clock.Stop();
+
+        Assert.True(error is OperationCanceledException || (error is RemoteInvocationException r && r.ErrorCode == -32800), error.ToString());
+        Assert.True(clock.ElapsedMilliseconds <= 250, $"the cancellation took {clock.ElapsedMilliseconds} ms");
+        var status = await daemon.Call<JsonElement>(ProtocolNames.Status);
+        Assert.Equal(1, status.GetProperty("models").GetArrayLength());
+        Assert.Equal(0, status.GetProperty("running").GetInt32());
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_all_complete()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var (model, dataset) = await OpenDemo(daemon);
+        var explanations = Enumerable.Range(10, 3).Select(i => daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = i }, options = QuickOptions })).ToList();
+        var predictions = Enumerable.Range(0, 5).Select(i => daemon.Call<JsonElement>(ProtocolNames.Predict, new { modelId = model, sample = new { datasetId = dataset, index = i } })).ToList();
+        var status = daemon.Call<JsonElement>(ProtocolNames.Status);
+
+        await Task.WhenAll([.. explanations, .. predictions, status]);
+        Assert.Equal(3, explanations.Select(e => e.Result.GetProperty("resultId").GetString()).Distinct().Count());
+        Assert.All(predictions, p => Assert.Equal(5, p.Result.GetProperty("top").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task Compare_dataset_overview_and_export_work_on_the_demo()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var (clean, dataset) = await OpenDemo(daemon);
+        var biased = (await daemon.Call<JsonElement>(ProtocolNames.LoadModel, new { manifestPath = TestPaths.BiasedManifest })).GetProperty("modelId").GetString();
+
+        var compare = await daemon.Call<JsonElement>(ProtocolNames.Compare, new { modelIds = new[] { clean, biased }, sample = new { datasetId = dataset, index = 1 }, options = QuickOptions });
+        var results = compare.GetProperty("results");
+        Assert.Equal(2, results.GetArrayLength());
+        Assert.NotEqual(results[0].GetProperty("model").GetProperty("hash").GetString(), results[1].GetProperty("model").GetProperty("hash").GetString());
+
+        var overview = await daemon.Call<JsonElement>(ProtocolNames.ExplainDataset, new { modelId = clean, datasetId = dataset, offset = 0, count = 40, top = 5 });
+        Assert.Equal(40, overview.GetProperty("samples").GetInt32());
+        Assert.InRange(overview.GetProperty("accuracy").GetDouble(), 0.7, 1.0);
+        Assert.Equal(overview.GetProperty("accuracy").GetDouble() - overview.GetProperty("additiveAccuracy").GetDouble(), overview.GetProperty("gap").GetDouble(), 9);
+        Assert.Equal(5, overview.GetProperty("mostInteractive").GetArrayLength());
+
+        var target = TestPaths.NewTempFolder("export");
+        var export = await daemon.Call<JsonElement>(ProtocolNames.Export, new { resultId = results[0].GetProperty("resultId").GetString(), folder = target });
+        Assert.Contains(export.GetProperty("files").EnumerateArray(), f => f.GetString()!.EndsWith("report.html", StringComparison.Ordinal));
+        Assert.Contains("Why did the model answer", await File.ReadAllTextAsync(Path.Combine(target, "report.html")), StringComparison.Ordinal);
+    }
+
+    internal static async Task<(string Model, string Dataset)> OpenDemo(InProcessDaemon daemon)
+    {
+        var model = await daemon.Call<JsonElement>(ProtocolNames.LoadModel, new { manifestPath = TestPaths.CleanManifest });
+        var dataset = await daemon.Call<JsonElement>(ProtocolNames.OpenDataset, new { path = TestPaths.DemoDataset });
+        return (model.GetProperty("modelId").GetString()!, dataset.GetProperty("datasetId").GetString()!);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(20);
+        }
+    }
+}
