@@ -40,12 +40,12 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         options ??= new ExplainOptionsDto();
         var sample = SampleResolver.Resolve(sampleRef, datasets);
         var labels = model.Loaded.Labels;
+        var referenceDataset = ReferenceDataset(options, sample, model);
 
         var (_, prediction, logits) = await PredictAsync(model, sampleRef, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
 
-        var referenceDataset = ReferenceDataset(options, sample, model);
         var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path, Json);
         var resultId = ResultStore.IdOf(
             Versions.Current.Daemon, model.Loaded.ContentHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty, referenceDataset.Id,

@@ -10,9 +10,10 @@ internal sealed class DatasetRegistry
 
     public Dataset Open(string path, string? format = null, DatasetFields? fields = null)
     {
+        Protocol.Validate.OneOf(format, ["jsonl", "clevr"], "format");
         var full = Path.GetFullPath(path);
         var id = DatasetReader.IdOf(full);
-        if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null)
+        if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null && (format is null || string.Equals(format, open.Format, StringComparison.OrdinalIgnoreCase)))
         {
             return open;
         }
