@@ -119,11 +119,15 @@ public sealed class ExplainOverRpcTests
         Assert.Equal(2, results.GetArrayLength());
         Assert.NotEqual(results[0].GetProperty("model").GetProperty("hash").GetString(), results[1].GetProperty("model").GetProperty("hash").GetString());
 
-        var overview = await daemon.Call<JsonElement>(ProtocolNames.ExplainDataset, new { modelId = clean, datasetId = dataset, offset = 0, count = 40, top = 5 });
-        Assert.Equal(40, overview.GetProperty("samples").GetInt32());
-        Assert.InRange(overview.GetProperty("accuracy").GetDouble(), 0.7, 1.0);
-        Assert.Equal(overview.GetProperty("accuracy").GetDouble() - overview.GetProperty("additiveAccuracy").GetDouble(), overview.GetProperty("gap").GetDouble(), 9);
-        Assert.Equal(5, overview.GetProperty("mostInteractive").GetArrayLength());
+        var overview = await daemon.Call<JsonElement>(ProtocolNames.ExplainDataset, new { modelId = clean, datasetId = dataset, offset = 0, count = 40, options = new { topSamples = 5 } });
+        Assert.Equal(40, overview.GetProperty("count").GetInt32());
+        var emap = overview.GetProperty("emap");
+        Assert.InRange(emap.GetProperty("accuracy").GetDouble(), 0.7, 1.0);
+        Assert.Equal(emap.GetProperty("accuracy").GetDouble() - emap.GetProperty("projectedAccuracy").GetDouble(), emap.GetProperty("gap").GetDouble(), 9);
+        var shares = overview.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("miShare").GetDouble()).ToList();
+        Assert.Equal(5, shares.Count);
+        Assert.Equal(shares.OrderByDescending(x => x), shares);
+        Assert.Equal(40, overview.GetProperty("perLabel").EnumerateArray().Sum(l => l.GetProperty("count").GetInt32()));
 
         var target = TestPaths.NewTempFolder("export");
         var export = await daemon.Call<JsonElement>(ProtocolNames.Export, new { resultId = results[0].GetProperty("resultId").GetString(), folder = target });

@@ -167,7 +167,7 @@ export interface ExplainOptions {
   referenceDatasetId?: string;
   stratified?: boolean;
   segmentation?: { method: 'auto' | 'quickshift' | 'slic' | 'grid'; [param: string]: number | string };
-  hide?: { mode: 'mean' | 'constant' | 'blur'; color?: [number, number, number]; sigma?: number };
+  hide?: { mode: 'median' | 'mean' | 'constant' | 'blur'; color?: [number, number, number]; sigma?: number };
   textFeatures?: 'words' | 'positions';
   textMask?: 'delete' | 'mask';
   imageFeatures?: number;

@@ -36,9 +36,9 @@ internal static class DatasetCommand
                 await File.WriteAllBytesAsync(Path.Combine(folder, "dataset.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json.Options), cancellationToken).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(folder, "dataset.html"), DatasetReport.Render(report, entry.Loaded.Name, opened.Path), cancellationToken).ConfigureAwait(false);
                 var invariant = CultureInfo.InvariantCulture;
-                Console.WriteLine(string.Create(invariant, $"samples:            {report.Samples} ({report.SamplesWithAnswers} with answers)"));
-                Console.WriteLine(string.Create(invariant, $"accuracy:           {report.Accuracy:P1}"));
-                Console.WriteLine(string.Create(invariant, $"additive accuracy:  {report.AdditiveAccuracy:P1}   EMAP gap {report.Gap:P1}"));
+                Console.WriteLine(string.Create(invariant, $"samples:            {report.Count} ({report.SamplesWithAnswers} with answers)"));
+                Console.WriteLine(string.Create(invariant, $"accuracy:           {report.Emap.Accuracy:P1}"));
+                Console.WriteLine(string.Create(invariant, $"additive accuracy:  {report.Emap.ProjectedAccuracy:P1}   EMAP gap {report.Emap.Gap:P1}"));
                 Console.WriteLine($"report:             {Path.Combine(folder, "dataset.html")}");
                 return 0;
             }).ConfigureAwait(false);
