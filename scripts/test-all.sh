@@ -35,6 +35,16 @@ run_suite() {
   record "$name" "$log" "${PIPESTATUS[0]}"
 }
 
+# Set-up: Debian's Chromium drives the webview and VS Code tests; code-server's native modules need Kerberos headers.
+if [[ "$only" != dotnet ]] && { ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1; }; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "== installing chromium and libkrb5-dev"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium libkrb5-dev >/dev/null
+  else
+    echo "!! the extension tests need Debian's chromium and libkrb5-dev: sudo apt-get install chromium libkrb5-dev"
+  fi
+fi
+
 if [[ "$only" == all || "$only" == dotnet ]]; then
   dotnet build Dime.sln -c Release 2>&1 | tail -3
   for project in tests/*/*.csproj; do

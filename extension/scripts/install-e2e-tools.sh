@@ -43,10 +43,13 @@ fi
 
 echo "installing code-server@$CODE_SERVER_VERSION into $tools/code-server (builds native modules, a few minutes)"
 [[ -f "$tools/code-server/package.json" ]] || echo '{"private":true}' > "$tools/code-server/package.json"
-PATH="$node_home/bin:$PATH" \
-npm_config_nodedir="$node_home" \
-  npm install --prefix "$tools/code-server" --no-audit --no-fund --save-exact \
-    --foreground-scripts=false "code-server@$CODE_SERVER_VERSION"
+# npm itself must run on Node 24 too: under `npm run`, the parent npm's Node (20) would otherwise be put
+# first on the PATH of code-server's install scripts, and they refuse it.
+npm_cli="$(readlink -f "$(command -v npm)")"
+env -u NODE -u npm_node_execpath -u npm_execpath -u npm_config_node_gyp \
+  PATH="$node_home/bin:$PATH" npm_config_nodedir="$node_home" \
+  "$node_home/bin/node" "$npm_cli" install --prefix "$tools/code-server" --no-audit --no-fund --save-exact \
+    --foreground-scripts=false --scripts-prepend-node-path=true "code-server@$CODE_SERVER_VERSION"
 
 cs="$tools/code-server/node_modules/code-server/out/node/entry.js"
 if [[ ! -f "$cs" ]]; then

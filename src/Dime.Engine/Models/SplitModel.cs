@@ -115,22 +115,55 @@ public sealed class SplitModel : IMultimodalModel
     }
 
     /// <summary>A bounded map from input identity to encoding; when full, it starts over (inputs come in waves).</summary>
+    /// <summary>
+    /// A bounded map from input identity to encoding. When full, the half used longest ago goes, so inputs that
+    /// every call brings (the reference set) stay while one-off perturbed texts come and go.
+    /// </summary>
     private sealed class EncodingCache(int capacity)
     {
-        private readonly ConcurrentDictionary<string, float[]> _entries = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+        private readonly Lock _evicting = new();
+        private long _clock;
 
-        public bool TryGet(string key, out float[] encoding) => _entries.TryGetValue(key, out encoding!);
+        public bool TryGet(string key, out float[] encoding)
+        {
+            if (_entries.TryGetValue(key, out var entry))
+            {
+                entry.LastUse = Interlocked.Increment(ref _clock);
+                encoding = entry.Encoding;
+                return true;
+            }
+
+            encoding = [];
+            return false;
+        }
 
         public void Add(string key, float[] encoding)
         {
             if (_entries.Count >= capacity)
             {
-                _entries.Clear();
+                lock (_evicting)
+                {
+                    if (_entries.Count >= capacity)
+                    {
+                        foreach (var old in _entries.OrderBy(e => e.Value.LastUse).Take(Math.Max(1, _entries.Count / 2)).ToList())
+                        {
+                            _entries.TryRemove(old.Key, out _);
+                        }
+                    }
+                }
             }
 
-            _entries[key] = encoding;
+            _entries[key] = new Entry(encoding) { LastUse = Interlocked.Increment(ref _clock) };
         }
 
         public void Clear() => _entries.Clear();
+
+        private sealed class Entry(float[] encoding)
+        {
+            public float[] Encoding { get; } = encoding;
+
+            public long LastUse { get; set; }
+        }
     }
 }

@@ -114,4 +114,23 @@ public sealed class SplitModelTests
         Assert.Equal(8, imageEncoder.Encoded);
         Assert.Equal(4, textEncoder.Encoded);
     }
+
+    [Fact]
+    public async Task A_full_cache_keeps_the_inputs_every_call_brings()
+    {
+        var reference = Enumerable.Range(0, 3).Select(i => Scenes.Pattern(8, i)).ToArray();
+        var keyed = new ImageList(reference, ["r0", "r1", "r2"]);
+        var imageEncoder = new CountingImageEncoder();
+        var textEncoder = new CountingTextEncoder();
+        var model = new SplitModel(imageEncoder, textEncoder, new Fusion(), cachedEncodings: 8);
+
+        // the reference texts in every call, with a stream of new (perturbed) texts far larger than the cache
+        for (var call = 0; call < 20; call++)
+        {
+            await model.EvaluateGridAsync(keyed, ["q0", "q1", "q2", $"perturbed {call} a", $"perturbed {call} b"], CancellationToken.None);
+        }
+
+        Assert.Equal(3, imageEncoder.Encoded);
+        Assert.Equal(3 + (20 * 2), textEncoder.Encoded);
+    }
 }
