@@ -43,13 +43,15 @@ fi
 
 echo "installing code-server@$CODE_SERVER_VERSION into $tools/code-server (builds native modules, a few minutes)"
 [[ -f "$tools/code-server/package.json" ]] || echo '{"private":true}' > "$tools/code-server/package.json"
-# npm itself must run on Node 24 too: under `npm run`, the parent npm's Node (20) would otherwise be put
-# first on the PATH of code-server's install scripts, and they refuse it.
+# npm itself must run on Node 24 too, without the npm_* variables of an outer `npm run` (their user agent
+# names Node 20, and code-server's install script refuses that).
 npm_cli="$(readlink -f "$(command -v npm)")"
-env -u NODE -u npm_node_execpath -u npm_execpath -u npm_config_node_gyp \
+unset_npm=()
+for name in $(env | grep -o '^npm_[A-Za-z0-9_]*' || true); do unset_npm+=(-u "$name"); done
+env "${unset_npm[@]}" -u NODE \
   PATH="$node_home/bin:$PATH" npm_config_nodedir="$node_home" \
   "$node_home/bin/node" "$npm_cli" install --prefix "$tools/code-server" --no-audit --no-fund --save-exact \
-    --foreground-scripts=false --scripts-prepend-node-path=true "code-server@$CODE_SERVER_VERSION"
+    --foreground-scripts=false "code-server@$CODE_SERVER_VERSION"
 
 cs="$tools/code-server/node_modules/code-server/out/node/entry.js"
 if [[ ! -f "$cs" ]]; then
