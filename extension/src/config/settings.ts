@@ -29,7 +29,7 @@ export interface DimeSettings {
     referenceSize: number;
     seed: number;
     segmentation: 'auto' | 'quickshift' | 'slic' | 'grid';
-    hide: 'mean' | 'constant' | 'blur';
+    hide: 'median' | 'mean' | 'constant' | 'blur';
     textMask: 'delete' | 'mask';
     stabilityRuns: number;
   };
@@ -51,7 +51,7 @@ export const DEFAULT_SETTINGS: DimeSettings = {
     referenceSize: 100,
     seed: 0,
     segmentation: 'auto',
-    hide: 'mean',
+    hide: 'median',
     textMask: 'delete',
     stabilityRuns: 0,
   },
@@ -122,7 +122,7 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
         referenceSize: int('explain.referenceSize', 1, 10_000, d.explain.referenceSize),
         seed: int('explain.seed', 0, 2_147_483_647, d.explain.seed),
         segmentation: oneOf('explain.segmentation', ['auto', 'quickshift', 'slic', 'grid'], d.explain.segmentation),
-        hide: oneOf('explain.hide', ['mean', 'constant', 'blur'], d.explain.hide),
+        hide: oneOf('explain.hide', ['median', 'mean', 'constant', 'blur'], d.explain.hide),
         textMask: oneOf('explain.textMask', ['delete', 'mask'], d.explain.textMask),
         stabilityRuns: int('explain.stabilityRuns', 0, 20, d.explain.stabilityRuns),
       },

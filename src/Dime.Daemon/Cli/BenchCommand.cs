@@ -86,7 +86,8 @@ internal static class BenchCommand
         var samples = new Option<int>("--samples") { Description = "S per modality.", DefaultValueFactory = _ => 1000 };
         var reference = new Option<int>("--reference-size") { Description = "N.", DefaultValueFactory = _ => 100 };
         var skipFull = new Option<bool>("--split-only") { Description = "Time only the split path (the full graph takes minutes on a CPU)." };
-        var command = new Command("explain", "Whole DIME explanations of a demo sample (reference grid included), split path against full graph.") { model, samples, reference, skipFull };
+        var rows = new Option<int>("--rows-per-batch") { Description = "Perturbations per model call.", DefaultValueFactory = _ => new ExplainOptions().RowsPerBatch };
+        var command = new Command("explain", "Whole DIME explanations of a demo sample (reference grid included), split path against full graph.") { model, samples, reference, skipFull, rows };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var daemon = DaemonCommandLine.CreateDaemon(result);
@@ -102,7 +103,7 @@ internal static class BenchCommand
                     [.. picked.Select(s => s.Question)],
                     [.. picked.Select(s => s.Answer)]);
                 var instance = new ExplainInstance(ImageLoader.Load(dataset.ImageFullPath(instanceSample)), instanceSample.Question, "instance");
-                var options = new ExplainOptions { ImageSamples = result.GetValue(samples), TextSamples = result.GetValue(samples) };
+                var options = new ExplainOptions { ImageSamples = result.GetValue(samples), TextSamples = result.GetValue(samples), RowsPerBatch = result.GetValue(rows) };
                 Console.WriteLine($"one DIME explanation on {loaded.Device}: S = {options.ImageSamples} per modality, N = {n}, {loaded.Labels.Count} labels");
                 var paths = new List<(string Name, IMultimodalModel Model)>();
                 if (loaded.Split is { } split)

@@ -58,8 +58,12 @@ public sealed record ExplainOptions
     /// <summary>Every random choice derives from this seed.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Perturbations per model call; each is paired with the N reference partners and the instance's own.</summary>
-    public int RowsPerBatch { get; init; } = 64;
+    /// <summary>
+    /// Perturbations per model call; each is paired with the N reference partners and the instance's own. 256 keeps
+    /// a split model's fusion batches full (a whole explanation on CPU: 2.4 s at 256, 3.0 s at 64) while progress
+    /// still moves every few hundred milliseconds and a call in flight can be cancelled.
+    /// </summary>
+    public int RowsPerBatch { get; init; } = 256;
 
     internal void Validate(int labelCount)
     {
