@@ -1,6 +1,6 @@
 // Runs many explanations in a row through the real daemon over stdio and reports its resident memory
 // (VmRSS) before, during and after: a check that nothing grows with the number of explanations.
-//   node scripts/soak.mjs [count=200] [samples=200]
+//   node scripts/soak.mjs [count=200] [samples=200] [distinct samples=10]
 // Needs: dotnet build src/Dime.Daemon -c Release, and extension/node_modules (for vscode-jsonrpc).
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,9 @@ const rpc = require('vscode-jsonrpc/node');
 
 const count = Number(process.argv[2] ?? 200);
 const samples = Number(process.argv[3] ?? 200);
+// the same 10 samples over and over with new seeds: every explanation is computed anew, and the model's bounded
+// cache of encodings (which new samples would fill up to its limit) does not blur the measurement
+const distinct = Number(process.argv[4] ?? 10);
 const cache = mkdtempSync(join(tmpdir(), 'dime-soak-'));
 const daemon = spawn('dotnet', [join(root, 'src/Dime.Daemon/bin/Release/net10.0/Dime.Daemon.dll'), 'serve', '--stdio', '--cache', cache, '--log-level', 'warning'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(daemon.stdout), new rpc.StreamMessageWriter(daemon.stdin));
@@ -35,7 +38,7 @@ const before = rssMiB();
 const started = Date.now();
 const marks = [];
 for (let i = 0; i < count; i++) {
-  const result = await connection.sendRequest('dime/explain', { modelId: model.modelId, sample: { datasetId: dataset.datasetId, index: i % dataset.count }, options: options(i) });
+  const result = await connection.sendRequest('dime/explain', { modelId: model.modelId, sample: { datasetId: dataset.datasetId, index: i % distinct }, options: options(i) });
   if (result.cached) throw new Error(`explanation ${i} came from the cache`);
   if ((i + 1) % 50 === 0) {
     marks.push(`${i + 1}: ${rssMiB().toFixed(0)} MiB`);
