@@ -42,11 +42,11 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var labels = model.Loaded.Labels;
         var referenceDataset = ReferenceDataset(options, sample, model);
 
-        var (_, prediction, logits) = await PredictAsync(model, sampleRef, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
+        var (_, prediction, _) = await PredictAsync(model, sampleRef, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
 
-        var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path, Json);
+        var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path);
         var resultId = ResultStore.IdOf(
             Versions.Current.Daemon, model.Loaded.ContentHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty, referenceDataset.Id,
             referenceDataset.LastWriteUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -84,7 +84,6 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Settings: settings,
             Timings: new Dictionary<string, double>(),
             Artifacts: null);
-        _ = logits;
         var folder = store.FolderOf(resultId);
         var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
         var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)

@@ -91,7 +91,7 @@ internal static class ResultMapper
     }
 
     /// <summary>The options as they were resolved, with every default filled in: what reproduces the result.</summary>
-    public static JsonObject Settings(ExplainOptions o, ExplainOptionsDto dto, int referenceSize, string referenceDataset, JsonSerializerOptions json)
+    public static JsonObject Settings(ExplainOptions o, ExplainOptionsDto dto, int referenceSize, string referenceDataset)
     {
         var settings = new JsonObject
         {
@@ -133,7 +133,6 @@ internal static class ResultMapper
             settings["maskToken"] = o.MaskToken;
         }
 
-        _ = json;
         return settings;
     }
 
