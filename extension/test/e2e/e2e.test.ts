@@ -23,6 +23,9 @@ const VSIX = process.env['DIME_E2E_VSIX'] ?? join(ROOT, 'dime-vscode.vsix');
 const STUB = process.env['DIME_E2E_DAEMON'];
 const DATASET = resolve(process.env['DIME_E2E_DATASET'] ?? join(ROOT, '..', 'demo', 'dataset'));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+/** The repository README's screenshots: e2e shot name -> file in <repo>/docs/images. */
+const README_IMAGES = join(ROOT, '..', 'docs', 'images');
+const README_SHOTS: Record<string, string> = { explanation: 'panel.png', overview: 'overview.png' };
 const LABELS = ['yes', 'no', 'red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'gray', 'circle', 'square', 'triangle', 'cross', '0', '1', '2', '3', '4', 'small', 'large'];
 
 const baseSettings: Record<string, unknown> = {
@@ -41,6 +44,7 @@ const baseSettings: Record<string, unknown> = {
   'chat.disableAIFeatures': true,
   'editor.codeLens': true,
   'files.autoSave': 'off',
+  'git.openRepositoryInParentFolders': 'never',
   'dime.device': 'cpu',
   ...(STUB ? { 'dime.daemon.path': STUB } : {}),
 };
@@ -74,11 +78,33 @@ async function panelTitled(text: string, timeoutMs = 60_000): Promise<FrameLocat
 
 async function shot(name: string, target?: Locator): Promise<void> {
   await (target ?? page).screenshot({ path: join(RESULTS, `${name}.png`) }).catch(() => undefined);
-  // DIME_E2E_README_SHOTS=1 also refreshes the README's screenshots (only with the real daemon)
-  if (process.env['DIME_E2E_README_SHOTS'] === '1' && !STUB && ['explanation', 'overview'].includes(name)) {
-    mkdirSync(join(ROOT, 'images'), { recursive: true });
-    copyFileSync(join(RESULTS, `${name}.png`), join(ROOT, 'images', `${name}.png`));
-  }
+}
+
+/**
+ * DIME_E2E_README_SHOTS=1 (real daemon only) also refreshes the repository README's screenshots,
+ * docs/images/panel.png (the explanation panel) and docs/images/overview.png (the dataset overview):
+ * the active panel's editor group maximized, the side bar hidden, a taller window, no notifications;
+ * the layout is put back afterwards.
+ */
+async function readmeShot(name: string, tab: string): Promise<void> {
+  const file = README_SHOTS[name];
+  if (process.env['DIME_E2E_README_SHOTS'] !== '1' || STUB || !file) return;
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1600, height: 1300 });
+  await runCommand('Notifications: Clear All Notifications');
+  // the panel's editor group becomes the active one
+  await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
+  await runCommand('View: Toggle Maximize Editor Group');
+  await runCommand('View: Toggle Primary Side Bar Visibility');
+  await page.waitForTimeout(1500);
+  await shot(`readme-${name}`);
+  await runCommand('View: Toggle Primary Side Bar Visibility');
+  await runCommand('View: Toggle Maximize Editor Group');
+  if (size) await page.setViewportSize(size);
+  await page.waitForTimeout(1000);
+  assert.ok(existsSync(join(RESULTS, `readme-${name}.png`)), `README screenshot ${name}`);
+  mkdirSync(README_IMAGES, { recursive: true });
+  copyFileSync(join(RESULTS, `readme-${name}.png`), join(README_IMAGES, file));
 }
 
 async function dimeLogTail(): Promise<string> {
@@ -208,6 +234,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await page.waitForTimeout(500);
     await shot('explanation');
     await shot('explanation-panel', page.locator('iframe.webview.ready').first());
+    await readmeShot('explanation', `DIME: sample ${samplesOf(dataset)[0]!.id}`);
   });
 
   test('a second explanation can be cancelled from its panel', async (t) => {
@@ -250,6 +277,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await view.locator('#emap-gap').waitFor();
     await page.waitForTimeout(500);
     await shot('overview');
+    await readmeShot('overview', 'DIME overview');
   });
 });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// A STAND-IN for Dime.Daemon, used by `npm run test:e2e:stub` until the real daemon lands: it speaks
-// the protocol of docs/protocol.md over stdio and answers from test/fixtures (made-up numbers), so
-// the end-to-end harness (code-server, VSIX, CodeLens, panel, cancel) can be exercised today.
+// A STAND-IN for Dime.Daemon, used by `npm run test:e2e:stub`: it speaks the protocol of
+// docs/protocol.md over stdio and answers every sample with the same recorded result from
+// test/fixtures (one real daemon result, relabelled with the asked sample), so the end-to-end
+// harness (code-server, VSIX, CodeLens, panel, cancel) can be exercised without .NET.
 // Long requests report progress and honour $/cancelRequest. Not a model: never use it for results.
 const fs = require('node:fs');
 const path = require('node:path');

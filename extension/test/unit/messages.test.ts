@@ -65,12 +65,12 @@ describe('messages from the host (validated by the webview)', () => {
   test('malformed results are refused with the failing field', () => {
     const broken: [string, (r: ExplanationResult) => void][] = [
       ['image.segmentation.map length', (r) => r.image!.segmentation.map.pop()],
-      ['image.segmentation.map ids', (r) => (r.image!.segmentation.map[5] = 20)],
+      ['image.segmentation.map ids', (r) => (r.image!.segmentation.map[5] = r.image!.segmentation.count)],
       ['image.explanations', (r) => r.image!.explanations[0]!.m.weights.push(1)],
       ['image.explanations', (r) => (r.image!.explanations[0]!.uc.weights[0] = Number.NaN)],
-      ['image.explanations', (r) => (r.image!.explanations[3]!.label = 21)],
-      ['text.tokens', (r) => (r.text!.tokens[0]!.feature = 5)],
-      ['text.explanations', (r) => r.text!.explanations[0]!.mi.selected.push(9)],
+      ['image.explanations', (r) => (r.image!.explanations[3]!.label = r.labels.length)],
+      ['text.tokens', (r) => (r.text!.tokens[0]!.feature = r.text!.features.length)],
+      ['text.explanations', (r) => r.text!.explanations[0]!.mi.selected.push(r.text!.features.length + 2)],
       ['prediction', (r) => (r.prediction.label = -1)],
       ['values', (r) => (r.values[0]!.uc = Number.POSITIVE_INFINITY)],
       ['sample', (r) => ((r.sample as unknown as Record<string, unknown>)['question'] = 7)],
@@ -123,12 +123,12 @@ describe('persisted panel state', () => {
       explanation: { type: 'explanation', result: fixture, imageUri: 'u' },
     };
     assert.ok(isPanelState(state));
-    assert.equal(stateResultId(state as never), 'r-0000-clean');
+    assert.equal(stateResultId(state as never), fixture.resultId);
     assert.equal(isPanelState({ ...state, kind: 'other' }), false);
     assert.equal(isPanelState({ ...state, phase: 'weird' }), false);
     assert.equal(isPanelState({ ...state, explanation: { type: 'explanation', result: { resultId: 'x' }, imageUri: 'u' } }), false);
     const compare = { kind: 'compare', title: 't', view: DEFAULT_VIEW, phase: 'done', compare: { type: 'compare', result: compareFixture, imageUri: 'u' } };
     assert.ok(isPanelState(compare));
-    assert.equal(stateResultId(compare as never), 'r-0000-clean');
+    assert.equal(stateResultId(compare as never), compareFixture.results[0]!.resultId);
   });
 });

@@ -6,12 +6,26 @@ import type { ExplanationResult } from '../../src/daemon/protocol';
 import { formatWeight } from '../../webview/shared/colorScale';
 import { canvasStats, choose, dialogs, fixture, Harness, post, posted, RESULTS, violations } from './harness';
 
+// Real daemon output (test/fixtures/make-fixtures.mjs): mini-CLEVR clean on demo sample 0004,
+// "what is the shape of the red thing?" -> circle; a red circle, a yellow circle and a gray square.
 const result = fixture<ExplanationResult>('explanation.json');
 const map = result.image!.segmentation.map;
-const yes = result.prediction.label;
+const { width: W, height: H } = result.sample;
+const REGIONS = result.image!.segmentation.count;
+const predicted = result.prediction.label;
+const predictedName = result.labels[predicted]!;
+/** The runner-up answer: the label the label switch goes to. */
+const other = result.prediction.top[1]!.index;
+const otherName = result.labels[other]!;
 const no = result.labels.indexOf('no');
 const PARTS = ['m', 'uc', 'mi'] as const;
 const weightsOf = (label: number, part: (typeof PARTS)[number]) => result.image!.explanations.find((e) => e.label === label)![part].weights;
+const textWeightsOf = (label: number, part: (typeof PARTS)[number]) => result.text!.explanations.find((e) => e.label === label)![part].weights;
+/** Feature ids by |weight|, strongest first. */
+const byStrength = (w: number[]) => w.map((x, i) => [Math.abs(x), i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+/** The red circle's centre in the 128x128 image, and the region there. */
+const CIRCLE = { x: 94, y: 75 };
+const circleRegion = map[CIRCLE.y * W + CIRCLE.x]!;
 
 const h = new Harness();
 let imageUri = '';
@@ -22,7 +36,7 @@ before(async () => {
 after(() => h.stop());
 
 async function showResult(page: Page, r: unknown = result): Promise<void> {
-  await post(page, { type: 'start', title: 'DIME: sample 0000 · mini-CLEVR clean', subtitle: 'mini-CLEVR clean', question: result.sample.question, imageUri });
+  await post(page, { type: 'start', title: `DIME: sample ${result.sample.id} · ${result.model.name}`, subtitle: result.model.name, question: result.sample.question, imageUri });
   await post(page, { type: 'explanation', result: r, imageUri });
   await page.waitForSelector('#app[data-state="done"] canvas.overlay[data-part="mi"][data-coloured]');
   await page.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
@@ -37,19 +51,34 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
     await showResult(page);
   });
 
+  test('the fixture is the real sample: predicted circle, with signal on the red circle', () => {
+    assert.equal(result.sample.question, 'what is the shape of the red thing?');
+    assert.equal(predictedName, 'circle');
+    assert.equal(result.sample.answer, 'circle');
+    assert.equal(REGIONS, Math.max(...map) + 1);
+    // median hiding: the regions of the red circle carry the explanation, the background next to nothing
+    const m = weightsOf(predicted, 'm');
+    assert.equal(byStrength(m)[0], circleRegion, 'the strongest region of M is the red circle');
+    assert.ok(m[circleRegion]! > 5 * Math.abs(m[byStrength(m)[5]!]!), 'it stands out of the rest');
+  });
+
   test('shows image, question, prediction with top answers, ground truth, the 3x2 grid and details', async () => {
-    assert.equal(await text(page, '#prediction'), 'yes');
-    assert.equal(await text(page, '#question'), 'is there a red circle?');
-    assert.match((await text(page, '#truth')) ?? '', /Ground truth\s*yes/);
-    assert.equal(await page.locator('#top-answers li').count(), 5);
-    assert.match((await text(page, '#top-answers li')) ?? '', /yes.*96\.3%/);
+    assert.equal(await text(page, '#prediction'), predictedName);
+    assert.equal(await text(page, '#question'), result.sample.question);
+    assert.match((await text(page, '#truth')) ?? '', new RegExp(`Ground truth\\s*${result.sample.answer}`));
+    assert.equal(await page.locator('#top-answers li').count(), Math.min(5, result.prediction.top.length));
+    const top = result.prediction.top[0]!;
+    assert.equal(await text(page, '#top-answers li .answer-label'), top.label);
+    assert.equal(await text(page, '#top-answers li .prob-text'), `${(top.probability * 100).toFixed(1)}%`);
     assert.equal(await page.locator('canvas.overlay').count(), 3);
     assert.equal(await page.locator('.words').count(), 3);
     assert.equal(await page.locator('.image-cell .badge', { hasText: 'R²' }).count(), 3);
     assert.equal(await page.locator('.text-cell .badge', { hasText: 'R²' }).count(), 3);
     assert.equal(await page.locator('.badge', { hasText: 'stability' }).count(), 6);
     const details = (await text(page, '#details')) ?? '';
-    for (const needle of ['seed', 'CPU (2 cores)', 'CUDA provider not shipped', 'total', '1490 ms', 'referenceSize', 'slic']) {
+    const needles = ['seed', result.device.name, 'total', `${result.timings['total']!.toFixed(0)} ms`, 'referenceSize', 'median', result.resultId];
+    if (result.device.fallbackReason) needles.push(result.device.fallbackReason);
+    for (const needle of needles) {
       assert.ok(details.includes(needle), `details mention ${needle}`);
     }
     assert.deepEqual((await posted(page)).map((m) => m.type), ['ready']);
@@ -58,7 +87,7 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
 
   test('the values at the instance satisfy M = UC + MI and match the result', async () => {
     const v = await page.evaluate(() => ['value-m', 'value-uc', 'value-mi'].map((id) => Number(document.getElementById(id)!.dataset['value'])));
-    const expected = result.values.find((x) => x.label === yes)!;
+    const expected = result.values.find((x) => x.label === predicted)!;
     assert.deepEqual(v, [expected.logit, expected.uc, expected.mi]);
     assert.ok(Math.abs(v[0]! - (v[1]! + v[2]!)) < 1e-9);
     assert.match((await text(page, '#values .check')) ?? '', /✓/);
@@ -66,7 +95,7 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
 
   test('one shared, symmetric scale with numbers for all six cells', async () => {
     const max = Number(await page.locator('#legend').getAttribute('data-max'));
-    const all = [...result.image!.explanations, ...result.text!.explanations].filter((e) => e.label === yes).flatMap((e) => [...e.m.weights, ...e.uc.weights, ...e.mi.weights]);
+    const all = [...result.image!.explanations, ...result.text!.explanations].filter((e) => e.label === predicted).flatMap((e) => [...e.m.weights, ...e.uc.weights, ...e.mi.weights]);
     assert.equal(max, Math.max(...all.map(Math.abs)));
     const ticks = await page.locator('#legend .tick').allTextContents();
     assert.equal(ticks.length, 5);
@@ -78,20 +107,26 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
   test('overlays have non-trivial pixels, coloured by sign', async () => {
     for (const part of PARTS) {
       const s = await canvasStats(page, `canvas.overlay[data-part="${part}"]`, map);
-      assert.equal(s.width, 128);
-      assert.equal(s.height, 128);
-      assert.ok(s.opaque > 0.5 * 128 * 128, `${part}: ${s.opaque} coloured pixels`);
+      assert.equal(s.width, W);
+      assert.equal(s.height, H);
+      assert.ok(s.opaque > 0.5 * W * H, `${part}: ${s.opaque} coloured pixels`);
       assert.ok(s.distinctColours >= 5, `${part}: ${s.distinctColours} colours`);
-      const w = weightsOf(yes, part);
+      const w = weightsOf(predicted, part);
       for (const seg of s.segments) {
         const [r, , b] = s.segmentColours[seg]!;
         if (Math.abs(w[seg]!) > 0.2 * Math.max(...w.map(Math.abs))) assert.equal(r > b, w[seg]! > 0, `${part} segment ${seg} colour follows its sign`);
       }
     }
-    // the red circle (segment 16) is the strongest positive region of M for "yes"
+    // the red circle is the strongest positive region of M for "circle": red, and far more opaque
+    // than a weak background region
     const m = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
-    const [r, , b] = m.segmentColours[16]!;
+    const [r, , b] = m.segmentColours[circleRegion]!;
     assert.ok(r > b + 60, 'the red circle is red (positive) in M');
+    const alphaAt = (x: number, y: number) =>
+      page.evaluate(([x, y]) => document.querySelector<HTMLCanvasElement>('canvas.overlay[data-part="m"]')!.getContext('2d')!.getImageData(x!, y!, 1, 1).data[3]!, [x, y]);
+    const weakest = byStrength(weightsOf(predicted, 'm')).at(-1)!;
+    const weakPixel = map.indexOf(weakest);
+    assert.ok((await alphaAt(CIRCLE.x, CIRCLE.y)) > 2 * (await alphaAt(weakPixel % W, Math.floor(weakPixel / W))));
   });
 
   test('top-k = 3 leaves exactly 3 coloured segments (and at most 3 words)', async () => {
@@ -99,8 +134,7 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
     for (const part of PARTS) {
       const s = await canvasStats(page, `canvas.overlay[data-part="${part}"]`, map);
       assert.equal(s.segments.length, 3, `${part}: ${s.segments.join(',')}`);
-      const w = weightsOf(yes, part);
-      const top3 = w.map((x, i) => [Math.abs(x), i] as const).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, i]) => i).sort((a, b) => a - b);
+      const top3 = byStrength(weightsOf(predicted, part)).slice(0, 3).sort((a, b) => a - b);
       assert.deepEqual(s.segments, top3);
       assert.ok(Number(await page.locator(`.words[data-part="${part}"]`).getAttribute('data-coloured')) <= 3);
     }
@@ -112,8 +146,9 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
   test('sign = positive hides every negative weight', async () => {
     await choose(page, 'sign-select', 'positive only');
     for (const part of PARTS) {
-      const w = weightsOf(yes, part);
+      const w = weightsOf(predicted, part);
       const s = await canvasStats(page, `canvas.overlay[data-part="${part}"]`, map);
+      assert.ok(s.segments.length > 0 && s.segments.length < REGIONS, `${part}: ${s.segments.length} positive regions`);
       assert.deepEqual(s.segments, w.map((x, i) => [x, i] as const).filter(([x]) => x > 0).map(([, i]) => i));
       for (const seg of s.segments) {
         const [r, , b] = s.segmentColours[seg]!;
@@ -124,25 +159,34 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
     assert.ok((await page.locator('.word.hl.pos').count()) > 0);
     await choose(page, 'sign-select', 'negative only');
     assert.equal(await page.locator('.word.hl.pos').count(), 0);
+    // the real result has negative words too (M: "the" lowers "circle")
+    assert.ok(textWeightsOf(predicted, 'm').some((x) => x < 0));
+    assert.ok((await page.locator('.word.hl.neg').count()) > 0);
+    const neg = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    assert.ok(!neg.segments.includes(circleRegion), 'the red circle is hidden: it raises the label');
     await choose(page, 'sign-select', 'positive and negative');
   });
 
   test('switching the label changes weights, values and words, without asking the host', async () => {
     const before = await canvasStats(page, 'canvas.overlay[data-part="mi"]', map);
     const wordsBefore = await page.locator('.words[data-part="m"] .word').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.backgroundColor));
-    await choose(page, 'label-select', 'no');
-    assert.equal(await page.locator('#app').getAttribute('data-label'), String(no));
+    await choose(page, 'label-select', otherName);
+    assert.equal(await page.locator('#app').getAttribute('data-label'), String(other));
     const after = await canvasStats(page, 'canvas.overlay[data-part="mi"]', map);
     assert.notEqual(after.hash, before.hash);
     const wordsAfter = await page.locator('.words[data-part="m"] .word').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.backgroundColor));
     assert.notDeepEqual(wordsAfter, wordsBefore);
     const m = Number(await page.locator('#value-m').getAttribute('data-value'));
-    assert.equal(m, result.values.find((v) => v.label === no)!.logit);
-    // the red circle now argues against the label: blue
-    const [r, , b] = after.segmentColours[16]!;
-    assert.ok(b > r, 'segment 16 is blue (negative) for "no"');
+    assert.equal(m, result.values.find((v) => v.label === other)!.logit);
+    // for the runner-up ("square") the strongest region of M is part of the red circle, and it argues
+    // against the label: blue now, where it was red for "circle"
+    const strongest = byStrength(weightsOf(other, 'm'))[0]!;
+    assert.ok(weightsOf(other, 'm')[strongest]! < 0 && weightsOf(predicted, 'm')[strongest]! > 0);
+    const mAfter = await canvasStats(page, 'canvas.overlay[data-part="m"]', map);
+    const [r, , b] = mAfter.segmentColours[strongest]!;
+    assert.ok(b > r + 60, `region ${strongest} is blue (negative) for "${otherName}"`);
     assert.deepEqual((await posted(page)).map((x) => x.type), ['ready']);
-    await choose(page, 'label-select', 'yes (predicted, truth)');
+    await choose(page, 'label-select', `${predictedName} (predicted, truth)`);
   });
 
   test('opacity and segment borders change the overlay', async () => {
@@ -166,15 +210,18 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
   test('hovering a region or a word shows its weight', async () => {
     const canvas = page.locator('canvas.overlay[data-part="m"]');
     const box = (await canvas.boundingBox())!;
-    // centre of the red circle: (40, 44) in a 128x128 map
-    await page.mouse.move(box.x + (40 / 128) * box.width, box.y + (44 / 128) * box.height);
+    // the centre of the red circle
+    await page.mouse.move(box.x + ((CIRCLE.x + 0.5) / W) * box.width, box.y + ((CIRCLE.y + 0.5) / H) * box.height);
     await page.waitForSelector('#tooltip:not([hidden])');
-    const w16 = weightsOf(yes, 'm')[16]!;
-    assert.equal(await text(page, '#tooltip'), `M · region 16: ${formatWeight(w16)} (rank 1 of 20)`);
-    const red = page.locator('.words[data-part="uc"] .word', { hasText: /^red$/ });
+    const w = weightsOf(predicted, 'm')[circleRegion]!;
+    assert.equal(await text(page, '#tooltip'), `M · region ${circleRegion}: ${formatWeight(w)} (rank 1 of ${REGIONS})`);
+    // "red" acts through the interaction: its MI weight is the largest of the question's words
+    const red = page.locator('.words[data-part="mi"] .word', { hasText: /^red$/ });
     await red.hover();
-    const wRed = result.text!.explanations.find((e) => e.label === yes)!.uc.weights[3]!;
-    assert.match((await text(page, '#tooltip')) ?? '', new RegExp(`^UC · “red”: \\${formatWeight(wRed)}`));
+    const redFeature = result.text!.features.indexOf('red');
+    const wRed = textWeightsOf(predicted, 'mi')[redFeature]!;
+    assert.equal(byStrength(textWeightsOf(predicted, 'mi'))[0], redFeature);
+    assert.equal(await text(page, '#tooltip'), `MI · “red”: ${formatWeight(wRed)} (rank 1 of ${result.text!.features.length})`);
     await page.mouse.move(0, 0);
   });
 
@@ -267,20 +314,13 @@ describe('explanation panel: dataset text stays inert', () => {
     evil.sample.id = '<svg onload=alert(3)>';
     evil.sample.answer = '<iframe src=javascript:alert(4)>';
     evil.model.name = '<script>alert(2)</script>';
-    evil.text!.tokens = [
-      { text: '<img src=x onerror=alert(1)>', feature: 0 },
-      { text: ' ', feature: -1 },
-      { text: '<script>window.__pwned=1</script>', feature: 1 },
-      { text: ' ', feature: -1 },
-      { text: 'a', feature: 2 },
-      { text: ' ', feature: -1 },
-      { text: 'red', feature: 3 },
-      { text: ' ', feature: -1 },
-      { text: 'circle', feature: 4 },
-    ];
-    evil.text!.features = ['<img src=x onerror=alert(1)>', '<script>window.__pwned=1</script>', 'a', 'red', 'circle'];
+    // the real result, its words swapped for markup: features 0 and 1 ("what", "is") and their tokens
+    const hostile = ['<img src=x onerror=alert(1)>', '<script>window.__pwned=1</script>'];
+    evil.text!.features = evil.text!.features.map((f, i) => hostile[i] ?? f);
+    evil.text!.tokens = evil.text!.tokens.map((t) => ({ ...t, text: t.feature >= 0 ? evil.text!.features[t.feature]! : t.text }));
     evil.labels = [...evil.labels];
-    evil.labels[1] = '<b onmouseover=alert(5)>no</b>';
+    evil.labels[no] = '<b onmouseover=alert(5)>no</b>';
+    evil.prediction.top = evil.prediction.top.map((a) => ({ ...a, label: evil.labels[a.index]! }));
     await post(page, { type: 'start', title: '<img src=x onerror=alert(6)>', question: payload, imageUri });
     await post(page, { type: 'explanation', result: evil, imageUri });
     await page.waitForSelector('#app[data-state="done"] canvas.overlay[data-coloured]');
