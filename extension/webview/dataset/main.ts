@@ -94,7 +94,14 @@ function renderResult(message: DatasetMessage): void {
 
   shell.content.replaceChildren(
     emap,
-    h('section', {}, h('h2', { text: 'Share of UC and MI in the logit, per predicted label' }), h('div', { class: 'share-legend' }, h('span', { class: 'share uc key' }), ' UC (unimodal) ', h('span', { class: 'share mi key' }), ' MI (interaction)'), bars),
+    h(
+      'section',
+      {},
+      h('h2', { text: "Share of UC and MI in each label's logit" }),
+      h('p', { class: 'muted', text: 'Over all explained samples; × is how often the model predicts the label. The slice itself is the reference set here, so UC and MI differ from a sample’s own explanation (which averages over N samples drawn from the dataset).' }),
+      h('div', { class: 'share-legend' }, h('span', { class: 'share uc key' }), ' UC (unimodal) ', h('span', { class: 'share mi key' }), ' MI (interaction)'),
+      bars,
+    ),
     h('section', {}, h('h2', { text: 'Samples most driven by interaction' }), h('p', { class: 'muted', text: 'Click a sample to open its explanation.' }), table),
     renderDetails({
       model: r.model,
