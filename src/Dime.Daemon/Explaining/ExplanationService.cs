@@ -28,10 +28,16 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     public async Task<(ResolvedSample Sample, Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, SampleRef sampleRef, int top, CancellationToken cancellationToken)
     {
         var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var (prediction, logits) = await PredictAsync(model, sample, top, cancellationToken).ConfigureAwait(false);
+        return (sample, prediction, logits);
+    }
+
+    private static async Task<(Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, ResolvedSample sample, int top, CancellationToken cancellationToken)
+    {
         var grid = await model.Loaded.Model.EvaluateGridAsync(new ImageList([sample.Image]), [sample.Info.Question], cancellationToken).ConfigureAwait(false);
         var logits = grid.Values;
         CheckFinite(logits, model);
-        return (sample, ResultMapper.Predict(model.Loaded.Labels, [.. logits.Select(v => (double)v)], top), logits);
+        return (ResultMapper.Predict(model.Loaded.Labels, [.. logits.Select(v => (double)v)], top), logits);
     }
 
     public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
@@ -42,7 +48,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var labels = model.Loaded.Labels;
         var referenceDataset = ReferenceDataset(options, sample, model);
 
-        var (_, prediction, _) = await PredictAsync(model, sampleRef, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
+        var (prediction, _) = await PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
 

@@ -58,37 +58,16 @@ internal sealed class ReferenceCache(Log log, int capacity = 8)
     {
         var answers = dataset.Samples.Select(s => s.Answer).ToList();
         var picked = ReferenceSampling.PickIndices(answers, key.Size, key.Seed, key.Stratified);
-        var images = new List<RgbImage>(picked.Length);
-        var keys = new List<string?>(picked.Length);
-        var texts = new List<string>(picked.Length);
-        var kept = new List<string?>(picked.Length);
-        foreach (var index in picked)
+        var skipped = new List<string>();
+        var (reference, kept) = DatasetSamples.Load(dataset, picked.Select(i => dataset.Samples[i]), minimum: 1, skipped, cancellationToken);
+        foreach (var why in skipped)
         {
-            var sample = dataset.Samples[index];
-            try
-            {
-                images.Add(ImageLoader.Load(dataset.ImageFullPath(sample)));
-            }
-            catch (DimeException e)
-            {
-                log.Warning($"reference sample {sample.Id} of {dataset.Path} left out: {e.Message}");
-                continue;
-            }
-
-            keys.Add($"{dataset.Id}#{sample.Index}@{key.DatasetVersion.Ticks}");
-            texts.Add(sample.Question);
-            kept.Add(sample.Answer);
-        }
-
-        if (images.Count == 0)
-        {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"No image of the reference dataset '{dataset.Path}' could be read.", dataset.Path);
+            log.Warning($"reference sample of {dataset.Path} left out: {why}");
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var reference = new ReferenceSet(new ImageList(images, keys), texts, kept);
         var prepared = await PreparedReference.PrepareAsync(model.Loaded.Model, reference, progress, cancellationToken).ConfigureAwait(false);
-        log.Info($"reference set {key} for {model.Loaded.Name}: {images.Count} samples, {images.Count * images.Count} pairs in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
+        log.Info($"reference set {key} for {model.Loaded.Name}: {kept.Count} samples, {kept.Count * kept.Count} pairs in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
         return prepared;
     }
 }

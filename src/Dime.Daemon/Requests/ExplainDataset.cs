@@ -57,34 +57,9 @@ internal sealed class ExplainDatasetHandler(Daemon daemon, JsonRpc rpc)
     public static async Task<DatasetResult> RunAsync(ModelEntry model, Dataset dataset, int offset, int count, int top, IProgress<Explaining.ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var slice = dataset.Samples.Skip(offset).Take(count).ToList();
-        var images = new List<RgbImage>();
-        var kept = new List<Sample>();
         var skipped = new List<string>();
-        foreach (var sample in slice)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                images.Add(ImageLoader.Load(dataset.ImageFullPath(sample)));
-                kept.Add(sample);
-            }
-            catch (DimeException e)
-            {
-                skipped.Add($"{sample.Id}: {e.Message}");
-            }
-        }
-
-        if (kept.Count < 2)
-        {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, "Fewer than two samples of the slice could be read.", dataset.Path);
-        }
-
+        var (reference, kept) = Explaining.DatasetSamples.Load(dataset, dataset.Samples.Skip(offset).Take(count), minimum: 2, skipped, cancellationToken);
         var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        var reference = new ReferenceSet(
-            new ImageList(images, [.. kept.Select(s => (string?)$"{dataset.Id}#{s.Index}@{dataset.LastWriteUtc.Ticks}")]),
-            [.. kept.Select(s => s.Question)],
-            [.. kept.Select(s => s.Answer)]);
         var engineProgress = progress is null ? null : new Progress<ExplainProgress>(p => progress.Report(new Explaining.ProgressValue("dataset", p.OverallFraction)));
         var report = await EmapAnalysis.AnalyzeAsync(model.Loaded.Model, reference, engineProgress, cancellationToken).ConfigureAwait(false);
         var predictedCounts = report.SamplesByInteraction.GroupBy(x => x.Predicted).ToDictionary(g => g.Key, g => g.Count());
