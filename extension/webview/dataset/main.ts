@@ -8,7 +8,7 @@ import { listen, restoreState } from '../shared/boot';
 import { formatValue } from '../shared/colorScale';
 import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
-import { PanelShell } from '../shared/shell';
+import { applyEnding, PanelShell } from '../shared/shell';
 import { vscodeApi } from '../shared/vscodeApi';
 
 const api = vscodeApi();
@@ -136,19 +136,11 @@ function handle(message: HostMessage): void {
       renderAll();
       break;
     }
-    case 'cancelled':
-      state = { ...state, phase: 'cancelled' };
-      shell.setPhase('cancelled', 'The dataset explanation was cancelled.');
-      break;
-    case 'error':
-      state = { ...state, phase: 'error', error: message.message };
-      shell.setPhase('error', message.message);
-      break;
-    case 'exported':
-      shell.showNote(`Exported ${message.files} files to ${message.folder}.`);
-      return;
-    default:
-      return;
+    default: {
+      const ended = applyEnding(shell, state, message, 'The dataset explanation was cancelled.');
+      if (!ended) return;
+      state = ended;
+    }
   }
   api.setState(state);
 }

@@ -7,7 +7,7 @@ import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
 import { ExplanationGrid } from '../shared/grid';
 import { renderLegend } from '../shared/legend';
-import { PanelShell } from '../shared/shell';
+import { applyEnding, PanelShell } from '../shared/shell';
 import { renderPrediction, renderSample } from '../shared/summary';
 import { onThemeChange } from '../shared/theme';
 import { renderValues } from '../shared/values';
@@ -119,19 +119,11 @@ function handle(message: HostMessage): void {
       renderAll();
       break;
     }
-    case 'cancelled':
-      state = { ...state, phase: 'cancelled' };
-      shell.setPhase('cancelled');
-      break;
-    case 'error':
-      state = { ...state, phase: 'error', error: message.message };
-      shell.setPhase('error', message.message);
-      break;
-    case 'exported':
-      shell.showNote(`Exported ${message.files} files to ${message.folder}.`);
-      return;
-    default:
-      return;
+    default: {
+      const ended = applyEnding(shell, state, message);
+      if (!ended) return;
+      state = ended;
+    }
   }
   save();
 }

@@ -1,5 +1,5 @@
 /** The frame every panel shares: title, status line (progress, Cancel, errors) and a content area. */
-import type { PanelState, ProgressMessage } from '../../src/panels/messages';
+import type { HostMessage, PanelState, ProgressMessage } from '../../src/panels/messages';
 import { h } from './dom';
 import { button, progressBar } from './elements';
 
@@ -69,5 +69,25 @@ export class PanelShell {
 
   showNote(text: string): void {
     this.note.textContent = text;
+  }
+}
+
+/**
+ * The messages every panel treats alike: cancelled and error end the run (the new state is returned, to keep),
+ * exported only shows a note (null: nothing to keep). Any other message is the panel's own (undefined).
+ */
+export function applyEnding(shell: PanelShell, state: PanelState, message: HostMessage, cancelledText?: string): PanelState | null | undefined {
+  switch (message.type) {
+    case 'cancelled':
+      shell.setPhase('cancelled', cancelledText);
+      return { ...state, phase: 'cancelled' };
+    case 'error':
+      shell.setPhase('error', message.message);
+      return { ...state, phase: 'error', error: message.message };
+    case 'exported':
+      shell.showNote(`Exported ${message.files} files to ${message.folder}.`);
+      return null;
+    default:
+      return undefined;
   }
 }
