@@ -3,11 +3,7 @@ using System.Globalization;
 using Dime.Daemon.Hosting;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Disentanglement;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
-using Dime.Engine.Imaging;
-using Dime.Engine.Models;
-using Dime.Inference.Imaging;
 
 namespace Dime.Daemon.Explaining;
 

@@ -2,12 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Disentanglement;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
-using Dime.Engine.Imaging;
-using Dime.Engine.Models;
-using Dime.Inference.Imaging;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Requests;
