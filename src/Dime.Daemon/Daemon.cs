@@ -70,7 +70,7 @@ internal sealed class Daemon : IDisposable
 
         if (!string.IsNullOrWhiteSpace(cacheFolder))
         {
-            Options = Options with { CacheFolder = Path.GetFullPath(cacheFolder) };
+            Options = Options with { CacheFolder = Inference.Files.SafeFiles.CheckFolderForWriting(cacheFolder, "cacheFolder") };
             Results = new ResultStore(Options.CacheFolder, Json.Options);
             Explanations = new ExplanationService(Datasets, References, Results, Log);
         }

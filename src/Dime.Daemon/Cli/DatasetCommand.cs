@@ -27,11 +27,11 @@ internal static class DatasetCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
+                var folder = Inference.Files.SafeFiles.CheckFolderForWriting(result.GetValue(output), "--out");
                 var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw ExplainCommand.Missing("--model"));
                 var opened = daemon.Datasets.Open(result.GetValue(dataset) ?? DemoAssets.Dataset ?? throw ExplainCommand.Missing("--dataset"));
                 Validate.Range(result.GetValue(count), 2, ExplainDatasetHandler.MaxSlice, "--count");
                 var report = await ExplainDatasetHandler.RunAsync(entry, opened, result.GetValue(offset), result.GetValue(count), result.GetValue(top), new ConsoleProgress("dataset"), cancellationToken).ConfigureAwait(false);
-                var folder = Path.GetFullPath(result.GetValue(output)!);
                 Directory.CreateDirectory(folder);
                 await File.WriteAllBytesAsync(Path.Combine(folder, "dataset.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json.Options), cancellationToken).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(folder, "dataset.html"), DatasetReport.Render(report, entry.Loaded.Name, opened.Path), cancellationToken).ConfigureAwait(false);

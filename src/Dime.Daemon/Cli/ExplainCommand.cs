@@ -29,6 +29,7 @@ internal static class ExplainCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
+                var outFolder = result.GetValue(output) is { } explicitOut ? Inference.Files.SafeFiles.CheckFolderForWriting(explicitOut, "--out") : null;
                 var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw Missing("--model"));
                 Console.Error.WriteLine($"model: {entry.Loaded.Name} on {entry.Loaded.Device}");
                 SampleRef sample;
@@ -49,7 +50,7 @@ internal static class ExplainCommand
                 }
 
                 var explanation = await daemon.Explanations.ExplainAsync(entry, sample, dto, new ConsoleProgress("explain"), cancellationToken).ConfigureAwait(false);
-                var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("dime-out", explanation.Sample.Id));
+                var folder = outFolder ?? Path.GetFullPath(Path.Combine("dime-out", explanation.Sample.Id));
                 var files = ArtifactWriter.Export(daemon.Results.FolderOf(explanation.ResultId), folder);
                 PrintSummary(explanation, folder, files.Count);
                 return 0;

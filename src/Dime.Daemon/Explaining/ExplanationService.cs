@@ -27,7 +27,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 
     public async Task<(ResolvedSample Sample, Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, SampleRef sampleRef, int top, CancellationToken cancellationToken)
     {
-        var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var sample = SampleResolver.Resolve(sampleRef, datasets, cancellationToken);
         var (prediction, logits) = await PredictAsync(model, sample, top, cancellationToken).ConfigureAwait(false);
         return (sample, prediction, logits);
     }
@@ -44,7 +44,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     {
         var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
-        var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var sample = SampleResolver.Resolve(sampleRef, datasets, cancellationToken);
         var labels = model.Loaded.Labels;
         var referenceDataset = ReferenceDataset(options, sample, model);
 

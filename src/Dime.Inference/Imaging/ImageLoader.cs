@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
+using Dime.Inference.Files;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -30,33 +31,14 @@ public static class ImageLoader
     private const string Formats = "PNG, JPEG, BMP, GIF, TIFF, WebP, TGA or PBM";
     private static readonly ConcurrentDictionary<ImageLimits, Configuration> Configurations = new();
 
-    /// <summary>Reads and decodes an image file.</summary>
-    /// <exception cref="DimeException">ImageNotFound, ImageTooLarge, ImageUnsupported or ImageCorrupt.</exception>
-    public static RgbImage Load(string path, ImageLimits? limits = null)
+    /// <summary>Reads (through <see cref="SafeFiles"/>: a regular file within the size limit) and decodes an image file.</summary>
+    /// <exception cref="DimeException">ImageNotFound, ImageTooLarge, ImageUnsupported, ImageCorrupt, NotARegularFile or PathInvalid.</exception>
+    public static RgbImage Load(string path, ImageLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         limits ??= ImageLimits.Default;
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new DimeException(DimeErrorCode.ImageNotFound, $"The image {path} does not exist.", path);
-        }
-
-        if (file.Length > limits.MaxFileBytes)
-        {
-            throw new DimeException(DimeErrorCode.ImageTooLarge, $"The image {path} is {file.Length >> 20} MiB; the limit is {limits.MaxFileBytes >> 20} MiB.", path);
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DimeException(DimeErrorCode.ImageNotFound, $"The image {path} cannot be read: {e.Message}", path, e);
-        }
-
+        var bytes = SafeFiles.ReadAllBytes(path, FileKind.Image with { MaxBytes = limits.MaxFileBytes }, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         return Decode(bytes, path, limits);
     }
 
