@@ -31,7 +31,9 @@ internal sealed class Daemon : IDisposable
         Models = new ModelRegistry(() => new DeviceOptions { Device = DeviceOptions.ParseKind(Options.Device) });
         References = new ReferenceCache(log);
         Results = new ResultStore(options.CacheFolder, Json.Options);
-        Explanations = new ExplanationService(Datasets, References, Results, log);
+        Slots = new ComputeSlots(Environment.ProcessorCount);
+        Explanations = new ExplanationService(Datasets, References, Results, log, Slots);
+        ComputeSlots.KeepThreadPoolResponsive();
     }
 
     public DaemonOptions Options { get; private set; }
@@ -47,6 +49,9 @@ internal sealed class Daemon : IDisposable
     public ResultStore Results { get; private set; }
 
     public ExplanationService Explanations { get; private set; }
+
+    /// <summary>At most one explanation computes per core; the others wait here, cancellable, with progress "queued".</summary>
+    public ComputeSlots Slots { get; }
 
     /// <summary>The device of the models: what the last load chose, or what was asked for before any load.</summary>
     public Protocol.DeviceInfo Device => Models.LastDevice is { } device ? Protocol.DeviceInfo.Of(device) : Protocol.DeviceInfo.NotYetLoaded(Options.Device);
@@ -72,7 +77,7 @@ internal sealed class Daemon : IDisposable
         {
             Options = Options with { CacheFolder = Inference.Files.SafeFiles.CheckFolderForWriting(cacheFolder, "cacheFolder") };
             Results = new ResultStore(Options.CacheFolder, Json.Options);
-            Explanations = new ExplanationService(Datasets, References, Results, Log);
+            Explanations = new ExplanationService(Datasets, References, Results, Log, Slots);
         }
 
         if (parentProcessId is { } pid && _parentWatcher is null)

@@ -27,7 +27,7 @@ public sealed class MalformedCorpusTests(MalformedCorpusFixture fixture) : IClas
         // datasets
         { "no path", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{}}""", 1000 },
         { "missing dataset", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{"path":"$folder/nope.jsonl"}}""", 1200 },
-        { "dataset is a folder", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{"path":"$folder/a-folder.jsonl"}}""", 1200 },
+        { "dataset is a folder", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{"path":"$folder/a-folder.jsonl"}}""", 1004 },
         { "dataset not JSON", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{"path":"$folder/notjson.jsonl"}}""", 1201 },
         { "empty dataset", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{"path":"$folder/empty.jsonl"}}""", 1201 },
         { "binary dataset", """{"jsonrpc":"2.0","id":ID,"method":"dime/openDataset","params":{"path":"$folder/binary.jsonl"}}""", 1201 },

@@ -21,7 +21,7 @@ internal sealed record ProgressValue(string Phase, double Fraction, string? Mess
 /// resolve the sample -> get the prepared reference set -> answer from the cache or run the engine ->
 /// map the result -> write the overlays, the report and the JSON.
 /// </summary>
-internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCache references, ResultStore store, Log log)
+internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCache references, ResultStore store, Log log, ComputeSlots? slots = null)
 {
     public static readonly JsonSerializerOptions Json = Protocol.Json.Options;
 
@@ -64,6 +64,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             return cached;
         }
 
+        using var slot = slots is null ? null : await slots.EnterAsync(progress, cancellationToken).ConfigureAwait(false);
         var referenceStarted = Stopwatch.GetTimestamp();
         var prepared = await references.GetAsync(model, referenceDataset, options.ReferenceSizeOrDefault, options.ReferenceSeedOrDefault, options.StratifiedOrDefault, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
         var referenceMs = Stopwatch.GetElapsedTime(referenceStarted).TotalMilliseconds;

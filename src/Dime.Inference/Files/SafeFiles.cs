@@ -31,14 +31,14 @@ public static partial class SafeFiles
 
         if (path.Length > MaxPathLength)
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path has {path.Length} characters; at most {MaxPathLength} are accepted: {Quote(path)}", Quote(path));
+            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path has {path.Length} characters; at most {MaxPathLength} are accepted: {Quote(path)}", Subject(path));
         }
 
         var bad = path.IndexOfAny([.. Path.GetInvalidPathChars(), .. Enumerable.Range(0, 32).Select(c => (char)c)]);
         if (bad >= 0)
         {
             var name = path[bad] == '\0' ? "a NUL character" : $"the control character U+{(int)path[bad]:X4}";
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path {Quote(path)} contains {name} (at {bad}); no file has such a name.", Quote(path));
+            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path {Quote(path)} contains {name} (at {bad}); no file has such a name.", Subject(path));
         }
 
         try
@@ -47,7 +47,7 @@ public static partial class SafeFiles
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path {Quote(path)} is not a valid path: {e.Message}", Quote(path), e);
+            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path {Quote(path)} is not a valid path: {e.Message}", Subject(path), e);
         }
     }
 
@@ -58,14 +58,14 @@ public static partial class SafeFiles
         var full = CheckPath(path, what);
         if (SystemFolders.Any(s => full == s || full.StartsWith(s + "/", StringComparison.Ordinal)))
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} folder {Quote(full)} is inside a system file system ({full.Split('/')[1]}); choose a folder on disk.", Quote(full));
+            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} folder {Quote(full)} is inside a system file system ({full.Split('/')[1]}); choose a folder on disk.", Subject(full));
         }
 
         for (var folder = full; !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
         {
             if (File.Exists(folder))
             {
-                throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} folder {Quote(full)} cannot be created: {Quote(folder)} is a file.", Quote(full));
+                throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} folder {Quote(full)} cannot be created: {Quote(folder)} is a file.", Subject(full));
             }
 
             if (Directory.Exists(folder))
@@ -152,6 +152,9 @@ public static partial class SafeFiles
         return clean.Length <= 200 ? $"'{clean}'" : $"'{clean[..120]}…{clean[^60..]}' ({value.Length} characters)";
     }
 
+    /// <summary>What an error is about: the path itself, shortened past 300 characters.</summary>
+    public static string Subject(string path) => path.Length <= 300 ? path : path[..200] + "…" + path[^80..];
+
     private static int ReadAt(SafeFileHandle handle, Span<byte> buffer, long offset, string path, FileKind kind)
     {
         try
@@ -160,12 +163,12 @@ public static partial class SafeFiles
         }
         catch (IOException e)
         {
-            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(path)} could not be read: {e.Message}", Quote(path), e);
+            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(path)} could not be read: {e.Message}", Subject(path), e);
         }
     }
 
     private static DimeException TooLarge(string path, FileKind kind, long length) =>
-        new(kind.TooLarge, $"The {kind.Name} file {Quote(path)} is {Size(length)}; at most {Size(kind.MaxBytes)} are read.", Quote(path));
+        new(kind.TooLarge, $"The {kind.Name} file {Quote(path)} is {Size(length)}; at most {Size(kind.MaxBytes)} are read.", Subject(path));
 
     private static string Size(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.#} MiB" : $"{bytes} bytes";
 
@@ -191,10 +194,10 @@ public static partial class SafeFiles
             var errno = Marshal.GetLastPInvokeError();
             throw errno switch
             {
-                2 or 20 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} does not exist.", Quote(full)),
-                13 or 1 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be read: permission denied.", Quote(full)),
-                36 or 40 => new DimeException(DimeErrorCode.PathInvalid, $"The {kind.Name} path {Quote(full)} cannot be opened: {(errno == 36 ? "a name is too long" : "too many symbolic links")}.", Quote(full)),
-                _ => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be opened (errno {errno}).", Quote(full)),
+                2 or 20 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} does not exist.", Subject(full)),
+                13 or 1 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be read: permission denied.", Subject(full)),
+                36 or 40 => new DimeException(DimeErrorCode.PathInvalid, $"The {kind.Name} path {Quote(full)} cannot be opened: {(errno == 36 ? "a name is too long" : "too many symbolic links")}.", Subject(full)),
+                _ => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be opened (errno {errno}).", Subject(full)),
             };
         }
 
@@ -214,7 +217,7 @@ public static partial class SafeFiles
                     0xC000 => "a socket",
                     _ => "not a regular file",
                 };
-                throw new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is {what}, not a regular file; DIME reads only regular files.", Quote(full));
+                throw new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is {what}, not a regular file; DIME reads only regular files.", Subject(full));
             }
 
             length = size;
@@ -233,7 +236,7 @@ public static partial class SafeFiles
         var buffer = stackalloc byte[256];
         if (FStat(fd, buffer) != 0)
         {
-            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be examined (errno {Marshal.GetLastPInvokeError()}).", Quote(full));
+            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be examined (errno {Marshal.GetLastPInvokeError()}).", Subject(full));
         }
 
         var modeOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16;
@@ -244,12 +247,12 @@ public static partial class SafeFiles
     {
         if (Directory.Exists(full))
         {
-            throw new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a directory, not a regular file.", Quote(full));
+            throw new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a directory, not a regular file.", Subject(full));
         }
 
         if (!File.Exists(full))
         {
-            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} does not exist.", Quote(full));
+            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} does not exist.", Subject(full));
         }
 
         try
@@ -260,7 +263,7 @@ public static partial class SafeFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be opened: {e.Message}", Quote(full), e);
+            throw new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be opened: {e.Message}", Subject(full), e);
         }
     }
 
