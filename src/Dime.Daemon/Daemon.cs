@@ -30,7 +30,8 @@ internal sealed class Daemon : IDisposable
         Datasets = new DatasetRegistry();
         Models = new ModelRegistry(() => new DeviceOptions { Device = DeviceOptions.ParseKind(Options.Device) });
         References = new ReferenceCache(log);
-        Results = new ResultStore(options.CacheFolder, Json.Options);
+        Results = new ResultStore(options.CacheFolder, Json.Options, log);
+        Results.RemoveStaleStaging();
         Slots = new ComputeSlots(Environment.ProcessorCount);
         Explanations = new ExplanationService(Datasets, References, Results, log, Slots);
         ComputeSlots.KeepThreadPoolResponsive();
@@ -76,7 +77,8 @@ internal sealed class Daemon : IDisposable
         if (!string.IsNullOrWhiteSpace(cacheFolder))
         {
             Options = Options with { CacheFolder = Inference.Files.SafeFiles.CheckFolderForWriting(cacheFolder, "cacheFolder") };
-            Results = new ResultStore(Options.CacheFolder, Json.Options);
+            Results = new ResultStore(Options.CacheFolder, Json.Options, Log);
+            Results.RemoveStaleStaging();
             Explanations = new ExplanationService(Datasets, References, Results, Log, Slots);
         }
 

@@ -285,7 +285,10 @@ export interface ExplanationResult {
   quality?: { stability?: Stability; curves?: unknown };
   settings: { seed: number; referenceSize: number; referenceSeed: number; [option: string]: unknown };
   timings: Record<string, number>;
-  artifacts: Artifacts;
+  /** null when the cache folder could not be written: the result is still whole, but there are no files to export. */
+  artifacts: Artifacts | null;
+  /** Present when something went wrong around the result (it could not be cached). */
+  warnings?: string[];
 }
 
 export interface DatasetOptions extends ExplainOptions {

@@ -76,7 +76,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
 
         var artifactsStarted = Stopwatch.GetTimestamp();
-        var result = new ExplanationResult(
+        var computed = new ExplanationResult(
             resultId,
             Cached: false,
             Model: ModelInfo.Of(model),
@@ -91,15 +91,18 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Settings: settings,
             Timings: new Dictionary<string, double>(),
             Artifacts: null);
-        var folder = store.FolderOf(resultId);
-        var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
-        var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
-            .ToDictionary(t => t.Key, t => t.Value);
-        timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
-        result = result with { Artifacts = artifacts, Timings = timings };
-        store.Save(result);
+        var result = store.Commit(
+            resultId,
+            (staging, final) => ArtifactWriter.Write(staging, computed, sample.Image, final),
+            artifacts =>
+            {
+                var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
+                    .ToDictionary(t => t.Key, t => t.Value);
+                timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+                return computed with { Artifacts = artifacts, Timings = timings };
+            });
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
-        log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
+        log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {result.Timings["total"]:0} ms ({resultId})");
         return result;
     }
 

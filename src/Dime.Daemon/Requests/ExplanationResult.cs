@@ -57,4 +57,5 @@ internal sealed record ExplanationResult(
     System.Text.Json.Nodes.JsonObject? Quality,
     System.Text.Json.Nodes.JsonObject Settings,
     IReadOnlyDictionary<string, double> Timings,
-    Artifacts? Artifacts);
+    Artifacts? Artifacts,
+    IReadOnlyList<string>? Warnings = null);
