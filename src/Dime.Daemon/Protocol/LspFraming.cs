@@ -46,6 +46,12 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
             var (length, problem) = ParseHeader(header);
             if (problem is not null)
             {
+                // a body whose length is known is skipped with its header; without one, the next header block is looked for
+                if (length > 0 && !await SkipAsync(length, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
                 await AnswerParseErrorAsync(problem, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -199,6 +205,7 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
     private static (long Length, string? Problem) ParseHeader(string header)
     {
         long? length = null;
+        string? charset = null;
         foreach (var raw in header.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
@@ -223,11 +230,16 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
                 && value.Contains("charset", StringComparison.OrdinalIgnoreCase)
                 && !value.Contains("utf-8", StringComparison.OrdinalIgnoreCase) && !value.Contains("utf8", StringComparison.OrdinalIgnoreCase))
             {
-                return (0, $"only UTF-8 content is read, not {Quote(value)}");
+                charset = value;
             }
         }
 
-        return length is { } l ? (l, null) : (0, "the header has no Content-Length");
+        return (length, charset) switch
+        {
+            (null, _) => (0, "the header has no Content-Length"),
+            ({ } l, { } c) => (l, $"only UTF-8 content is read, not {Quote(c)}"),
+            ({ } l, null) => (l, null),
+        };
     }
 
     private static string Quote(string text) => text.Length <= 80 ? $"'{text}'" : $"'{text[..80]}…'";
