@@ -25,6 +25,9 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 {
     public static readonly JsonSerializerOptions Json = Protocol.Json.Options;
 
+    /// <summary>The most labels one explanation covers; "all" on a larger model explains the top ones instead.</summary>
+    public const int MaxAllLabels = 64;
+
     public async Task<(ResolvedSample Sample, Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, SampleRef sampleRef, int top, CancellationToken cancellationToken)
     {
         var sample = SampleResolver.Resolve(sampleRef, datasets, cancellationToken);
@@ -50,6 +53,18 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 
         var (prediction, _) = await PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
+        List<string> warnings = [];
+        if (labelIndices is null && labels.Count > MaxAllLabels)
+        {
+            // "all" on a model with thousands of answers would make a reply of hundreds of megabytes
+            labelIndices = TopLabels(prediction, labels, sample.Info.Answer);
+            warnings.Add($"The model has {labels.Count} labels; \"all\" explains at most {MaxAllLabels}, so the top {labelIndices.Count} were explained. Name the labels to explain others.");
+        }
+        else if (labelIndices is { Count: > MaxAllLabels })
+        {
+            throw new DimeException(DimeErrorCode.InvalidArgument, $"'options.labels' names {labelIndices.Count} labels; at most {MaxAllLabels} are explained at once.", "options.labels");
+        }
+
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
 
         var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path);
@@ -99,7 +114,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
                 var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
                     .ToDictionary(t => t.Key, t => t.Value);
                 timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
-                return computed with { Artifacts = artifacts, Timings = timings };
+                return computed with { Artifacts = artifacts, Timings = timings, Warnings = warnings.Count > 0 ? warnings : null };
             });
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {result.Timings["total"]:0} ms ({resultId})");

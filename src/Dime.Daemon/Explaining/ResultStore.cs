@@ -132,7 +132,8 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
             _notWritten[resultId] = why;
             log?.Warning($"result {resultId} computed but not cached: {why}");
             var warning = $"The result was computed but not cached ({why}); it cannot be exported.";
-            return (result ?? complete(null)) with { Artifacts = null, Warnings = [warning] };
+            var computed = result ?? complete(null);
+            return computed with { Artifacts = null, Warnings = [.. computed.Warnings ?? [], warning] };
         }
     }
 

@@ -48,7 +48,8 @@ internal static class SampleResolver
     private static ResolvedSample Load(string imagePath, string question, string? answer, int? index, string id, int? line, Dataset? dataset, CancellationToken cancellationToken)
     {
         CheckQuestion(question);
-        var image = ImageLoader.Load(imagePath, cancellationToken: cancellationToken);
+        var image = ImageBudget.Fit(ImageLoader.Load(imagePath, cancellationToken: cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
         var hash = Convert.ToHexStringLower(SHA256.HashData(image.Pixels))[..24];
         var info = new ExplainedSample(index, id, imagePath, question, answer, line, image.Width, image.Height, dataset?.Id);
         return new ResolvedSample(info, image, hash, dataset);

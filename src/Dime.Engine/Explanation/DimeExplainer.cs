@@ -20,6 +20,9 @@ public static class DimeExplainer
     internal const ulong TextStream = 2;
     internal const int LimeSeedBound = 1000;
 
+    /// <summary>The most image segments explained: each is a feature of every fit, and fitting grows with its cube.</summary>
+    public const int MaxImageSegments = 1000;
+
     public static async Task<DimeExplanation> ExplainAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options,
         IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
@@ -100,15 +103,23 @@ public static class DimeExplainer
         var random = new Xoshiro256StarStar(options.Seed, ImageStream);
         var drawnSeed = random.NextInt(LimeSeedBound);
         run.Report(ExplainPhases.Segmentation, 0, 0);
-        var segmentation = run.Timed(ExplanationRun.SegmentationPhase, () => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed));
+        var segmentation = await run.TimedAsync(ExplanationRun.SegmentationPhase, () => Abandonable(() => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed), cancellationToken)).ConfigureAwait(false);
+        if (segmentation.Count > MaxImageSegments)
+        {
+            throw new DimeException(
+                DimeErrorCode.InvalidArgument,
+                $"The segmentation made {segmentation.Count} segments of the {instance.Image.Width}x{instance.Image.Height} image; at most {MaxImageSegments} are explained. Use fewer segments (a larger kernelSize or maxDist, SLIC, or a grid).",
+                "options.segmentation");
+        }
+
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Image(options.ImageSamples, segmentation.Count, random));
-        var hiding = run.Timed(ExplanationRun.PerturbationPhase, () => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma));
+        var hiding = await run.TimedAsync(ExplanationRun.PerturbationPhase, () => Abandonable(() => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma), cancellationToken)).ConfigureAwait(false);
 
         var values = await PerturbationPasses.ImageRowsAsync(
             model, hiding, rows, reference.Reference, instance.Text, labels, options.RowsPerBatch, run.Clock,
             done => run.Report(ExplainPhases.Image, (double)done / rows.Count, done), cancellationToken).ConfigureAwait(false);
 
-        var fits = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows, values, decomposition.G2, decomposition.Mu, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options));
+        var fits = await run.TimedAsync(ExplanationRun.FittingPhase, () => Abandonable(() => Fit(rows, values, decomposition.G2, decomposition.Mu, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options), cancellationToken)).ConfigureAwait(false);
         var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
         return new ImageExplanation(rows.Count, info, Explanations(model, labels, fits));
     }
@@ -126,9 +137,20 @@ public static class DimeExplainer
             model, text, rows, maskToken, reference.Reference, instanceImage, labels, options.RowsPerBatch, run.Clock,
             done => run.Report(ExplainPhases.Text, (double)done / rows.Count, run.ImageRows + done), cancellationToken).ConfigureAwait(false);
 
-        var fits = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows, values, decomposition.G1, decomposition.Mu, labels, options.TextFeatureSelection, options.TextFeatureCount, options));
+        var fits = await run.TimedAsync(ExplanationRun.FittingPhase, () => Abandonable(() => Fit(rows, values, decomposition.G1, decomposition.Mu, labels, options.TextFeatureSelection, options.TextFeatureCount, options), cancellationToken)).ConfigureAwait(false);
         var info = new TextFeatureInfo(text.Mode, text.Features, text.Tokens, text.TokenFeature);
         return new TextExplanation(rows.Count, info, Explanations(model, labels, fits));
+    }
+
+    /// <summary>
+    /// Runs a step that has no cancellation points of its own (segmentation, hiding masks, fitting) on the thread pool
+    /// and stops waiting for it when cancelled: the request is answered at once; the step's bounded work (segments and
+    /// pixels are capped before it starts) ends by itself and its result is dropped.
+    /// </summary>
+    private static Task<T> Abandonable<T>(Func<T> step, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(step, CancellationToken.None).WaitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -7,6 +7,9 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -93,6 +96,11 @@ public static class ImageLoader
                 subject);
         }
 
+        if (format is PngFormat && PngStructure.Problem(data) is { } problem)
+        {
+            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The PNG image {subject} is corrupt: {problem}.", subject);
+        }
+
         if (format is JpegFormat && !HasJpegEnd(data))
         {
             // ImageSharp fills a truncated JPEG scan with grey instead of failing; a model must not see that.
@@ -148,7 +156,12 @@ public static class ImageLoader
             // width x height x 4 bytes (the widest pixel a decoder uses internally) plus headroom
             AllocationLimitMegabytes = (int)Math.Clamp((limits.MaxPixels * 8 >> 20) + 64, 64, 16384),
         });
-        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { MaxFrames = 1 });
+        // metadata (text, EXIF, ICC profiles) is never decoded: DIME does not use it, and compressed text can be a bomb
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { MaxFrames = 1, IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { IgnoreMetadata = true });
         return configuration;
     }
 }
