@@ -89,7 +89,8 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await AnswerParseErrorAsync($"{e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+                log.Debug($"the formatter refused a message: {e.GetType().Name}: {e.Message}");
+                await AnswerParseErrorAsync(e.Message, cancellationToken).ConfigureAwait(false);
             }
         }
     }

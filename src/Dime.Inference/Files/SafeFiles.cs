@@ -196,6 +196,7 @@ public static partial class SafeFiles
             {
                 2 or 20 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} does not exist.", Subject(full)),
                 13 or 1 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be read: permission denied.", Subject(full)),
+                6 => new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a socket or a device that cannot be read, not a regular file.", Subject(full)),
                 36 or 40 => new DimeException(DimeErrorCode.PathInvalid, $"The {kind.Name} path {Quote(full)} cannot be opened: {(errno == 36 ? "a name is too long" : "too many symbolic links")}.", Subject(full)),
                 _ => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be opened (errno {errno}).", Subject(full)),
             };

@@ -96,9 +96,9 @@ public static class ImageLoader
                 subject);
         }
 
-        if (format is PngFormat && PngStructure.Problem(data) is { } problem)
+        if (ImageStructure.Problem(data) is { } problem)
         {
-            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The PNG image {subject} is corrupt: {problem}.", subject);
+            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The {format.Name} image {subject} is corrupt: {problem}.", subject);
         }
 
         if (format is JpegFormat && !HasJpegEnd(data))

@@ -100,7 +100,7 @@ internal static class ManifestReader
             }
         }
 
-        var referenceDataset = root.String("referenceDataset") is { } reference ? Path.GetFullPath(Path.Combine(directory, reference)) : null;
+        var referenceDataset = root.String("referenceDataset") is { } reference ? SafeFiles.CheckPath(Path.Combine(directory, reference), "referenceDataset") : null;
         root.RejectUnknown();
         return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset);
     }

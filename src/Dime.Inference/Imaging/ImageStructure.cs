@@ -3,18 +3,46 @@ using System.Buffers.Binary;
 namespace Dime.Inference.Imaging;
 
 /// <summary>
-/// What a PNG's chunks promise, read before decoding: the declared size must be reachable from the compressed data
+/// What an image's header promises, checked before decoding against the bytes that follow. For a PNG: the declared size must be reachable from the compressed data
 /// (deflate expands at most about 1032:1, so fewer bytes cannot hold the pixels the header declares: the image is
 /// truncated or forged), and metadata chunks (text, ICC profiles, EXIF) are bounded in total, since compressed text
-/// can inflate a tiny file to hundreds of megabytes.
+/// can inflate a tiny file to hundreds of megabytes. For an uncompressed BMP: the pixel rows the header declares must
+/// all be in the file (decoders fill missing rows with black instead of failing).
 /// </summary>
-internal static class PngStructure
+internal static class ImageStructure
 {
     public const long MaxMetadataBytes = 8L << 20;
     private const long DeflateMaxRatio = 1032;
 
-    /// <summary>Why the PNG cannot be what its header says, or null when its structure is plausible (or it is not a PNG).</summary>
-    public static string? Problem(ReadOnlySpan<byte> data)
+    /// <summary>Why the image cannot be what its header says, or null when its structure is plausible (or the format is not checked).</summary>
+    public static string? Problem(ReadOnlySpan<byte> data) =>
+        data.Length >= 2 && data[0] == 'B' && data[1] == 'M' ? BmpProblem(data) : PngProblem(data);
+
+    private static string? BmpProblem(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 34)
+        {
+            return "the BMP header is cut short";
+        }
+
+        var pixelOffset = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
+        var width = (long)BinaryPrimitives.ReadInt32LittleEndian(data[18..]);
+        var height = Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(data[22..]));
+        var bitsPerPixel = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]);
+        var compression = BinaryPrimitives.ReadUInt32LittleEndian(data[30..]);
+        if (compression is not (0 or 3))
+        {
+            return null; // run-length encoded: the decoder itself checks what it reads
+        }
+
+        var rowBytes = ((bitsPerPixel * width) + 31) / 32 * 4;
+        var needed = pixelOffset + (rowBytes * height);
+        return needed > data.Length
+            ? $"the header declares {width}x{height} pixels ({needed} bytes), but the file has {data.Length}: the image data ends before the declared size"
+            : null;
+    }
+
+    private static string? PngProblem(ReadOnlySpan<byte> data)
     {
         ReadOnlySpan<byte> signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
         if (data.Length < 8 || !data[..8].SequenceEqual(signature))
