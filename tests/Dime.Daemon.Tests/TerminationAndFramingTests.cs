@@ -89,7 +89,7 @@ public sealed class TerminationAndFramingTests(ITestOutputHelper output)
         await served.Client.SendRawAsync(frame);
         var error = await served.Client.ReplyAsync(TimeSpan.FromSeconds(10));
         Assert.True(error.TryGetProperty("error", out var detail), $"{name}: {error}");
-        Assert.Equal(-32700, detail.GetProperty("code").GetInt32());
+        Assert.True(detail.GetProperty("code").GetInt32() is -32700 or -32600, $"{name}: {detail}"); // parse error, or valid JSON that is no request
         Assert.True(detail.GetProperty("message").GetString()!.Length < 700);
 
         await served.Client.SendAsync("""{"jsonrpc":"2.0","id":8,"method":"dime/status","params":{}}""");

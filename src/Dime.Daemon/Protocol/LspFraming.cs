@@ -81,6 +81,9 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
                 case BodyKind.NotJsonRpc:
                     await AnswerParseErrorAsync("the body is not a JSON-RPC message object", cancellationToken).ConfigureAwait(false);
                     continue;
+                case BodyKind.NoMethod:
+                    await AnswerParseErrorAsync("the object is neither a request (no method name) nor a response", cancellationToken, JsonRpcErrorCode.InvalidRequest).ConfigureAwait(false);
+                    continue;
             }
 
             try
@@ -128,7 +131,7 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
         }
     }
 
-    private async Task AnswerParseErrorAsync(string why, CancellationToken cancellationToken)
+    private async Task AnswerParseErrorAsync(string why, CancellationToken cancellationToken, JsonRpcErrorCode code = JsonRpcErrorCode.ParseError)
     {
         var shortWhy = why.Length > 300 ? why[..300] + "…" : why;
         log.Warning($"malformed message answered with a parse error: {shortWhy}");
@@ -137,9 +140,9 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
             RequestId = RequestId.Null,
             Error = new JsonRpcError.ErrorDetail
             {
-                Code = JsonRpcErrorCode.ParseError,
+                Code = code,
                 Message = "The message is not valid JSON-RPC: " + shortWhy,
-                Data = new ErrorData("ParseError", null),
+                Data = new ErrorData(code == JsonRpcErrorCode.ParseError ? "ParseError" : "InvalidRequest", null),
             },
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -210,6 +213,11 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
         foreach (var raw in header.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
+            if (line.Trim().Length == 0)
+            {
+                continue; // blank lines before a header (left over from the previous frame) are not part of it
+            }
+
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
@@ -297,6 +305,7 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
         Message,
         Response,
         NotJsonRpc,
+        NoMethod,
     }
 
     /// <summary>A look at the top-level property names only: a request or notification has a method; a response has an id and a result or an error.</summary>
@@ -313,14 +322,20 @@ internal sealed class LspFraming(Stream output, Stream input, IJsonRpcMessageFor
             bool method = false, id = false, outcome = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                method |= reader.ValueTextEquals("method"u8);
+                var isMethod = reader.ValueTextEquals("method"u8);
                 id |= reader.ValueTextEquals("id"u8);
                 outcome |= reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("error"u8);
                 reader.Read();
+                method |= isMethod && reader.TokenType == JsonTokenType.String;
                 reader.Skip();
             }
 
-            return !method && id && outcome ? BodyKind.Response : BodyKind.Message;
+            return (method, id && outcome) switch
+            {
+                (true, _) => BodyKind.Message,
+                (false, true) => BodyKind.Response,
+                _ => BodyKind.NoMethod,
+            };
         }
         catch (JsonException)
         {
