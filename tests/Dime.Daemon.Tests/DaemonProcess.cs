@@ -19,8 +19,12 @@ internal sealed class DaemonProcess : IAsyncDisposable
         CacheFolder = cacheFolder;
         _stderr = process.StandardError.ReadToEndAsync();
         Client = new JsonRpc(new HeaderDelimitedMessageHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, DimeJsonRpc.CreateFormatter()));
+        Client.AddLocalRpcMethod(ProtocolNames.Progress, new Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>((token, value) => ProgressReceived?.Invoke(token, value)));
         Client.StartListening();
     }
+
+    /// <summary>Raised for every $/progress notification: (token, value).</summary>
+    public event Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>? ProgressReceived;
 
     public JsonRpc Client { get; }
 

@@ -30,7 +30,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 
     public async Task<(ResolvedSample Sample, Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, SampleRef sampleRef, int top, CancellationToken cancellationToken)
     {
-        var sample = SampleResolver.Resolve(sampleRef, datasets, cancellationToken);
+        var sample = await SampleResolver.ResolveAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
         var (prediction, logits) = await PredictAsync(model, sample, top, cancellationToken).ConfigureAwait(false);
         return (sample, prediction, logits);
     }
@@ -47,7 +47,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     {
         var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
-        var sample = SampleResolver.Resolve(sampleRef, datasets, cancellationToken);
+        var sample = await SampleResolver.ResolveAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
         var labels = model.Loaded.Labels;
         var referenceDataset = ReferenceDataset(options, sample, model);
 

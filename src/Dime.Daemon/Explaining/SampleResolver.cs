@@ -15,6 +15,16 @@ internal static class SampleResolver
 {
     public const int MaxQuestionLength = 1_000;
 
+    /// <summary>
+    /// <see cref="Resolve"/> on the thread pool, given up when cancelled: decoding (up to 40 megapixels) has no
+    /// cancellation points of its own, so the request is answered at once and the decode's result dropped when done.
+    /// </summary>
+    public static Task<ResolvedSample> ResolveAsync(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() => Resolve(reference, datasets, cancellationToken), CancellationToken.None).WaitAsync(cancellationToken);
+    }
+
     public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken = default)
     {
         Protocol.Validate.NotNull(reference, "sample");

@@ -21,7 +21,7 @@ public static class DimeExplainer
     internal const int LimeSeedBound = 1000;
 
     /// <summary>The most image segments explained: each is a feature of every fit, and fitting grows with its cube.</summary>
-    public const int MaxImageSegments = 1000;
+    public const int MaxImageSegments = 2000;
 
     public static async Task<DimeExplanation> ExplainAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options,
@@ -119,6 +119,7 @@ public static class DimeExplainer
             model, hiding, rows, reference.Reference, instance.Text, labels, options.RowsPerBatch, run.Clock,
             done => run.Report(ExplainPhases.Image, (double)done / rows.Count, done), cancellationToken).ConfigureAwait(false);
 
+        run.Report(ExplainPhases.Fitting, 0, rows.Count);
         var fits = await run.TimedAsync(ExplanationRun.FittingPhase, () => Abandonable(() => Fit(rows, values, decomposition.G2, decomposition.Mu, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options), cancellationToken)).ConfigureAwait(false);
         var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
         return new ImageExplanation(rows.Count, info, Explanations(model, labels, fits));
@@ -137,6 +138,7 @@ public static class DimeExplainer
             model, text, rows, maskToken, reference.Reference, instanceImage, labels, options.RowsPerBatch, run.Clock,
             done => run.Report(ExplainPhases.Text, (double)done / rows.Count, run.ImageRows + done), cancellationToken).ConfigureAwait(false);
 
+        run.Report(ExplainPhases.Fitting, 0, run.ImageRows + rows.Count);
         var fits = await run.TimedAsync(ExplanationRun.FittingPhase, () => Abandonable(() => Fit(rows, values, decomposition.G1, decomposition.Mu, labels, options.TextFeatureSelection, options.TextFeatureCount, options), cancellationToken)).ConfigureAwait(false);
         var info = new TextFeatureInfo(text.Mode, text.Features, text.Tokens, text.TokenFeature);
         return new TextExplanation(rows.Count, info, Explanations(model, labels, fits));
