@@ -47,6 +47,8 @@ export class DimePanel implements vscode.Disposable {
 
   /** Result ids this panel shows (for export). */
   resultIds: string[] = [];
+  /** What each result is called (its model's name), parallel to resultIds: names its export subfolder. */
+  resultNames: string[] = [];
   /** Where a dataset overview came from, so its rows can be explained again after a reload. */
   origin: PanelOrigin = {};
 
@@ -68,6 +70,7 @@ export class DimePanel implements vscode.Disposable {
     if (state) {
       const id = stateResultId(state);
       revived.resultIds = state.compare ? state.compare.result.results.map((r) => r.resultId) : id ? [id] : [];
+      revived.resultNames = state.compare ? state.compare.result.results.map((r) => r.model.name) : [];
       const ds = state.dataset?.result;
       if (ds) revived.origin = { manifestPath: ds.model.manifestPath, dataset: { path: ds.dataset.path, format: ds.dataset.format } };
       // The request of a panel that was running when the window reloaded is gone with the old extension host.
