@@ -18,9 +18,17 @@ export interface ViewOptions {
   /** Overlay opacity in [0, 1]. */
   opacity: number;
   borders: boolean;
+  /** What the colour scale spans: all cells, each modality, or each cell (absent: shared). */
+  scale?: ScaleMode;
+  /** The image under the heat: a grey copy with the heat filled in, or the colour image with the heat outlined. */
+  base?: BaseMode;
+  /** Whether "How to read this" is open. */
+  howToRead?: boolean;
 }
 
-export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false };
+export type ScaleMode = 'shared' | 'modality' | 'cell';
+export type BaseMode = 'grey' | 'colour';
+export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false, scale: 'shared', base: 'grey' };
 export const TOP_K_CHOICES: readonly number[] = [0, 1, 3, 5, 10, 20];
 
 // ------------------------------------------------------------------ host -> webview
@@ -162,8 +170,11 @@ export function isHostMessage(value: unknown): value is HostMessage {
 
 export function isViewOptions(value: unknown): value is ViewOptions {
   if (!isObject(value)) return false;
-  const { label, topK, sign, opacity, borders } = value;
+  const { label, topK, sign, opacity, borders, scale, base, howToRead } = value;
   return (
+    (scale === undefined || scale === 'shared' || scale === 'modality' || scale === 'cell') &&
+    (base === undefined || base === 'grey' || base === 'colour') &&
+    (howToRead === undefined || typeof howToRead === 'boolean') &&
     (label === undefined || (Number.isSafeInteger(label) && (label as number) >= 0)) &&
     Number.isSafeInteger(topK) &&
     (topK as number) >= 0 &&

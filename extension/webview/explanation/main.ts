@@ -6,12 +6,14 @@ import { renderControls } from '../shared/controls';
 import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
 import { ExplanationGrid } from '../shared/grid';
-import { renderLegend } from '../shared/legend';
+import { renderHowToRead } from '../shared/howToRead';
+import { updateGrids } from '../shared/scaleView';
 import { applyEnding, PanelShell } from '../shared/shell';
 import { renderPrediction, renderSample } from '../shared/summary';
 import { onThemeChange } from '../shared/theme';
+import { renderWarnings, warningsFor } from '../shared/trust';
 import { renderValues } from '../shared/values';
-import { explainedLabels, sharedMax, valuesFor } from '../shared/view';
+import { explainedLabels, valuesFor } from '../shared/view';
 import { vscodeApi } from '../shared/vscodeApi';
 
 const api = vscodeApi();
@@ -23,6 +25,8 @@ interface Rendered {
   grid: ExplanationGrid;
   legend: HTMLElement;
   values: HTMLElement;
+  warnings: HTMLElement;
+  howToRead: HTMLElement;
 }
 let rendered: Rendered | undefined;
 
@@ -59,12 +63,16 @@ function renderResult(message: ExplanationMessage): void {
   const grid = new ExplanationGrid(result, message.imageUri);
   const legend = h('div', { class: 'legend', id: 'legend' });
   const values = h('div', { class: 'values-slot' });
+  const warnings = h('div', { class: 'warnings-slot' });
+  const howToRead = h('div', { class: 'how-slot' });
   const controls = renderControls(labels, state.view, label, onViewChange, () => api.post({ type: 'export' }));
   shell.content.replaceChildren(
     h('div', { class: 'top' }, renderSample(result.sample.question, message.imageUri, truth), renderPrediction(result)),
+    warnings,
     controls,
     h('div', { class: 'scale-row' }, values, legend),
     grid.element,
+    howToRead,
     renderDetails({
       model: result.model,
       device: result.device,
@@ -79,7 +87,7 @@ function renderResult(message: ExplanationMessage): void {
       ],
     }),
   );
-  rendered = { message, grid, legend, values };
+  rendered = { message, grid, legend, values, warnings, howToRead };
   updateView();
 }
 
@@ -87,10 +95,16 @@ function updateView(): void {
   if (!rendered) return;
   const result = rendered.message.result;
   const label = currentLabel(rendered.message);
-  const max = sharedMax([result], label);
-  rendered.grid.update(state.view, label, max);
-  renderLegend(rendered.legend, max);
-  rendered.values.replaceChildren(renderValues(valuesFor(result, label), result.labels[label] ?? String(label)));
+  const labelText = result.labels[label] ?? String(label);
+  updateGrids([result], [rendered.grid], rendered.legend, state.view, label);
+  rendered.values.replaceChildren(renderValues(valuesFor(result, label), labelText));
+  rendered.warnings.replaceChildren(renderWarnings(warningsFor(result, label)));
+  rendered.howToRead.replaceChildren(
+    renderHowToRead(result.values.find((v) => v.label === label), labelText, result.settings.referenceSize, state.view.howToRead ?? false, (open) => {
+      state = { ...state, view: { ...state.view, howToRead: open } };
+      save();
+    }),
+  );
   shell.root.dataset['label'] = String(label);
 }
 

@@ -1,7 +1,8 @@
 /** The view controls: label, top-k, sign, opacity, segment borders, export. They never ask the daemon. */
-import { TOP_K_CHOICES, type SignFilter, type ViewOptions } from '../../src/panels/messages';
+import { TOP_K_CHOICES, type BaseMode, type SignFilter, type ViewOptions } from '../../src/panels/messages';
 import { h } from './dom';
 import { button, checkbox, labelled, select } from './elements';
+import { SCALE_MODES } from './scales';
 
 export interface LabelChoice {
   index: number;
@@ -59,6 +60,22 @@ export function renderControls(
     if (Number.isFinite(value)) emit({ opacity: Math.min(1, Math.max(0, value / 100)) });
   });
 
+  const scale = select('scale-select', 'Colour scale', SCALE_MODES, view.scale ?? 'shared');
+  scale.addEventListener('change', () => {
+    const found = SCALE_MODES.find((s) => s.value === scale.value);
+    if (found) emit({ scale: found.value });
+  });
+
+  const bases: { value: BaseMode; text: string }[] = [
+    { value: 'grey', text: 'grey image, heat filled' },
+    { value: 'colour', text: 'colour image, heat outlined' },
+  ];
+  const base = select('base-select', 'Image base', bases, view.base ?? 'grey');
+  base.addEventListener('change', () => {
+    const found = bases.find((b) => b.value === base.value);
+    if (found) emit({ base: found.value });
+  });
+
   const borders = checkbox('borders', 'Segment borders', view.borders);
   borders.addEventListener('change', () => emit({ borders: borders.checked }));
 
@@ -68,6 +85,8 @@ export function renderControls(
     labelled('Label', labelSelect),
     labelled('Features', topK),
     labelled('Sign', sign),
+    labelled('Scale', scale),
+    labelled('Base', base),
     labelled('Opacity', opacity),
     borders,
   );
