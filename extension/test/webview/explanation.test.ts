@@ -214,7 +214,7 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
     await page.mouse.move(box.x + ((CIRCLE.x + 0.5) / W) * box.width, box.y + ((CIRCLE.y + 0.5) / H) * box.height);
     await page.waitForSelector('#tooltip:not([hidden])');
     const w = weightsOf(predicted, 'm')[circleRegion]!;
-    assert.match((await text(page, '#tooltip')) ?? '', new RegExp(`^M · region ${circleRegion} \\((middle|bottom) right\\): ${formatWeight(w).replace('+', '\\+')} \\(rank 1 of ${REGIONS}\\)$`));
+    assert.match((await text(page, '#tooltip')) ?? '', new RegExp(`^M · region ${circleRegion} \\((bottom right|right)\\): ${formatWeight(w).replace('+', '\\+')} \\(rank 1 of ${REGIONS}\\)$`));
     // the hovered region is outlined in all three image cells, and its row marked in their lists
     for (const part of PARTS) assert.equal(await page.locator(`canvas.focus-layer[data-part="${part}"]`).getAttribute('data-region'), String(circleRegion));
     assert.equal(await page.locator(`.image-cell[data-part="m"] .feature.marked`).getAttribute('data-feature'), String(circleRegion));
