@@ -15,10 +15,15 @@ import { renderWarnings, warningsFor } from '../shared/trust';
 import { renderValues } from '../shared/values';
 import { explainedLabels, valuesFor } from '../shared/view';
 import { vscodeApi } from '../shared/vscodeApi';
+import { runSettingsOf } from '../../src/explain/runSettings';
+import { renderLoopBar } from './loop';
 
 const api = vscodeApi();
 let state: PanelState = restoreState('explanation');
-const shell = new PanelShell(() => api.post({ type: 'cancel' }));
+const shell = new PanelShell(
+  () => api.post({ type: 'cancel' }),
+  () => api.post({ type: 'retry' }),
+);
 
 interface Rendered {
   message: ExplanationMessage;
@@ -45,6 +50,8 @@ function renderAll(): void {
   rendered = undefined;
   if (state.explanation) {
     renderResult(state.explanation);
+    // a re-run keeps the previous result in view, dimmed, until the new one arrives
+    shell.content.classList.toggle('stale', state.phase === 'running');
   } else {
     shell.content.replaceChildren(renderSample(state.start?.question, state.start?.imageUri));
   }
@@ -68,6 +75,17 @@ function renderResult(message: ExplanationMessage): void {
   const controls = renderControls(labels, state.view, label, onViewChange, () => api.post({ type: 'export' }));
   shell.content.replaceChildren(
     h('div', { class: 'top' }, renderSample(result.sample.question, message.imageUri, truth), renderPrediction(result)),
+    renderLoopBar({
+      question: result.sample.question,
+      ...(message.position ? { position: message.position } : {}),
+      settings: runSettingsOf(result),
+      pinned: state.pinned === true,
+      post: (m) => api.post(m),
+      onPin: (pinned) => {
+        state = { ...state, pinned };
+        save();
+      },
+    }),
     warnings,
     controls,
     h('div', { class: 'scale-row' }, values, legend),
@@ -116,10 +134,12 @@ function onViewChange(view: ViewOptions): void {
 
 function handle(message: HostMessage): void {
   switch (message.type) {
-    case 'start':
-      state = { kind: 'explanation', title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
+    case 'start': {
+      const { error: _e, ...rest } = state;
+      state = { ...rest, title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
       renderAll();
       break;
+    }
     case 'progress':
       if (state.phase !== 'running') {
         state = { ...state, phase: 'running' };
@@ -134,7 +154,7 @@ function handle(message: HostMessage): void {
       break;
     }
     default: {
-      const ended = applyEnding(shell, state, message);
+      const ended = applyEnding(shell, state, message, state.explanation ? 'Cancelled: the panel still shows the previous result.' : undefined);
       if (!ended) return;
       state = ended;
     }
