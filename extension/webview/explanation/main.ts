@@ -156,6 +156,7 @@ function handle(message: HostMessage): void {
     default: {
       const ended = applyEnding(shell, state, message, state.explanation ? 'Cancelled: the panel still shows the previous result.' : undefined);
       if (!ended) return;
+      shell.content.classList.remove('stale');
       state = ended;
     }
   }
