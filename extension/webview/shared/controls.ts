@@ -53,7 +53,7 @@ export function renderControls(
   const opacity = h('input', {
     id: 'opacity',
     class: 'range',
-    attrs: { type: 'range', min: '0', max: '100', step: '5', value: String(Math.round(view.opacity * 100)), 'aria-label': 'Overlay opacity' },
+    attrs: { type: 'range', min: '0', max: '100', step: '5', value: String(Math.round(view.opacity * 100)), 'aria-label': 'Opacity of the image heatmaps (words are always fully coloured)' },
   });
   opacity.addEventListener('input', () => {
     const value = Number(opacity.value);
@@ -87,7 +87,7 @@ export function renderControls(
     labelled('Sign', sign),
     labelled('Scale', scale),
     labelled('Base', base),
-    labelled('Opacity', opacity),
+    labelled('Image opacity', opacity),
     borders,
   );
   if (onExport) {
