@@ -90,8 +90,7 @@ async function readmeShot(name: string, tab: string): Promise<void> {
   const file = README_SHOTS[name];
   if (process.env['DIME_E2E_README_SHOTS'] !== '1' || STUB || !file) return;
   const size = page.viewportSize();
-  // the panel about 1000 px wide (maximized group, no side bar)
-  await page.setViewportSize({ width: 1050, height: 1300 });
+  await page.setViewportSize({ width: 1600, height: 1300 });
   await runCommand('Notifications: Clear All Notifications');
   // the panel's editor group becomes the active one
   await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
