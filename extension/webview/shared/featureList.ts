@@ -74,12 +74,14 @@ export class FeatureList {
       fill.style.backgroundColor = rgba(rgb, 1);
       bar.append(fill);
       const name = m.names[f] ?? String(f);
+      const says = `${name}: ${formatWeight(w)}, ${w > 0 ? 'raises' : 'lowers'} the logit, rank ${i + 1}`;
       return h(
         'li',
         {
           class: 'feature',
+          title: `${says} of ${ranked.length} (${Math.abs(t * 100).toFixed(0)}% of the scale)`,
           data: { feature: String(f), weight: String(w) },
-          attrs: { role: 'option', tabindex: i === 0 ? '0' : '-1', 'aria-label': `${name}: ${formatWeight(w)}, ${w > 0 ? 'raises' : 'lowers'} the logit, rank ${i + 1}` },
+          attrs: { role: 'option', tabindex: i === 0 ? '0' : '-1', 'aria-label': says },
         },
         h('span', { class: 'feature-name', text: name }),
         bar,

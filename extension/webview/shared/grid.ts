@@ -25,6 +25,12 @@ export const PART_TITLES: Record<PartName, [string, string]> = {
   mi: ['MI', 'multimodal interactions'],
 };
 
+const PART_HINTS: Record<PartName, string> = {
+  m: 'M: the model’s logit for the label, explained over the regions or words.',
+  uc: 'UC = g1 + g2 − mu: what the image and the question each contribute on their own (averaged over the reference set).',
+  mi: 'MI = M − UC: what only this image and this question together explain.',
+};
+
 const MODALITY_TITLES: Record<Modality, string> = { image: 'Image regions', text: 'Question words' };
 /** Rows a feature list shows before "Show all". */
 const LIST_TOP = 5;
@@ -86,7 +92,7 @@ export class ExplanationGrid {
     const badges = h('span', { class: 'badges' });
     const summary = h('p', { class: 'cell-summary', data: { part } });
     const titleId = `cell-${modality}-${part}-${Math.random().toString(36).slice(2, 8)}`;
-    const head = h('div', { class: 'cell-head' }, h('span', { class: 'cell-name', id: titleId, text: short }), h('span', { class: 'cell-desc', text: long }), value, max, badges);
+    const head = h('div', { class: 'cell-head', title: PART_HINTS[part] }, h('span', { class: 'cell-name', id: titleId, text: short }), h('span', { class: 'cell-desc', text: long }), value, max, badges);
     const element = h('figure', {
       class: `cell ${modality}-cell`,
       data: { part, modality },
