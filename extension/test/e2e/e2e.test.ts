@@ -96,8 +96,13 @@ async function readmeShot(name: string, tab: string): Promise<void> {
   await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
   await runCommand('View: Toggle Maximize Editor Group');
   await runCommand('View: Toggle Primary Side Bar Visibility');
+  await page.waitForTimeout(1000);
+  // the panel about 1000 px wide for the shot only (the workbench's commands run at the larger size)
+  await page.setViewportSize({ width: 1050, height: 1300 });
   await page.waitForTimeout(1500);
   await shot(`readme-${name}`);
+  await page.setViewportSize({ width: 1600, height: 1300 });
+  await page.waitForTimeout(500);
   await runCommand('View: Toggle Primary Side Bar Visibility');
   await runCommand('View: Toggle Maximize Editor Group');
   if (size) await page.setViewportSize(size);
