@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { PanelKind } from '../../src/panels/messages';
-import { fixture, Harness, post, RESULTS } from './harness';
+import { fixture, Harness, post, RESULTS, ROOT } from './harness';
 
 // Measures the real panels in Chromium at three widths: no two text or image boxes overlap, nothing is
 // clipped or scrolls sideways. Text is measured by its line boxes (Range.getClientRects), images, canvases
 // and controls by their element boxes.
 const WIDTHS = [600, 1000, 1600] as const;
+/** DIME_README_SHOTS=1: also write the README's panel screenshots (1000 px wide, the top 1500 px). */
+const README_IMAGES = join(ROOT, '..', 'docs', 'images');
+const README_FILES: Record<string, string> = { explanation: 'panel.png', compare: 'compare.png', dataset: 'overview.png' };
 const h = new Harness();
 before(() => h.start());
 after(() => h.stop());
@@ -24,7 +28,8 @@ async function show(page: Page, kind: PanelKind): Promise<void> {
   const name = kind === 'compare' ? 'compare' : 'explanation';
   const imageUri = `${h.origin}/fixtures/${name}.png`;
   const result = fixture(`${name}.json`);
-  await post(page, { type: 'start', title: `DIME ${kind}: sample · a model with a long name`, imageUri });
+  const title = kind === 'compare' ? 'DIME compare: sample 0282 · mini-CLEVR clean vs mini-CLEVR biased' : 'DIME: sample 0004 · mini-CLEVR clean';
+  await post(page, { type: 'start', title, imageUri });
   await post(page, { type: kind, result, imageUri });
   await page.waitForSelector('#app[data-state="done"] canvas.overlay[data-part="mi"][data-coloured]');
   await page.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
@@ -104,6 +109,11 @@ describe('layout at 600, 1000 and 1600 px (real bundles, headless Chromium)', ()
         await page.waitForTimeout(100);
         const m = await page.evaluate(measure);
         await page.screenshot({ path: join(RESULTS, `layout-${kind}-${width}.png`), fullPage: true });
+        if (width === 1000 && process.env['DIME_README_SHOTS'] === '1') {
+          mkdirSync(README_IMAGES, { recursive: true });
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          await page.screenshot({ path: join(README_IMAGES, README_FILES[kind]!), fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, 1500) } });
+        }
         assert.ok(m.boxes > 20, `${kind} @ ${width}: ${m.boxes} boxes measured`);
         assert.ok(m.scrollWidth <= m.viewport + 1, `${kind} @ ${width}: the page scrolls sideways (${m.scrollWidth} > ${m.viewport})`);
         assert.deepEqual(m.overlaps, [], `${kind} @ ${width}: overlapping boxes`);
