@@ -9,7 +9,7 @@ import { fixture, Harness, post, RESULTS, ROOT } from './harness';
 // Measures the real panels in Chromium at three widths: no two text or image boxes overlap, nothing is
 // clipped or scrolls sideways. Text is measured by its line boxes (Range.getClientRects), images, canvases
 // and controls by their element boxes.
-const WIDTHS = [600, 1000, 1600] as const;
+const WIDTHS = [600, 1000, 1600, 2000] as const;
 /** DIME_README_SHOTS=1: also write the README's panel screenshots (1000 px wide, the top 1500 px). */
 const README_IMAGES = join(ROOT, '..', 'docs', 'images');
 const README_FILES: Record<string, string> = { explanation: 'panel.png', compare: 'compare.png', dataset: 'overview.png' };
@@ -99,9 +99,9 @@ function measure(): LayoutProblems {
   return { scrollWidth: document.documentElement.scrollWidth, viewport, boxes: boxes.length, overlaps: overlaps.slice(0, 12), clipped: clipped.slice(0, 12) };
 }
 
-describe('layout at 600, 1000 and 1600 px (real bundles, headless Chromium)', () => {
+describe('layout at 600, 1000, 1600 and 2000 px (real bundles, headless Chromium)', () => {
   for (const kind of ['explanation', 'compare', 'dataset'] as const) {
-    test(`${kind}: no overlaps, nothing clipped, no sideways scrolling`, async () => {
+    test(`${kind}: no overlaps, nothing clipped, no sideways scrolling`, async (t) => {
       const page = await h.open(kind);
       await show(page, kind);
       for (const width of WIDTHS) {
@@ -114,6 +114,7 @@ describe('layout at 600, 1000 and 1600 px (real bundles, headless Chromium)', ()
           const height = await page.evaluate(() => document.documentElement.scrollHeight);
           await page.screenshot({ path: join(README_IMAGES, README_FILES[kind]!), fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, 1500) } });
         }
+        t.diagnostic(`${kind} @ ${width} px: ${m.boxes} boxes, ${m.overlaps.length} overlaps, ${m.clipped.length} clipped, page ${m.scrollWidth} px wide`);
         assert.ok(m.boxes > 20, `${kind} @ ${width}: ${m.boxes} boxes measured`);
         assert.ok(m.scrollWidth <= m.viewport + 1, `${kind} @ ${width}: the page scrolls sideways (${m.scrollWidth} > ${m.viewport})`);
         assert.deepEqual(m.overlaps, [], `${kind} @ ${width}: overlapping boxes`);
@@ -123,7 +124,7 @@ describe('layout at 600, 1000 and 1600 px (real bundles, headless Chromium)', ()
     });
   }
 
-  test('image cells grow with the panel: a third of its width, crisp upscaling', async () => {
+  test('image cells grow with the panel: a third of its width, crisp upscaling', async (t) => {
     const page = await h.open('explanation');
     await show(page, 'explanation');
     const sizes: number[] = [];
@@ -137,6 +138,7 @@ describe('layout at 600, 1000 and 1600 px (real bundles, headless Chromium)', ()
       assert.ok(w <= width / 3 && w > width / 3 - 60, `${width}: a cell is ${w.toFixed(0)} px, about a third of the panel`);
       sizes.push(w);
     }
+    t.diagnostic(`image cell width at ${WIDTHS.join(' / ')} px: ${sizes.map((s) => s.toFixed(0)).join(' / ')} px`);
     assert.ok(sizes[2]! > 2.4 * sizes[0]!, `cells grow: ${sizes.map((s) => s.toFixed(0)).join(' → ')}`);
     assert.ok(sizes[2]! > 400, '1600 px panel: a cell is over 400 px (was 226)');
     assert.equal(await page.locator('.overlay-wrap.crisp canvas.overlay').first().evaluate((c) => getComputedStyle(c).imageRendering), 'pixelated');
