@@ -146,6 +146,12 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The token ids the model sees for a text (padding included).</summary>
     public IReadOnlyList<int> TokenIds(string text) => TextTokenizer.EncodeToIds(text);
 
+    /// <summary>The ids, tokens and words the model receives for a text (which words became the unknown token, too).</summary>
+    public TokenizedText Tokenize(string text) => TextTokenizer.Tokenize(text);
+
+    /// <summary>The vocabulary entry of a token id.</summary>
+    public string TokenOf(int id) => TextTokenizer.TokenOf(id);
+
     /// <summary>
     /// f(images[i], texts[i]) for each i: predictions for a list of samples, without the grid. Uses the full graph
     /// when there is one, otherwise encodes each side once and fuses the pairs.

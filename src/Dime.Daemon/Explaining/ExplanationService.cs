@@ -85,7 +85,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Prediction: prediction,
             Values: ResultMapper.Values(explanation.Instance),
             Image: ResultMapper.Image(explanation.Image),
-            Text: ResultMapper.Text(explanation.Text),
+            Text: ResultMapper.Text(explanation.Text, word => model.Loaded.Tokenize(word).Words.Any(w => w.Unknown)),
             Quality: qualityNode,
             Settings: settings,
             Timings: new Dictionary<string, double>(),

@@ -58,7 +58,8 @@ internal static class ResultMapper
         return new Requests.ImageExplanation(new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap), image.Samples, [.. image.Labels.Select(Label)]);
     }
 
-    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text)
+    /// <param name="isUnknown">Whether the model's tokenizer turns a word into its unknown token.</param>
+    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text, Func<string, bool> isUnknown)
     {
         if (text is null)
         {
@@ -66,7 +67,8 @@ internal static class ResultMapper
         }
 
         var f = text.Features;
-        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i])).ToList();
+        var unknown = f.Words.Select(isUnknown).ToArray();
+        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i], f.TokenFeatures[i] >= 0 && unknown[f.TokenFeatures[i]] ? true : null)).ToList();
         return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)]);
     }
 

@@ -35,7 +35,8 @@ internal sealed record SegmentationInfo(string Method, IReadOnlyDictionary<strin
 internal sealed record ImageExplanation(SegmentationInfo Segmentation, int Samples, IReadOnlyList<LabelExplanation> Explanations);
 
 /// <summary>A piece of the question as written: a word (with the index of its feature) or a separator (feature -1).</summary>
-internal sealed record TextToken(string Text, int Feature);
+/// <param name="Unknown">True for a word that the model's tokenizer turns into its unknown token ([UNK]); absent otherwise.</param>
+internal sealed record TextToken(string Text, int Feature, bool? Unknown = null);
 
 internal sealed record TextExplanation(IReadOnlyList<string> Features, IReadOnlyList<TextToken> Tokens, int Samples, IReadOnlyList<LabelExplanation> Explanations);
 
