@@ -22,8 +22,9 @@ internal static class ResultMapper
         return new Prediction(answers, order[0]);
     }
 
-    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d) =>
-        [.. Enumerable.Range(0, d.F.Length).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
+    /// <param name="labels">The explained labels; null for all of them.</param>
+    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d, IReadOnlyList<int>? labels) =>
+        [.. (labels ?? Enumerable.Range(0, d.F.Length)).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
 
     public static Requests.ImageExplanation? Image(Engine.Explanation.ImageExplanation? image)
     {
