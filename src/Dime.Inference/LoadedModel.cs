@@ -83,6 +83,7 @@ public sealed class LoadedModel : IDisposable
         Device = device;
         ContentHash = contentHash;
         TextTokenizer = tokenizer;
+        Warnings = Checking.ConfigurationWarnings.Of(manifest.Tokenizer, tokenizer);
         Preprocessor = preprocessor;
         _full = full;
         _imageEncoder = imageEncoder;
@@ -117,6 +118,9 @@ public sealed class LoadedModel : IDisposable
     public SplitModel? Split { get; }
 
     public TokenizerInfo Tokenizer => TextTokenizer.Info;
+
+    /// <summary>Configurations that load but are probably wrong (Checking/ConfigurationWarnings.cs).</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The model's input size after preprocessing.</summary>
     public int ImageWidth => Preprocessor.Spec.Width;

@@ -105,6 +105,8 @@ export interface ModelInfo {
   hash: string;
   device: DeviceInfo;
   maskToken?: string;
+  /** Configurations that load but are probably wrong (begin/end tokens left out, punctuation that becomes unknown). */
+  warnings?: string[];
 }
 
 export type DatasetFormat = 'jsonl' | 'clevr';

@@ -34,6 +34,7 @@ internal abstract class TextTokenizer
     private readonly int _maxTextLength;
     private readonly string[] _specials;
     private readonly Dictionary<int, string> _tokens;
+    private readonly IReadOnlyDictionary<string, int> _vocabulary;
 
     protected TextTokenizer(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength, IReadOnlyDictionary<string, int> vocabulary)
     {
@@ -51,6 +52,7 @@ internal abstract class TextTokenizer
             throw JsonFields.Error(manifestPath, "tokenizer.maxLength", $"{MaxLength} leaves no room for a word next to the begin/end tokens.");
         }
 
+        _vocabulary = vocabulary;
         _tokens = new Dictionary<int, string>(vocabulary.Count);
         foreach (var (token, id) in vocabulary)
         {
@@ -131,6 +133,9 @@ internal abstract class TextTokenizer
 
         return new TokenizedText(ids, ids.Select(TokenOf).ToArray(), mask, tokens.Count, truncated, words);
     }
+
+    /// <summary>Whether the vocabulary holds <paramref name="token"/>.</summary>
+    public bool Knows(string token) => _vocabulary.ContainsKey(token);
 
     /// <summary>The vocabulary entry of an id.</summary>
     public string TokenOf(int id) => _tokens.TryGetValue(id, out var token) ? token : $"<{id}>";
