@@ -32,8 +32,13 @@ internal static class PillowResize
             return Nearest(rgb, width, height, outWidth, outHeight);
         }
 
-        var source = rgb[..(width * height * 3)].ToArray();
-        var horizontal = width == outWidth ? source : Horizontal(source, width, height, Coefficients(width, outWidth, filter), outWidth);
+        var source = rgb[..(width * height * 3)];
+        if (width == outWidth)
+        {
+            return height == outHeight ? source.ToArray() : Vertical(source, outWidth, Coefficients(height, outHeight, filter), outHeight);
+        }
+
+        var horizontal = Horizontal(source, width, height, Coefficients(width, outWidth, filter), outWidth);
         return height == outHeight ? horizontal : Vertical(horizontal, outWidth, Coefficients(height, outHeight, filter), outHeight);
     }
 
@@ -79,7 +84,7 @@ internal static class PillowResize
         return new Plan(first, count, weights, taps);
     }
 
-    private static byte[] Horizontal(byte[] source, int width, int height, Plan plan, int outWidth)
+    private static byte[] Horizontal(ReadOnlySpan<byte> source, int width, int height, Plan plan, int outWidth)
     {
         var target = new byte[outWidth * height * 3];
         for (var y = 0; y < height; y++)
@@ -108,7 +113,7 @@ internal static class PillowResize
         return target;
     }
 
-    private static byte[] Vertical(byte[] source, int width, Plan plan, int outHeight)
+    private static byte[] Vertical(ReadOnlySpan<byte> source, int width, Plan plan, int outHeight)
     {
         var rowLength = width * 3;
         var target = new byte[rowLength * outHeight];
