@@ -1,4 +1,5 @@
 using Dime.Inference.Checking;
+using Dime.Inference.Imaging;
 using Dime.Inference.Manifest;
 using Dime.Inference.Text;
 
@@ -68,4 +69,53 @@ public sealed class ConfigurationWarningsTests
 
     private static TokenizerSpec Words(string pattern) =>
         new(TokenizerKind.Words, Path.Combine(Folder, "words_vocab.txt"), null, true, pattern, 8, "<pad>", "<unk>", null, null, null, false, null, null);
+}
+
+/// <summary>A manifest next to Hugging Face's preprocessor_config.json and config.json is compared with them.</summary>
+public sealed class HuggingFaceFileWarningsTests : IDisposable
+{
+    private static readonly PreprocessSpec Image = new(224, 224, ResizeMode.Bilinear, ChannelOrder.Rgb, 1f / 255f, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], TensorLayout.Nchw);
+    private readonly string _folder = Directory.CreateTempSubdirectory("dime-hf").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Matching_files_give_no_warning()
+    {
+        Write("preprocessor_config.json", """{ "do_resize": false, "resample": 3, "size": { "height": 224, "width": 224 }, "rescale_factor": 0.00392156862745098, "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225] }""");
+        Write("config.json", """{ "id2label": { "0": "yes", "1": "no" } }""");
+
+        Assert.Empty(HuggingFaceFileWarnings.Of(_folder, ["yes", "no"], Image));
+    }
+
+    [Fact]
+    public void Size_resample_mean_std_and_labels_that_differ_are_named()
+    {
+        Write("preprocessor_config.json", """{ "resample": 3, "size": 384, "rescale_factor": 0.00392156862745098, "image_mean": [0.5, 0.5, 0.5], "image_std": 0.5 }""");
+        Write("config.json", """{ "id2label": { "0": "yes", "1": "maybe" } }""");
+
+        var warnings = HuggingFaceFileWarnings.Of(_folder, ["yes", "no"], Image);
+
+        Assert.Contains(warnings, w => w.Contains("384x384", StringComparison.Ordinal) && w.Contains("224x224", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("image.resize", StringComparison.Ordinal) && w.Contains("\"pil-bicubic\"", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("image.mean", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("image.std", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("labels", StringComparison.Ordinal) && w.Contains("'no'", StringComparison.Ordinal) && w.Contains("'maybe'", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, w => w.StartsWith("image.scale", StringComparison.Ordinal));
+        Assert.Equal(5, warnings.Count);
+    }
+
+    [Fact]
+    public void A_pil_mode_that_matches_the_resample_code_and_a_broken_file_are_handled()
+    {
+        Write("preprocessor_config.json", """{ "resample": 2 }""");
+        Write("config.json", "{ not json");
+
+        var warnings = HuggingFaceFileWarnings.Of(_folder, ["yes"], Image with { Resize = ResizeMode.PilBilinear });
+
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith("config.json cannot be read", warning, StringComparison.Ordinal);
+    }
+
+    private void Write(string name, string text) => File.WriteAllText(Path.Combine(_folder, name), text);
 }
