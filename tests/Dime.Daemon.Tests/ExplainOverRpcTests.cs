@@ -118,6 +118,9 @@ public sealed class ExplainOverRpcTests
         var results = compare.GetProperty("results");
         Assert.Equal(2, results.GetArrayLength());
         Assert.NotEqual(results[0].GetProperty("model").GetProperty("hash").GetString(), results[1].GetProperty("model").GetProperty("hash").GetString());
+        var explained = results.EnumerateArray().Select(r => r.GetProperty("image").GetProperty("explanations").EnumerateArray().Select(e => e.GetProperty("label").GetInt32()).Order().ToArray()).ToList();
+        Assert.Equal(explained[0], explained[1]);
+        Assert.All(results.EnumerateArray(), r => Assert.Contains(r.GetProperty("prediction").GetProperty("label").GetInt32(), explained[0]));
 
         var overview = await daemon.Call<JsonElement>(ProtocolNames.ExplainDataset, new { modelId = clean, datasetId = dataset, offset = 0, count = 40, options = new { topSamples = 5 } });
         Assert.Equal(40, overview.GetProperty("count").GetInt32());
