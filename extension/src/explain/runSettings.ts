@@ -27,6 +27,12 @@ export function runSettingsOf(result: ExplanationResult): RunSettings {
     seed: num('seed', 0),
     segmentation: SEGMENTATIONS.includes(segmentation) ? segmentation : 'auto',
     hide: HIDE_MODES.find((m) => m === st['hide']) ?? 'median',
-    labels: st['labels'] === 'top' ? 'top' : 'all',
+    labels: st['labels'] === 'top' || st['labels'] === 'all' ? st['labels'] : explainsAll(result) ? 'all' : 'top',
   };
+}
+
+/** Whether the result explains every label (the daemon does not record the labels option itself). */
+function explainsAll(result: ExplanationResult): boolean {
+  const explained = result.image?.explanations ?? result.text?.explanations ?? [];
+  return explained.length >= result.labels.length;
 }
