@@ -40,7 +40,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return (ResultMapper.Predict(model.Loaded.Labels, [.. logits.Select(v => (double)v)], top), logits);
     }
 
-    public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
+    public Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, IProgress<ProgressValue>? progress, CancellationToken cancellationToken) =>
+        ExplainAsync(model, sampleRef, options, writeArtifacts: true, progress, cancellationToken);
+
+    /// <summary>
+    /// Without <paramref name="writeArtifacts"/> no overlay, report or cache entry is written (a cached result is still
+    /// used): the caller stores the result itself, as explain-dataset does.
+    /// </summary>
+    public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, bool writeArtifacts, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
@@ -90,13 +97,16 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Settings: settings,
             Timings: new Dictionary<string, double>(),
             Artifacts: null);
-        var folder = store.FolderOf(resultId);
-        var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
+        var artifacts = writeArtifacts ? ArtifactWriter.Write(store.FolderOf(resultId), result, sample.Image) : null;
         var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
             .ToDictionary(t => t.Key, t => t.Value);
         timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
         result = result with { Artifacts = artifacts, Timings = timings };
-        store.Save(result);
+        if (writeArtifacts)
+        {
+            store.Save(result);
+        }
+
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
         return result;

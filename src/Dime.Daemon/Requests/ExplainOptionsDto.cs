@@ -53,10 +53,13 @@ internal sealed record ExplainOptionsDto(
     public static readonly string[] TextMasks = ["delete", "mask"];
     private static readonly string[] Selections = ["none", "auto", "forward", "highestWeights"];
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int ReferenceSizeOrDefault => ReferenceSize ?? 100;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int ReferenceSeedOrDefault => ReferenceSeed ?? 0;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool StratifiedOrDefault => Stratified ?? true;
 
     /// <summary>Checks every value and makes the engine's options. Labels are resolved by the caller.</summary>
