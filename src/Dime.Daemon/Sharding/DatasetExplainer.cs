@@ -69,12 +69,14 @@ internal sealed class DatasetExplainer(Daemon daemon)
                     continue;
                 }
 
+                var sampleStarted = Stopwatch.GetTimestamp();
                 var line = await ExplainOneAsync(model, dataset, dto, i, key, folder, artifacts, cancellationToken).ConfigureAwait(false);
                 failed += line.Error is null ? 0 : 1;
                 computed++;
                 done[i] = line;
                 await index.WriteLineAsync(line.ToJson().AsMemory(), cancellationToken).ConfigureAwait(false);
                 await index.FlushAsync(cancellationToken).ConfigureAwait(false);
+                daemon.Log.Info(string.Create(CultureInfo.InvariantCulture, $"explain-dataset: sample {i} stored ({Stopwatch.GetElapsedTime(sampleStarted).TotalMilliseconds:0} ms)"));
             }
         }
 
