@@ -282,7 +282,8 @@ export interface ExplanationResult {
   quality?: { stability?: Stability; curves?: unknown };
   settings: { seed: number; referenceSize: number; referenceSeed: number; [option: string]: unknown };
   timings: Record<string, number>;
-  artifacts: Artifacts;
+  /** Absent in the results explain-dataset stores (no overlays unless --artifacts). */
+  artifacts?: Artifacts;
 }
 
 export interface DatasetOptions extends ExplainOptions {
@@ -320,6 +321,35 @@ export interface DatasetResult {
   }[];
   settings: { seed: number; [option: string]: unknown };
   timings: Record<string, number>;
+}
+
+/** The strongest features of one part (M, UC or MI) for the predicted label: an image segment's number or a word. */
+export interface IndexTopFeatures {
+  m: { feature: string; weight: number }[];
+  uc: { feature: string; weight: number }[];
+  mi: { feature: string; weight: number }[];
+}
+
+/**
+ * One line of the index.jsonl that `Dime.Daemon explain-dataset` writes next to results/<index>/result.json
+ * (src/Dime.Daemon/Sharding/ExplanationIndex.cs, docs/slurm.md). `result` is relative to the output folder;
+ * a sample that failed has `error` and no result.
+ */
+export interface DatasetIndexLine {
+  index: number;
+  id: string;
+  key: string;
+  question: string;
+  answer?: string;
+  prediction?: { label: string; labelIndex: number; probability: number };
+  correct?: boolean;
+  /** At the predicted label: the logit M = UC + MI. */
+  values?: { m: number; uc: number; mi: number };
+  miShare?: number;
+  imageTop?: IndexTopFeatures;
+  textTop?: IndexTopFeatures;
+  result?: string;
+  error?: { code: string; message: string };
 }
 
 export interface CompareResult {

@@ -20,6 +20,8 @@ export const VIEW_TYPES: Record<PanelKind, string> = {
 export interface PanelOrigin {
   manifestPath?: string;
   dataset?: { path: string; format: DatasetFormat };
+  /** The explain-dataset output folder a stored overview was opened from. */
+  storedFolder?: string;
 }
 
 export interface PanelEnvironment {
@@ -37,11 +39,14 @@ export class DimePanel implements vscode.Disposable {
   private readonly cancelEmitter = new vscode.EventEmitter<void>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
   private readonly openSampleEmitter = new vscode.EventEmitter<{ datasetId: string; index: number }>();
+  private readonly openStoredEmitter = new vscode.EventEmitter<number>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly activeEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidCancel = this.cancelEmitter.event;
   readonly onDidRequestExport = this.exportEmitter.event;
   readonly onDidOpenSample = this.openSampleEmitter.event;
+  /** A row of a stored explain-dataset overview was clicked: the sample index. */
+  readonly onDidOpenStored = this.openStoredEmitter.event;
   readonly onDidDispose = this.disposeEmitter.event;
   readonly onDidChangeActive = this.activeEmitter.event;
 
@@ -70,6 +75,7 @@ export class DimePanel implements vscode.Disposable {
       revived.resultIds = state.compare ? state.compare.result.results.map((r) => r.resultId) : id ? [id] : [];
       const ds = state.dataset?.result;
       if (ds) revived.origin = { manifestPath: ds.model.manifestPath, dataset: { path: ds.dataset.path, format: ds.dataset.format } };
+      if (state.stored) revived.origin = { storedFolder: state.stored.folder };
       // The request of a panel that was running when the window reloaded is gone with the old extension host.
       if (state.phase === 'running') revived.post({ type: 'error', message: 'Interrupted by a reload of the window: run the explanation again.' });
     }
@@ -88,6 +94,7 @@ export class DimePanel implements vscode.Disposable {
       this.cancelEmitter,
       this.exportEmitter,
       this.openSampleEmitter,
+      this.openStoredEmitter,
       this.activeEmitter,
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidChangeViewState((e) => this.activeEmitter.fire(e.webviewPanel.active)),
@@ -160,6 +167,9 @@ export class DimePanel implements vscode.Disposable {
         break;
       case 'openSample':
         this.openSampleEmitter.fire({ datasetId: message.datasetId, index: message.index });
+        break;
+      case 'openStored':
+        this.openStoredEmitter.fire(message.index);
         break;
       case 'log':
         this.env.log[message.level](`[${this.kind} panel] ${message.message}`);
