@@ -143,6 +143,38 @@ public sealed class ShardingTests : IDisposable
         Assert.Contains("are in both", doubled.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_sample_that_fails_is_in_the_index_with_its_error_and_is_tried_again()
+    {
+        var data = Path.Combine(_folder, "data");
+        Directory.CreateDirectory(data);
+        var images = Path.Combine(Path.GetDirectoryName(TestPaths.DemoDataset)!, "images");
+        File.Copy(Path.Combine(images, "0000.png"), Path.Combine(data, "a.png"));
+        File.Copy(Path.Combine(images, "0001.png"), Path.Combine(data, "b.png"));
+        await File.WriteAllLinesAsync(Path.Combine(data, "samples.jsonl"),
+        [
+            """{"id": "a", "image": "a.png", "question": "what is the number of triangles in this image?", "answer": "0"}""",
+            """{"id": "gone", "image": "missing.png", "question": "how many things are there?", "answer": "3"}""",
+            """{"id": "b", "image": "b.png", "question": "what is the number of triangles in this image?", "answer": "0"}""",
+        ]);
+        var model = _daemon.Models.Load(TestPaths.CleanManifest);
+        var dataset = _daemon.Datasets.Open(Path.Combine(data, "samples.jsonl"));
+        var output = Path.Combine(_folder, "with-failure");
+        var explainer = new DatasetExplainer(_daemon);
+        var options = Quick with { ReferenceSize = 2 };
+        var first = await explainer.RunAsync(model, dataset, dataset, options, new SampleRange(0, 3), ShardSpec.Whole, output, false, null, CancellationToken.None);
+        Assert.Equal((3, 1), (first.Computed, first.Failed));
+        var lines = IndexLine.Read(Path.Combine(output, IndexLine.FileName)).ToList();
+        Assert.Equal([0, 1, 2], lines.Select(l => l.Index));
+        Assert.Equal(nameof(DimeErrorCode.ImageNotFound), lines[1].Error?.Code);
+        Assert.Null(lines[1].Result);
+
+        var merged = Path.Combine(_folder, "with-failure-merged");
+        Assert.Equal(3, PartialMerge.Merge([output], merged, 20, _daemon.Datasets).Samples);
+        var again = await explainer.RunAsync(model, dataset, dataset, options, new SampleRange(0, 3), ShardSpec.Whole, output, false, null, CancellationToken.None);
+        Assert.Equal((1, 2, 1), (again.Computed, again.Skipped, again.Failed));
+    }
+
     private static string WithoutTimings(string file)
     {
         var node = JsonNode.Parse(File.ReadAllText(file))!.AsObject();

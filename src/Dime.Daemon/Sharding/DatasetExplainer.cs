@@ -17,7 +17,8 @@ internal sealed record ExplainDatasetSummary(SampleRange Samples, int Computed, 
 /// <summary>
 /// explain-dataset: one DIME explanation per sample of a range (or of one shard of it), each stored as
 /// results/&lt;index&gt;/result.json, and index.jsonl with a line per sample. A sample whose line and result already
-/// exist with the same settings is skipped, so a run that was killed or requeued goes on where it stopped.
+/// exist with the same settings is skipped, so a run that was killed or requeued goes on where it stopped; a sample
+/// that failed (its line has an error, e.g. an unreadable image) is tried again.
 /// </summary>
 internal sealed class DatasetExplainer(Daemon daemon)
 {
@@ -51,7 +52,7 @@ internal sealed class DatasetExplainer(Daemon daemon)
         manifest.Write(folder);
         var indexFile = Path.Combine(folder, IndexLine.FileName);
         var done = IndexLine.Read(indexFile)
-            .Where(l => l.Key == key && l.Index >= manifest.Samples.Start && l.Index < manifest.Samples.End && (l.Result is null || File.Exists(Path.Combine(folder, l.Result))))
+            .Where(l => l.Key == key && l.Index >= manifest.Samples.Start && l.Index < manifest.Samples.End && l.Result is { } result && File.Exists(Path.Combine(folder, result)))
             .GroupBy(l => l.Index)
             .ToDictionary(g => g.Key, g => g.Last());
 
