@@ -38,7 +38,6 @@ export function registerOpenDatasetResult(s: Services): vscode.Disposable {
       } else if (overview) {
         const format: DatasetFormat = overview.dataset.format === 'clevr' ? 'clevr' : 'jsonl';
         panel.origin = { manifestPath: overview.model.manifestPath, dataset: { path: overview.dataset.path, format } };
-        panel.resultIds = [overview.resultId];
         panel.post({ type: 'dataset', result: overview });
       }
       s.log.info(`opened the ${run.kind} output ${folder} (${rows?.length ?? overview?.samples.length ?? 0} samples)`);
@@ -65,7 +64,6 @@ export async function openStoredSample(s: Services, panel: DimePanel, index: num
     const imagePath = path.isAbsolute(explanation.sample.imagePath) ? explanation.sample.imagePath : path.join(path.dirname(run.dataset.path), explanation.sample.imagePath);
     const title = `DIME: sample ${explanation.sample.id} · ${explanation.model.name} (stored)`;
     const view = s.panels.create('explanation', title, [path.dirname(imagePath), path.dirname(file)]);
-    view.resultIds = [explanation.resultId];
     view.post({ type: 'start', title, subtitle: `${explanation.model.name} · ${file}`, question: explanation.sample.question, imageUri: view.asWebviewUri(imagePath) });
     view.post({ type: 'explanation', result: explanation, imageUri: view.asWebviewUri(imagePath) });
   } catch (error) {
