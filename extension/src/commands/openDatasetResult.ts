@@ -16,8 +16,10 @@ import { explanationProblem } from '../panels/resultGuards';
 
 export const OPEN_DATASET_RESULT = 'dime.openDatasetResult';
 
+/** The folder: a Uri (Explorer), a path (a keybinding's or task's `args`), else one the user picks. */
 async function pickFolder(arg: unknown): Promise<string | undefined> {
   if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string' && arg.trim() !== '') return path.resolve(arg.trim());
   const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Open Dataset Result' });
   return picked?.[0]?.fsPath;
 }
@@ -28,7 +30,7 @@ export function registerOpenDatasetResult(s: Services): vscode.Disposable {
       const folder = await pickFolder(arg);
       if (!folder) return;
       const { run, rows, overview } = await readDatasetOutput(folder);
-      const title = `DIME overview: ${path.basename(run.dataset.path)} · ${run.model.name}`;
+      const title = `DIME ${rows ? 'stored explanations' : 'overview'}: ${path.basename(run.dataset.path)} · ${run.model.name}`;
       const subtitle = `samples ${run.range.start}–${run.range.end - 1} · ${folder}`;
       const panel = s.panels.create('dataset', title, [folder, path.dirname(run.dataset.path)]);
       panel.post({ type: 'start', title, subtitle });
