@@ -18,7 +18,7 @@ internal sealed record IndexError(string Code, string Message);
 
 /// <summary>
 /// One line of index.jsonl: a sample, what the model answered, the decomposition at the instance, the strongest
-/// features of each part for the predicted label, and where its result.json lies (relative to the folder).
+/// features of each part for the predicted label (when it was explained), and where its result.json lies (relative to the folder).
 /// <see cref="Key"/> is the run's settings key: a line whose key differs was computed with other settings.
 /// </summary>
 internal sealed record IndexLine(
@@ -33,8 +33,9 @@ internal sealed record IndexLine(
     public static IndexLine Of(ExplanationResult result, string key, string resultPath)
     {
         var label = result.Prediction.Label;
-        var values = result.Values.First(v => v.Label == label);
-        var share = Math.Abs(values.Uc) + Math.Abs(values.Mi) is var total and > 0 ? Math.Abs(values.Mi) / total : 0;
+        // With an explicit --labels list the predicted label may not be explained: then there are no values or features.
+        var values = result.Values.FirstOrDefault(v => v.Label == label);
+        double? share = values is null ? null : Math.Abs(values.Uc) + Math.Abs(values.Mi) is var total and > 0 ? Math.Abs(values.Mi) / total : 0;
         var probability = result.Prediction.Top.FirstOrDefault(a => a.Index == label)?.Probability ?? 0;
         TopFeatures? Top(IReadOnlyList<LabelExplanation>? explanations, Func<int, string> name) =>
             explanations?.FirstOrDefault(e => e.Label == label) is { } e ? new TopFeatures(Strongest(e.M, name), Strongest(e.Uc, name), Strongest(e.Mi, name)) : null;
@@ -46,7 +47,7 @@ internal sealed record IndexLine(
             result.Sample.Answer,
             new IndexPrediction(result.Labels[label], label, probability),
             result.Sample.Answer is { } answer ? string.Equals(answer, result.Labels[label], StringComparison.Ordinal) : null,
-            new IndexValues(values.Logit, values.Uc, values.Mi),
+            values is null ? null : new IndexValues(values.Logit, values.Uc, values.Mi),
             share,
             Top(result.Image?.Explanations, i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             Top(result.Text?.Explanations, i => result.Text!.Features[i]),
