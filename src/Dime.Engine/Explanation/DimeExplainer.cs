@@ -164,7 +164,6 @@ public static class DimeExplainer
         var done = 0;
         SurrogateFit[]? previous = null;
         Convergence? convergence = null;
-        double? firstPartialMs = null;
         var stoppedEarly = false;
         foreach (var checkpoint in AnytimeSchedule.Checkpoints(rows.Count, options.PartialResults || options.UntilStable))
         {
@@ -177,7 +176,7 @@ public static class DimeExplainer
 
             var partial = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows.Take(done), values.Take(done), fixedModalityMeans, mu, labels, settings, options).Fits);
             convergence = previous is null ? null : Convergence.Between(previous, partial, options.StabilityTopK);
-            firstPartialMs ??= run.ElapsedMs;
+            run.FirstPartialMs ??= run.ElapsedMs;
             run.ReportPartial(new PartialExplanation(modality, done, rows.Count, Explanations(model, labels, partial), convergence));
             previous = partial;
             if (options.UntilStable && convergence is { IsStable: true })
@@ -194,13 +193,14 @@ public static class DimeExplainer
         {
             var (parts, ms) = run.Timed(ExplanationRun.FittingPhase, () => BootstrapStability.Run(
                 used, weights, targets, settings, fits, options.BootstrapResamples, options.StabilityTopK, new Xoshiro256StarStar(options.Seed, bootstrapStream)));
+            run.BootstrapMs += ms;
             var perLabel = labels.Select((c, l) => new LabelStability(c, model.Labels[c], parts[3 * l], parts[(3 * l) + 1], parts[(3 * l) + 2])).ToArray();
-            bootstrap = new BootstrapReport(options.BootstrapResamples, options.StabilityTopK, options.Seed, ms, perLabel);
+            bootstrap = new BootstrapReport(options.BootstrapResamples, options.StabilityTopK, options.Seed, perLabel);
         }
 
         var sampling = new RowSampling(
             rows.Count, done, stoppedEarly, convergence, partners.IsExact ? null : partners.Estimator, partners.Partners, partners.ReferenceSize,
-            run.Clock.PairPasses - pairPasses, firstPartialMs);
+            run.Clock.PairPasses - pairPasses);
         return new SampledFit(Explanations(model, labels, fits), sampling, bootstrap);
     }
 
@@ -260,6 +260,10 @@ public static class DimeExplainer
 
         public double ElapsedMs => Stopwatch.GetElapsedTime(Started).TotalMilliseconds;
 
+        public double? FirstPartialMs { get; set; }
+
+        public double BootstrapMs { get; set; }
+
         public PassClock Clock { get; } = new();
 
         public int ImageRows { get; } = options.Modalities.HasFlag(Modalities.Image) ? options.ImageSamples : 0;
@@ -298,7 +302,11 @@ public static class DimeExplainer
             double Ms(string name) => _phases.GetValueOrDefault(name).TotalMilliseconds;
             return new PhaseTimings(
                 Ms(InstancePhase), Ms(SegmentationPhase), Ms(SamplingPhase), Ms(PerturbationPhase), Clock.Render.TotalMilliseconds,
-                Clock.Model.TotalMilliseconds, Clock.Bookkeeping.TotalMilliseconds, Ms(FittingPhase), total.TotalMilliseconds);
+                Clock.Model.TotalMilliseconds, Clock.Bookkeeping.TotalMilliseconds, Ms(FittingPhase), total.TotalMilliseconds)
+            {
+                BootstrapMs = BootstrapMs,
+                FirstPartialMs = FirstPartialMs,
+            };
         }
 
         private void Add(string phase, TimeSpan elapsed) => _phases[phase] = _phases.GetValueOrDefault(phase) + elapsed;

@@ -43,11 +43,11 @@ public sealed record ImageExplanation(int Samples, SegmentationInfo Segmentation
 /// <summary>
 /// How a modality's rows were made: rows planned and fitted, whether untilStable stopped early (and the last
 /// convergence between partial fits), the partner estimator (null: exact) with its k out of N, the (image, text)
-/// pairs evaluated for the rows, and when the first partial fit was ready (ms from the request; null without partials).
+/// pairs evaluated for the rows.
 /// </summary>
 public sealed record RowSampling(
     int PlannedRows, int Rows, bool StoppedEarly, Convergence? LastConvergence, Disentanglement.PartnerEstimator? Estimator, int Partners, int ReferenceSize,
-    long PairPasses, double? FirstPartialMs);
+    long PairPasses);
 
 /// <summary>The superpixels: a label per pixel, row-major, and the parameters (seed included) that reproduce them.</summary>
 public sealed record SegmentationInfo(int Width, int Height, int Count, int[] LabelMap, SegmentationParameters Parameters);
@@ -80,6 +80,12 @@ public sealed record PhaseTimings(
     double FittingMs,
     double TotalMs)
 {
+    /// <summary>The bootstrap stability's refits, all modalities (part of FittingMs).</summary>
+    public double BootstrapMs { get; init; }
+
+    /// <summary>When the first partial fit was reported, from the start of the explanation; null without partial results.</summary>
+    public double? FirstPartialMs { get; init; }
+
     /// <summary>Everything the engine itself spent, the model's own work excluded.</summary>
     public double EngineMs => TotalMs - ModelMs + RenderingMs;
 }

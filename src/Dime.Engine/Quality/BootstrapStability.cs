@@ -6,9 +6,10 @@ namespace Dime.Engine.Quality;
 
 /// <summary>
 /// The bootstrap stability of one modality's surrogates: per label, how well refits on resampled rows agree with the
-/// full fit (mean and worst Spearman over all features, mean top-k overlap), what it cost, and the seed of the resamples.
+/// full fit (mean and worst Spearman over all features, mean top-k overlap), and the seed of the resamples. Its cost is
+/// in <see cref="Explanation.PhaseTimings.BootstrapMs"/>.
 /// </summary>
-public sealed record BootstrapReport(int Resamples, int TopK, int Seed, double Ms, LabelStability[] Labels);
+public sealed record BootstrapReport(int Resamples, int TopK, int Seed, LabelStability[] Labels);
 
 /// <summary>
 /// Stability without extra model calls (method.md section 9): resample the S rows already computed with replacement
