@@ -32,7 +32,12 @@ internal static class ResultMapper
             return null;
         }
 
-        var s = image.Segmentation;
+        return new Requests.ImageExplanation(
+            Segmentation(image.Segmentation), image.Samples, [.. image.Labels.Select(Label)], Sampling(image.Sampling), image.Bootstrap);
+    }
+
+    public static Requests.SegmentationInfo Segmentation(Engine.Explanation.SegmentationInfo s)
+    {
         var p = s.Parameters;
         var method = p.Method.ToString().ToLowerInvariant();
         var parameters = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -55,7 +60,7 @@ internal static class ResultMapper
                 break;
         }
 
-        return new Requests.ImageExplanation(new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap), image.Samples, [.. image.Labels.Select(Label)]);
+        return new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap);
     }
 
     public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text)
@@ -66,9 +71,30 @@ internal static class ResultMapper
         }
 
         var f = text.Features;
-        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i])).ToList();
-        return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)]);
+        var tokens = Tokens(f);
+        return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
     }
+
+    public static IReadOnlyList<TextToken> Tokens(TextFeatureInfo f) => [.. f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i]))];
+
+    public static SamplingInfo? Sampling(RowSampling? s) => s is null ? null : new SamplingInfo(
+        s.PlannedRows, s.Rows, s.StoppedEarly, s.LastConvergence, s.Estimator is { } e ? (e == Engine.Disentanglement.PartnerEstimator.Shared ? "shared" : "perRow") : "exact",
+        s.Partners, s.ReferenceSize, s.PairPasses);
+
+    /// <summary>
+    /// A partial fit as `$/progress` carries it: the rows so far, the convergence since the previous partial, the
+    /// surrogates of at most <paramref name="labels"/> (the labels the panel opens on), and with the first partial
+    /// of a modality its segmentation or words.
+    /// </summary>
+    public static PartialResult Partial(PartialExplanation partial, IReadOnlyCollection<int> labels, bool first) => new(
+        partial.Modality == Modalities.Image ? "image" : "text",
+        partial.Rows,
+        partial.PlannedRows,
+        partial.Convergence,
+        [.. partial.Labels.Where(l => labels.Contains(l.Label)).Select(Label)],
+        first && partial.Segmentation is { } s ? Segmentation(s) : null,
+        first && partial.Features is { } f ? f.Words : null,
+        first && partial.Features is { } g ? Tokens(g) : null);
 
     public static IReadOnlyDictionary<string, double> Timings(PhaseTimings? t, double referenceMs, double artifactsMs)
     {
@@ -112,7 +138,15 @@ internal static class ResultMapper
             ["textFeatureCount"] = o.TextFeatureCount,
             ["kernelWidth"] = o.KernelWidth,
             ["ridgeAlpha"] = o.RidgeAlpha,
+            ["partners"] = o.Partners is { } k && k < referenceSize ? k : 0,
+            ["bootstrap"] = o.BootstrapResamples,
+            ["untilStable"] = o.UntilStable,
         };
+        if (o.Partners is { } partners && partners < referenceSize)
+        {
+            settings["partnerEstimator"] = o.PartnerEstimator == Engine.Disentanglement.PartnerEstimator.Shared ? "shared" : "perRow";
+        }
+
         if (o.HideMode == Engine.Perturbation.HideMode.Constant)
         {
             settings["hideColor"] = new JsonArray(o.HideColor.R, o.HideColor.G, o.HideColor.B);

@@ -5,9 +5,15 @@ namespace Dime.Engine.Explanation;
 
 /// <summary>
 /// A fit of the rows so far, sent while a modality is still sampling: the surrogates of every label explained, and
-/// how much they moved since the previous partial fit (null for the first).
+/// how much they moved since the previous partial fit (null for the first), and what the weights index: the image's
+/// segmentation or the text's features.
 /// </summary>
-public sealed record PartialExplanation(Modalities Modality, int Rows, int PlannedRows, LabelExplanation[] Labels, Convergence? Convergence);
+public sealed record PartialExplanation(Modalities Modality, int Rows, int PlannedRows, LabelExplanation[] Labels, Convergence? Convergence)
+{
+    public SegmentationInfo? Segmentation { get; init; }
+
+    public TextFeatureInfo? Features { get; init; }
+}
 
 /// <summary>
 /// Agreement between two successive fits over every label and part (M, UC, MI): the smallest top-k overlap of the

@@ -109,14 +109,15 @@ public static class DimeExplainer
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Image(options.ImageSamples, segmentation.Count, random));
         var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, ImagePartnerStream));
         var hiding = run.Timed(ExplanationRun.PerturbationPhase, () => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma));
+        var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
 
         var sampled = await SampleAndFitAsync(
             Modalities.Image, rows, partners,
             (from, to, values) => PerturbationPasses.ImageRowsAsync(
                 model, hiding, rows, from, to, partners, reference.Reference, instance.Text, labels, options.RowsPerBatch, values, run.Clock,
                 done => run.Report(ExplainPhases.Image, (double)done / rows.Count, done), cancellationToken),
-            decomposition.G2, decomposition.Mu, model, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options, run, ImageBootstrapStream).ConfigureAwait(false);
-        var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
+            decomposition.G2, decomposition.Mu, model, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options, run, ImageBootstrapStream,
+            partial => partial with { Segmentation = info }).ConfigureAwait(false);
         return new ImageExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
     }
 
@@ -129,14 +130,15 @@ public static class DimeExplainer
         var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, TextPartnerStream));
         var maskToken = options.TextPerturbation == TextPerturbation.MaskToken ? options.MaskToken : null;
         var instanceImage = new ImageList([instance.Image], [instance.ImageCacheKey]);
+        var info = new TextFeatureInfo(text.Mode, text.Features, text.Tokens, text.TokenFeature);
 
         var sampled = await SampleAndFitAsync(
             Modalities.Text, rows, partners,
             (from, to, values) => PerturbationPasses.TextRowsAsync(
                 model, text, rows, from, to, maskToken, partners, reference.Reference, instanceImage, labels, options.RowsPerBatch, values, run.Clock,
                 done => run.Report(ExplainPhases.Text, (double)done / rows.Count, run.ImageRows + done), cancellationToken),
-            decomposition.G1, decomposition.Mu, model, labels, options.TextFeatureSelection, options.TextFeatureCount, options, run, TextBootstrapStream).ConfigureAwait(false);
-        var info = new TextFeatureInfo(text.Mode, text.Features, text.Tokens, text.TokenFeature);
+            decomposition.G1, decomposition.Mu, model, labels, options.TextFeatureSelection, options.TextFeatureCount, options, run, TextBootstrapStream,
+            partial => partial with { Features = info }).ConfigureAwait(false);
         return new TextExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
     }
 
@@ -156,7 +158,8 @@ public static class DimeExplainer
     /// </summary>
     private static async Task<SampledFit> SampleAndFitAsync(
         Modalities modality, FeatureRows rows, PartnerPlan partners, RowPasses passes, double[] fixedModalityMeans, double[] mu, IMultimodalModel model,
-        int[] labels, FeatureSelection selection, int featureCount, ExplainOptions options, ExplanationRun run, ulong bootstrapStream)
+        int[] labels, FeatureSelection selection, int featureCount, ExplainOptions options, ExplanationRun run, ulong bootstrapStream,
+        Func<PartialExplanation, PartialExplanation> describe)
     {
         var settings = new FitSettings(selection, featureCount, options.RidgeAlpha);
         var values = new RowValues(rows.Count, labels.Length);
@@ -177,7 +180,7 @@ public static class DimeExplainer
             var partial = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows.Take(done), values.Take(done), fixedModalityMeans, mu, labels, settings, options).Fits);
             convergence = previous is null ? null : Convergence.Between(previous, partial, options.StabilityTopK);
             run.FirstPartialMs ??= run.ElapsedMs;
-            run.ReportPartial(new PartialExplanation(modality, done, rows.Count, Explanations(model, labels, partial), convergence));
+            run.ReportPartial(describe(new PartialExplanation(modality, done, rows.Count, Explanations(model, labels, partial), convergence)));
             previous = partial;
             if (options.UntilStable && convergence is { IsStable: true })
             {
