@@ -55,6 +55,7 @@ internal static class BenchCommand
         });
         command.Subcommands.Add(EngineCommand());
         command.Subcommands.Add(ExplainBenchCommand(tf32));
+        command.Subcommands.Add(PartnersBench.Create());
         return command;
     }
 

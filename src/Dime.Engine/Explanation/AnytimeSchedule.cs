@@ -45,7 +45,7 @@ public sealed record Convergence(int TopK, double MinTopKOverlap, double MinSpea
     }
 
     /// <summary>max_j |a_j - b_j| / max_j |b_j| (0 when both are all zeros).</summary>
-    internal static double RelativeChange(double[] a, double[] b)
+    public static double RelativeChange(double[] a, double[] b)
     {
         double largest = 0, change = 0;
         for (var j = 0; j < b.Length; j++)

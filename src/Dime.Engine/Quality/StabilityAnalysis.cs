@@ -80,7 +80,7 @@ public static class StabilityAnalysis
     }
 }
 
-internal static class RankStatistics
+public static class RankStatistics
 {
     /// <summary>Spearman's rho: Pearson correlation of average ranks (ties share their mean rank). Two constant vectors agree (1); one constant vector does not (0).</summary>
     public static double Spearman(double[] x, double[] y)
