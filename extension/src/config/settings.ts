@@ -32,6 +32,9 @@ export interface DimeSettings {
     hide: 'median' | 'mean' | 'constant' | 'blur';
     textMask: 'delete' | 'mask';
     stabilityRuns: number;
+    /** null: the daemon's default; 0: exact. */
+    partners: number | null;
+    partnerEstimator: 'perRow' | 'shared' | null;
   };
   datasetCount: number;
 }
@@ -54,6 +57,8 @@ export const DEFAULT_SETTINGS: DimeSettings = {
     hide: 'median',
     textMask: 'delete',
     stabilityRuns: 0,
+    partners: null,
+    partnerEstimator: null,
   },
   datasetCount: 100,
 };
@@ -95,6 +100,16 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
     }
     return value;
   };
+  /** null when unset (the daemon decides) or invalid (with a warning). */
+  const optionalInt = (key: string, min: number, max: number): number | null => {
+    const value = get(key);
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      warnings.push(`${SECTION}.${key} must be an integer in [${min}, ${max}] or null; using the daemon's default`);
+      return null;
+    }
+    return value;
+  };
   const bool = (key: string, fallback: boolean): boolean => {
     const value = get(key);
     if (value === undefined || value === null) return fallback;
@@ -125,6 +140,8 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
         hide: oneOf('explain.hide', ['median', 'mean', 'constant', 'blur'], d.explain.hide),
         textMask: oneOf('explain.textMask', ['delete', 'mask'], d.explain.textMask),
         stabilityRuns: int('explain.stabilityRuns', 0, 20, d.explain.stabilityRuns),
+        partners: optionalInt('explain.partners', 0, 1000),
+        partnerEstimator: get('explain.partnerEstimator') == null ? null : oneOf<'perRow' | 'shared'>('explain.partnerEstimator', ['perRow', 'shared'], 'perRow'),
       },
       datasetCount: int('dataset.explainCount', 1, 100_000, d.datasetCount),
     },
@@ -167,6 +184,8 @@ export function explainOptions(settings: DimeSettings): ExplainOptions {
     textMask: e.textMask,
   };
   if (e.stabilityRuns > 0) options.quality = { stabilityRuns: e.stabilityRuns };
+  if (e.partners !== null) options.partners = e.partners;
+  if (e.partnerEstimator !== null) options.partnerEstimator = e.partnerEstimator;
   return options;
 }
 

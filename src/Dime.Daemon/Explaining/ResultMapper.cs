@@ -110,6 +110,11 @@ internal static class ResultMapper
             timings["fitting"] = Math.Round(t.FittingMs, 1);
             timings["engine"] = Math.Round(t.EngineMs, 1);
             timings["explanation"] = Math.Round(t.TotalMs, 1);
+            timings["bootstrap"] = Math.Round(t.BootstrapMs, 1);
+            if (t.FirstPartialMs is { } firstPartial)
+            {
+                timings["firstPartial"] = Math.Round(firstPartial, 1);
+            }
         }
 
         timings["artifacts"] = Math.Round(artifactsMs, 1);
