@@ -375,6 +375,20 @@ export interface ProgressValue {
   phase: string;
   fraction: number;
   message?: string;
+  /** With `options.partial`: a fit of the rows so far (docs/protocol.md, PartialResult). */
+  partial?: PartialResult;
+}
+
+/** A partial fit: a few labels' surrogates; segmentation or features and tokens with a modality's first partial only. */
+export interface PartialResult {
+  modality: 'image' | 'text';
+  rows: number;
+  plannedRows: number;
+  convergence?: Convergence;
+  explanations: LabelExplanation[];
+  segmentation?: Segmentation;
+  features?: string[];
+  tokens?: TextToken[];
 }
 
 export interface VersionsInfo {
