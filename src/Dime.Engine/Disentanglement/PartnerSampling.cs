@@ -27,7 +27,7 @@ public enum PartnerEstimator
 /// are systematic samples from R ordered by answer: every partner has inclusion probability exactly k/N (so the plain
 /// mean is unbiased) and every answer gets its proportional share of the k, rounded up or down at random.
 /// </summary>
-internal sealed class PartnerPlan
+internal sealed record PartnerPlan
 {
     private readonly int[]? _shared;
     private readonly int[][]? _perRow;
@@ -49,6 +49,30 @@ internal sealed class PartnerPlan
     public PartnerEstimator Estimator { get; }
 
     public bool IsExact => Partners == ReferenceSize;
+
+    /// <summary>The instance's own terms, which subsampled rows use as control variates (null: plain means).</summary>
+    public PartnerControl? Control { get; init; }
+
+    /// <summary>
+    /// Turns a subsampled row's plain partner mean into the control-variate estimate (nothing when exact or without a
+    /// control):
+    ///   g_hat(a_s) = g1(a*) + (1/k) sum_{j in J_s} [f(a_s, b_j) - f(a*, b_j)],
+    /// still unbiased (both means have the same expectation over J_s) and with far less variance, since what a
+    /// partner adds alike to a_s and to a* (its unimodal part) cancels. Costs no pass: f(a*, b_j) is part of the instance's
+    /// own decomposition.
+    /// </summary>
+    public void Correct(int[] partners, int[] labels, Span<double> partialMeans)
+    {
+        if (IsExact || Control is null)
+        {
+            return;
+        }
+
+        for (var l = 0; l < labels.Length; l++)
+        {
+            partialMeans[l] += Control.Correction(partners, labels[l]);
+        }
+    }
 
     /// <summary>
     /// The plan for <paramref name="rows"/> rows. <paramref name="partners"/> null or at least N is exact (every row
@@ -123,5 +147,24 @@ internal sealed class PartnerPlan
 
         Array.Sort(picked);
         return picked;
+    }
+}
+
+/// <summary>
+/// The instance's own terms of its partial dependence: f(a*, b_j) for each reference partner j (or f(a_i, b*) for
+/// text rows), laid out [partner * labels + label], and their mean over all N, the instance's exact g.
+/// </summary>
+internal sealed class PartnerControl(double[] instanceWithPartners, double[] instanceMean, int labels)
+{
+    /// <summary>g(instance) - (1/k) sum over the partners of the instance's terms, for one label.</summary>
+    public double Correction(int[] partners, int label)
+    {
+        var sum = 0.0;
+        foreach (var j in partners)
+        {
+            sum += instanceWithPartners[(j * labels) + label];
+        }
+
+        return instanceMean[label] - (sum / partners.Length);
     }
 }

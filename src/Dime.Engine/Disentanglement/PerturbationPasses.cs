@@ -81,6 +81,7 @@ internal static class PerturbationPasses
                 {
                     var rowStart = s * grid.Texts * grid.Labels;
                     Collect(values, first + s, labels, grid.Values, rowStart + (sharedInstanceColumn * grid.Labels), rowStart, grid.Labels, shared!.Length);
+                    partners.Correct(shared, labels, values.PartialDependence.AsSpan((first + s) * labels.Length, labels.Length));
                 }
 
                 clock.Bookkeeping += Stopwatch.GetElapsedTime(kept);
@@ -129,6 +130,7 @@ internal static class PerturbationPasses
                 {
                     var stride = grid.Texts * grid.Labels;
                     Collect(values, first + s, labels, grid.Values, (sharedInstanceRow * stride) + (s * grid.Labels), s * grid.Labels, stride, shared.Length);
+                    partners.Correct(shared, labels, values.PartialDependence.AsSpan((first + s) * labels.Length, labels.Length));
                 }
 
                 clock.Bookkeeping += Stopwatch.GetElapsedTime(kept);
@@ -206,6 +208,8 @@ internal static class PerturbationPasses
             {
                 partial[c] /= partnerPairs[s].Length;
             }
+
+            partners.Correct(partners.Of(row), labels, partial);
         }
 
         clock.Bookkeeping += Stopwatch.GetElapsedTime(kept);

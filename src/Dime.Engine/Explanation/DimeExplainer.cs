@@ -45,19 +45,22 @@ public static class DimeExplainer
         var run = new ExplanationRun(progress, options);
         var total = run.Started;
 
-        var decomposition = await run.TimedAsync(ExplanationRun.InstancePhase, () => DecomposeInstanceAsync(model, instance, reference, run.Clock, cancellationToken)).ConfigureAwait(false);
+        var (decomposition, withPartnerTexts, withPartnerImages) = await run.TimedAsync(
+            ExplanationRun.InstancePhase, () => DecomposeInstanceAsync(model, instance, reference, run.Clock, cancellationToken)).ConfigureAwait(false);
         run.Report(ExplainPhases.Instance, 1, 0);
 
         ImageExplanation? image = null;
         if (options.Modalities.HasFlag(Modalities.Image))
         {
-            image = await ExplainImageAsync(model, instance, reference, options, labels, decomposition, run, cancellationToken).ConfigureAwait(false);
+            var control = new PartnerControl(withPartnerTexts, decomposition.G1, model.Labels.Count);
+            image = await ExplainImageAsync(model, instance, reference, options, labels, decomposition, control, run, cancellationToken).ConfigureAwait(false);
         }
 
         TextExplanation? textExplanation = null;
         if (options.Modalities.HasFlag(Modalities.Text))
         {
-            textExplanation = await ExplainTextAsync(model, instance, text, reference, options, labels, decomposition, run, cancellationToken).ConfigureAwait(false);
+            var control = new PartnerControl(withPartnerImages, decomposition.G2, model.Labels.Count);
+            textExplanation = await ExplainTextAsync(model, instance, text, reference, options, labels, decomposition, control, run, cancellationToken).ConfigureAwait(false);
         }
 
         run.Report(ExplainPhases.Done, 1, run.TotalRows);
@@ -65,8 +68,12 @@ public static class DimeExplainer
         return new DimeExplanation(options.Seed, model.Labels.ToArray(), labels, decomposition, image, textExplanation, reference.Count, options, timings);
     }
 
-    /// <summary>f(a*, b*), g1(a*) over R's texts, g2(b*) over R's images, for every label: two model calls, 2N + 1 pairs.</summary>
-    private static async Task<InstanceDecomposition> DecomposeInstanceAsync(
+    /// <summary>
+    /// f(a*, b*), g1(a*) over R's texts, g2(b*) over R's images, for every label: two model calls, 2N + 1 pairs. Also
+    /// the terms of g1(a*) and g2(b*), f(a*, b_j) and f(a_i, b*), laid out [partner * labels + label]: the subsampled
+    /// estimators' control variates.
+    /// </summary>
+    private static async Task<(InstanceDecomposition Values, double[] WithPartnerTexts, double[] WithPartnerImages)> DecomposeInstanceAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, PassClock clock, CancellationToken cancellationToken)
     {
         var r = reference.Reference;
@@ -95,19 +102,30 @@ public static class DimeExplainer
         var mu = (double[])reference.Mu.Clone();
         var uc = Enumerable.Range(0, l).Select(c => g1[c] + g2[c] - mu[c]).ToArray();
         var mi = Enumerable.Range(0, l).Select(c => f[c] - uc[c]).ToArray();
-        return new InstanceDecomposition(f, g1, g2, mu, uc, mi);
+        var withPartnerTexts = new double[r.Count * l];
+        var withPartnerImages = new double[r.Count * l];
+        for (var j = 0; j < r.Count; j++)
+        {
+            for (var c = 0; c < l; c++)
+            {
+                withPartnerTexts[(j * l) + c] = withTexts[0, j, c];
+                withPartnerImages[(j * l) + c] = withImages[j, 0, c];
+            }
+        }
+
+        return (new InstanceDecomposition(f, g1, g2, mu, uc, mi), withPartnerTexts, withPartnerImages);
     }
 
     private static async Task<ImageExplanation> ExplainImageAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options, int[] labels,
-        InstanceDecomposition decomposition, ExplanationRun run, CancellationToken cancellationToken)
+        InstanceDecomposition decomposition, PartnerControl control, ExplanationRun run, CancellationToken cancellationToken)
     {
         var random = new Xoshiro256StarStar(options.Seed, ImageStream);
         var drawnSeed = random.NextInt(LimeSeedBound);
         run.Report(ExplainPhases.Segmentation, 0, 0);
         var segmentation = run.Timed(ExplanationRun.SegmentationPhase, () => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed));
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Image(options.ImageSamples, segmentation.Count, random));
-        var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, ImagePartnerStream));
+        var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, ImagePartnerStream, control));
         var hiding = run.Timed(ExplanationRun.PerturbationPhase, () => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma));
         var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
 
@@ -123,11 +141,11 @@ public static class DimeExplainer
 
     private static async Task<TextExplanation> ExplainTextAsync(
         IMultimodalModel model, ExplainInstance instance, IndexedText text, PreparedReference reference, ExplainOptions options, int[] labels,
-        InstanceDecomposition decomposition, ExplanationRun run, CancellationToken cancellationToken)
+        InstanceDecomposition decomposition, PartnerControl control, ExplanationRun run, CancellationToken cancellationToken)
     {
         var random = new Xoshiro256StarStar(options.Seed, TextStream);
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Text(options.TextSamples, text.FeatureCount, random));
-        var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, TextPartnerStream));
+        var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, TextPartnerStream, control));
         var maskToken = options.TextPerturbation == TextPerturbation.MaskToken ? options.MaskToken : null;
         var instanceImage = new ImageList([instance.Image], [instance.ImageCacheKey]);
         var info = new TextFeatureInfo(text.Mode, text.Features, text.Tokens, text.TokenFeature);
@@ -142,10 +160,10 @@ public static class DimeExplainer
         return new TextExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
     }
 
-    private static PartnerPlan Partners(PreparedReference reference, ExplainOptions options, int rows, ulong stream) =>
+    private static PartnerPlan Partners(PreparedReference reference, ExplainOptions options, int rows, ulong stream, PartnerControl control) =>
         PartnerPlan.Create(
             reference.Count, options.Partners, options.PartnerEstimator, reference.Reference.Answers, options.StratifiedPartners, rows,
-            new Xoshiro256StarStar(options.Seed, stream));
+            new Xoshiro256StarStar(options.Seed, stream)) with { Control = control };
 
     /// <summary>Evaluates rows [from, to) into the values.</summary>
     private delegate Task RowPasses(int from, int to, RowValues values);

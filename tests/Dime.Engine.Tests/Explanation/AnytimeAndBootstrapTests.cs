@@ -38,10 +38,14 @@ public sealed class AnytimeAndBootstrapTests
     /// <summary>Logits that are a hash of the inputs: nothing for a surrogate to find.</summary>
     private static FunctionModel NoiseModel() => new(["a", "b"], (image, text) =>
     {
-        var hash = new HashCode();
-        hash.AddBytes(image.Pixels);
-        hash.Add(text);
-        var random = new Random(hash.ToHashCode());
+        // FNV-1a, not HashCode (which is seeded per process): the same inputs give the same noise in every run.
+        var hash = 2166136261u;
+        foreach (var b in image.Pixels.Concat(System.Text.Encoding.UTF8.GetBytes(text)))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        var random = new Random((int)hash);
         return [(float)random.NextDouble(), (float)random.NextDouble()];
     });
 
