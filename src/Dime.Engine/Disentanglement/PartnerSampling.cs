@@ -9,15 +9,16 @@ namespace Dime.Engine.Disentanglement;
 public enum PartnerEstimator
 {
     /// <summary>
-    /// Every row draws its own k partners (seeded, stratified by answer): g_hat = (1/k) sum over them. Unbiased row by
-    /// row, so the fitted weights are unbiased too; the price is variance, which the fit averages over the rows.
-    /// Row 0, the instance itself (the heaviest row), still uses all N.
+    /// Every row draws its own k partners J_s (seeded, stratified by answer) and
+    /// g_hat(a_s) = g1(a*) + (1/k) sum_{j in J_s} [f(a_s, b_j) - f(a*, b_j)] (see <see cref="PartnerPlan.Correct"/>).
+    /// Unbiased row by row, so the fitted weights are unbiased too; the price is variance, which the fit averages over
+    /// the rows. Row 0, the instance itself (the heaviest row), still uses all N.
     /// </summary>
     PerRow,
 
     /// <summary>
-    /// One subset J of k partners for every row: the rows' weights are exact DIME over the smaller reference set R_J
-    /// (a bias that depends on which partners J holds), with no extra variance between rows.
+    /// One subset J of k partners for every row, with the same control variate: no extra variance between rows, but a
+    /// bias that depends on which partners J holds (the interaction part of f over R_J instead of R).
     /// </summary>
     Shared,
 }
