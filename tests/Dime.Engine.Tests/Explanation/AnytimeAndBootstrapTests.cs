@@ -152,7 +152,7 @@ public sealed class AnytimeAndBootstrapTests
         var off = await DimeExplainer.ExplainAsync(clear, Instance, await PrepareAsync(clear), Options with { BootstrapResamples = 0 }, null, CancellationToken.None);
 
         var report = signal.Image!.Bootstrap!;
-        Assert.Equal(20, report.Resamples);
+        Assert.Equal(10, report.Resamples);
         Assert.Equal(5, report.TopK);
         Assert.Equal(2, report.Labels.Length);
         Assert.Equal(JsonSerializer.Serialize(report), JsonSerializer.Serialize(again.Image!.Bootstrap));
