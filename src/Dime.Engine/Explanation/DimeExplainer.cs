@@ -13,7 +13,8 @@ namespace Dime.Engine.Explanation;
 /// <summary>
 /// DIME (Lyu et al., AIES 2022): split the model's logits into unimodal contributions UC = g1(a) + g2(b) - mu and
 /// multimodal interactions MI = f - UC over a reference set R, then explain f, UC and MI with one LIME run per modality:
-///   segment the image -> sample rows -> perturb -> infer in chunks -> disentangle -> fit.
+///   segment the image -> sample rows (and each row's reference partners: all N, or k of them) -> perturb ->
+///   infer in chunks -> disentangle -> fit (also at checkpoints, for partial results) -> bootstrap stability.
 /// </summary>
 public static class DimeExplainer
 {
