@@ -54,7 +54,7 @@ internal sealed record ExplainOptionsDto(
     /// exact DIME was at least exact's own seed-to-seed agreement in every cell of `bench partners` on the demo
     /// models (README, "Fewer pair passes"). 0 is exact.
     /// </summary>
-    public const int DefaultPartners = 0;
+    public const int DefaultPartners = 50;
 
     public static readonly string[] PartnerEstimators = ["perRow", "shared"];
 
