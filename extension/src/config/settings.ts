@@ -31,6 +31,7 @@ export interface DimeSettings {
     segmentation: 'auto' | 'quickshift' | 'slic' | 'grid';
     hide: 'median' | 'mean' | 'constant' | 'blur';
     textMask: 'delete' | 'mask';
+    labels: 'top' | 'all';
     stabilityRuns: number;
     /** null: the daemon's default; 0: exact. */
     partners: number | null;
@@ -56,6 +57,7 @@ export const DEFAULT_SETTINGS: DimeSettings = {
     segmentation: 'auto',
     hide: 'median',
     textMask: 'delete',
+    labels: 'top',
     stabilityRuns: 0,
     partners: null,
     partnerEstimator: null,
@@ -139,6 +141,7 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
         segmentation: oneOf('explain.segmentation', ['auto', 'quickshift', 'slic', 'grid'], d.explain.segmentation),
         hide: oneOf('explain.hide', ['median', 'mean', 'constant', 'blur'], d.explain.hide),
         textMask: oneOf('explain.textMask', ['delete', 'mask'], d.explain.textMask),
+        labels: oneOf('explain.labels', ['top', 'all'], d.explain.labels),
         stabilityRuns: int('explain.stabilityRuns', 0, 20, d.explain.stabilityRuns),
         partners: optionalInt('explain.partners', 0, 1000),
         partnerEstimator: get('explain.partnerEstimator') == null ? null : oneOf<'perRow' | 'shared'>('explain.partnerEstimator', ['perRow', 'shared'], 'perRow'),
@@ -174,7 +177,7 @@ function parseFields(value: unknown, warnings: string[]): RequiredFields {
 export function explainOptions(settings: DimeSettings): ExplainOptions {
   const e = settings.explain;
   const options: ExplainOptions = {
-    labels: 'all',
+    labels: e.labels,
     imageSamples: e.imageSamples,
     textSamples: e.textSamples,
     referenceSize: e.referenceSize,

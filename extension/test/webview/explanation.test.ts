@@ -214,7 +214,10 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
     await page.mouse.move(box.x + ((CIRCLE.x + 0.5) / W) * box.width, box.y + ((CIRCLE.y + 0.5) / H) * box.height);
     await page.waitForSelector('#tooltip:not([hidden])');
     const w = weightsOf(predicted, 'm')[circleRegion]!;
-    assert.equal(await text(page, '#tooltip'), `M · region ${circleRegion}: ${formatWeight(w)} (rank 1 of ${REGIONS})`);
+    assert.match((await text(page, '#tooltip')) ?? '', new RegExp(`^M · region ${circleRegion} \\((bottom right|right)\\): ${formatWeight(w).replace('+', '\\+')} \\(rank 1 of ${REGIONS}\\)$`));
+    // the hovered region is outlined in all three image cells, and its row marked in their lists
+    for (const part of PARTS) assert.equal(await page.locator(`canvas.focus-layer[data-part="${part}"]`).getAttribute('data-region'), String(circleRegion));
+    assert.equal(await page.locator(`.image-cell[data-part="m"] .feature.marked`).getAttribute('data-feature'), String(circleRegion));
     // "red" acts through the interaction: its MI weight is the largest of the question's words
     const red = page.locator('.words[data-part="mi"] .word', { hasText: /^red$/ });
     await red.hover();
@@ -306,6 +309,24 @@ describe('explanation panel: progress, cancel, errors, restore, themes', () => {
 });
 
 describe('explanation panel: dataset text stays inert', () => {
+  test('words the model saw as its unknown token are marked', async () => {
+    const marked = structuredClone(result);
+    const unknownFeature = marked.text!.tokens.find((t) => t.feature >= 0)!.feature;
+    marked.text!.tokens = marked.text!.tokens.map((t) => (t.feature === unknownFeature ? { ...t, unknown: true } : t));
+    const page = await h.open('explanation');
+    await showResult(page, marked);
+
+    const unk = page.locator('.words[data-part="m"] .word.unk');
+    assert.equal(await unk.count(), marked.text!.tokens.filter((t) => t.feature === unknownFeature).length);
+    assert.equal(await unk.first().textContent(), marked.text!.features[unknownFeature]);
+    assert.match((await unk.first().getAttribute('title')) ?? '', /unknown token/);
+    assert.match((await unk.first().getAttribute('aria-label')) ?? '', /unknown to the model/);
+    assert.equal(await page.locator('.words[data-part="m"] .word:not(.unk)').count(), marked.text!.tokens.filter((t) => t.feature >= 0 && t.feature !== unknownFeature).length);
+    await showResult(page);
+    assert.equal(await page.locator('.word.unk').count(), 0);
+    await page.close();
+  });
+
   test('markup in the question, tokens, labels, ids and model name renders as text', async () => {
     const page = await h.open('explanation');
     const payload = '<img src=x onerror=alert(1)> <script>window.__pwned=1</script>';

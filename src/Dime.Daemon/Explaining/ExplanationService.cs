@@ -84,12 +84,12 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Sample: sample.Info,
             Labels: labels,
             Prediction: prediction,
-            Values: ResultMapper.Values(explanation.Instance),
+            Values: ResultMapper.Values(explanation.Instance, labelIndices),
             Image: ResultMapper.Image(explanation.Image),
-            Text: ResultMapper.Text(explanation.Text),
+            Text: ResultMapper.Text(explanation.Text, word => model.Loaded.Tokenize(word).Words.Any(w => w.Unknown)),
             Quality: qualityNode,
             Settings: settings,
-            Timings: new Dictionary<string, double>(),
+            Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
             Artifacts: null);
         var folder = store.FolderOf(resultId);
         var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
@@ -101,6 +101,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
         return result;
+    }
+
+    /// <summary>The timings the report can show: every phase but writing the report itself, and the total so far.</summary>
+    private static Dictionary<string, double> TimingsSoFar(PhaseTimings? phases, double referenceMs, long started)
+    {
+        var timings = ResultMapper.Timings(phases, referenceMs, 0).Where(t => t.Key != "artifacts").ToDictionary(t => t.Key, t => t.Value);
+        timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        return timings;
     }
 
     private static async Task<JsonObject> QualityAsync(
@@ -155,14 +163,18 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             "options.referenceDatasetId");
     }
 
-    private static IReadOnlyList<int> TopLabels(Prediction prediction, IReadOnlyList<string> labels, string? answer)
+    /// <summary>The labels explained by default: the prediction, the ground truth (when known) and the next three by logit.</summary>
+    internal static IReadOnlyList<int> TopLabels(Prediction prediction, IReadOnlyList<string> labels, string? answer)
     {
-        var top = prediction.Top.Select(a => a.Index).ToList();
-        if (answer is not null && labels.ToList().IndexOf(answer) is var t && t >= 0 && !top.Contains(t))
+        const int Next = 3;
+        var byLogit = prediction.Top.Select(a => a.Index).ToList();
+        var top = new List<int> { byLogit[0] };
+        if (answer is not null && labels.ToList().IndexOf(answer) is var truth && truth >= 0 && truth != byLogit[0])
         {
-            top.Add(t);
+            top.Add(truth);
         }
 
+        top.AddRange(byLogit.Skip(1).Where(i => !top.Contains(i)).Take(Next));
         return top;
     }
 

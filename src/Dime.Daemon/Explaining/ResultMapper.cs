@@ -22,8 +22,9 @@ internal static class ResultMapper
         return new Prediction(answers, order[0]);
     }
 
-    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d) =>
-        [.. Enumerable.Range(0, d.F.Length).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
+    /// <param name="labels">The explained labels; null for all of them.</param>
+    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d, IReadOnlyList<int>? labels) =>
+        [.. (labels ?? Enumerable.Range(0, d.F.Length)).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
 
     public static Requests.ImageExplanation? Image(Engine.Explanation.ImageExplanation? image)
     {
@@ -63,7 +64,8 @@ internal static class ResultMapper
         return new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap);
     }
 
-    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text)
+    /// <param name="isUnknown">Whether the model's tokenizer turns a word into its unknown token.</param>
+    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text, Func<string, bool> isUnknown)
     {
         if (text is null)
         {
@@ -71,11 +73,15 @@ internal static class ResultMapper
         }
 
         var f = text.Features;
-        var tokens = Tokens(f);
-        return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
+        return new Requests.TextExplanation(f.Words, Tokens(f, isUnknown), text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
     }
 
-    public static IReadOnlyList<TextToken> Tokens(TextFeatureInfo f) => [.. f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i]))];
+    /// <summary>The text's tokens, words marked when the model's tokenizer turns them into its unknown token (when known).</summary>
+    public static IReadOnlyList<TextToken> Tokens(TextFeatureInfo f, Func<string, bool>? isUnknown = null)
+    {
+        var unknown = f.Words.Select(w => isUnknown?.Invoke(w) ?? false).ToArray();
+        return [.. f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i], f.TokenFeatures[i] >= 0 && unknown[f.TokenFeatures[i]] ? true : null))];
+    }
 
     public static SamplingInfo? Sampling(RowSampling? s) => s is null ? null : new SamplingInfo(
         s.PlannedRows, s.Rows, s.StoppedEarly, s.LastConvergence, s.Estimator is { } e ? (e == Engine.Disentanglement.PartnerEstimator.Shared ? "shared" : "perRow") : "exact",

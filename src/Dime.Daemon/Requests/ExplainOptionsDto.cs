@@ -127,14 +127,15 @@ internal sealed record ExplainOptionsDto(
     }
 
     /// <summary>
-    /// The label indices to explain: "all" (default) or null, "top" (the 5 most likely and the ground truth), or a list
-    /// of names and indices.
+    /// The label indices to explain: "top" (the default: the prediction, the ground truth and the next three by logit),
+    /// "all" (null: every label), or a list of names and indices. A model with thousands of labels (VQA's 3129)
+    /// would otherwise fit and return a surrogate per label and part.
     /// </summary>
     public IReadOnlyList<int>? ResolveLabels(IReadOnlyList<string> names, Func<IReadOnlyList<int>> top)
     {
         if (Labels is not { } labels || labels.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
-            return null;
+            return top();
         }
 
         if (labels.ValueKind == JsonValueKind.String)

@@ -55,6 +55,16 @@ internal sealed class PassClock
 /// </summary>
 internal static class PerturbationPasses
 {
+    /// <summary>
+    /// The most logits one model call may return (32 MB of floats): with thousands of labels (VQA's 3129), 256 rows
+    /// times 101 partners would be a 323 MB grid per call, so fewer rows go into each call.
+    /// </summary>
+    public const long MaxLogitsPerCall = 8_000_000;
+
+    /// <summary><paramref name="requested"/> rows per call, fewer when a call's grid would exceed <see cref="MaxLogitsPerCall"/>.</summary>
+    public static int RowsWithinBudget(int requested, int partnersPerRow, int labels) =>
+        (int)Math.Clamp(MaxLogitsPerCall / Math.Max(1L, (long)partnersPerRow * labels), 1, requested);
+
     /// <summary>Image rows z: images a(z) against R's texts and b* (appended unless R already holds the same string).</summary>
     public static async Task ImageRowsAsync(
         IMultimodalModel model, ImageHiding hiding, FeatureRows rows, int from, int to, PartnerPlan partners, ReferenceSet reference, string instanceText,
@@ -65,6 +75,7 @@ internal static class PerturbationPasses
         var shared = partners.SameForEveryRow ? partners.Of(0) : null;
         var sharedTexts = shared is null ? null : shared.Select(j => reference.Texts[j]).ToList();
         var sharedInstanceColumn = sharedTexts is null ? -1 : AppendUnlessPresent(sharedTexts, instanceText);
+        rowsPerBatch = RowsWithinBudget(rowsPerBatch, sharedTexts?.Count ?? (partners.Partners + 1), model.Labels.Count);
         for (var first = from; first < to; first += rowsPerBatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -107,6 +118,7 @@ internal static class PerturbationPasses
         var (sharedImages, sharedInstanceRow) = shared is null ? (images, instanceRow)
             : partners.IsExact ? (images, instanceRow)
             : WithInstanceImage(new ImageSubset(reference.Images, shared), instanceImage);
+        rowsPerBatch = RowsWithinBudget(rowsPerBatch, shared is null ? partners.Partners + 1 : sharedImages.Count, model.Labels.Count);
         for (var first = from; first < to; first += rowsPerBatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
