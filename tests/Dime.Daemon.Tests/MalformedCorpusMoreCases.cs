@@ -122,7 +122,7 @@ internal static class MalformedCorpusMoreCases
         ("top 1001", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/predict\",\"params\":{\"modelId\":\"$model\",\"sample\":{\"datasetId\":\"$dataset\",\"index\":0},\"top\":1001}}", 1000),
         ("listSamples limit 10001", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/listSamples\",\"params\":{\"datasetId\":\"$dataset\",\"limit\":10001}}", 1000),
         ("listSamples limit -1", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/listSamples\",\"params\":{\"datasetId\":\"$dataset\",\"limit\":-1}}", 1000),
-        ("explainDataset count 1001", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/explainDataset\",\"params\":{\"modelId\":\"$model\",\"datasetId\":\"$dataset\",\"count\":1001}}", 1000),
+        ("explainDataset a negative count", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/explainDataset\",\"params\":{\"modelId\":\"$model\",\"datasetId\":\"$dataset\",\"count\":-5}}", 1000),
         ("compare three models", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/compare\",\"params\":{\"modelIds\":[\"$model\",\"$model\",\"$model\"],\"sample\":{\"datasetId\":\"$dataset\",\"index\":0}}}", 1000),
         ("compare a model with itself", "{\"jsonrpc\":\"2.0\",\"id\":ID,\"method\":\"dime/compare\",\"params\":{\"modelIds\":[\"$model\",\"$model\"],\"sample\":{\"datasetId\":\"$dataset\",\"index\":0},\"options\":{\"imageSamples\":0}}}", 1000),
 
