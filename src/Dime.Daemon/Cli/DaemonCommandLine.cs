@@ -25,6 +25,7 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CheckModelCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create());
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 

@@ -51,6 +51,11 @@ internal static class ExplainCommand
                 var explanation = await daemon.Explanations.ExplainAsync(entry, sample, dto, new ConsoleProgress("explain"), cancellationToken).ConfigureAwait(false);
                 var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("dime-out", explanation.Sample.Id));
                 var files = ArtifactWriter.Export(daemon.Results.FolderOf(explanation.ResultId), folder);
+                foreach (var warning in explanation.Warnings ?? [])
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+
                 PrintSummary(explanation, folder, files.Count);
                 return 0;
             }).ConfigureAwait(false);
@@ -69,6 +74,10 @@ internal static class ExplainCommand
         Console.WriteLine(string.Create(invariant, $"question:   {r.Sample.Question}"));
         Console.WriteLine(string.Create(invariant, $"answer:     {r.Labels[predicted]} ({r.Prediction.Top[0].Probability:P1}){(r.Sample.Answer is { } truth ? $", ground truth {truth}" : string.Empty)}"));
         Console.WriteLine(string.Create(invariant, $"logit:      {values.Logit:0.000} = UC {values.Uc:0.000} + MI {values.Mi:0.000}"));
+        var explained = r.Provenance?.Labels.Resolved;
+        Console.WriteLine(explained is null
+            ? $"labels:     all {r.Labels.Count}"
+            : $"labels:     {string.Join(", ", explained.Select(i => Explaining.LabelSelection.Describe(i, r.Labels)))}");
         if (r.Text?.Explanations.FirstOrDefault(e => e.Label == predicted) is { } text)
         {
             var words = text.Uc.Weights.Select((w, i) => (w, i)).OrderByDescending(x => Math.Abs(x.w)).Take(3).Select(x => string.Create(invariant, $"{r.Text.Features[x.i]} {x.w:+0.00;-0.00}"));

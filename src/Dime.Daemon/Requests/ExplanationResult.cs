@@ -57,4 +57,6 @@ internal sealed record ExplanationResult(
     System.Text.Json.Nodes.JsonObject? Quality,
     System.Text.Json.Nodes.JsonObject Settings,
     IReadOnlyDictionary<string, double> Timings,
-    Artifacts? Artifacts);
+    Artifacts? Artifacts,
+    Provenance? Provenance = null,
+    IReadOnlyList<string>? Warnings = null);

@@ -16,8 +16,8 @@ namespace Dime.Engine.Explanation;
 /// </summary>
 public static class DimeExplainer
 {
-    internal const ulong ImageStream = 1;
-    internal const ulong TextStream = 2;
+    internal const ulong ImageStream = RandomStreams.Image;
+    internal const ulong TextStream = RandomStreams.Text;
     internal const int LimeSeedBound = 1000;
 
     public static async Task<DimeExplanation> ExplainAsync(
