@@ -24,6 +24,7 @@ export const Methods = {
   explainDataset: 'dime/explainDataset',
   compare: 'dime/compare',
   export: 'dime/export',
+  reproduce: 'dime/reproduce',
 } as const;
 
 /** Notifications defined by JSON-RPC / LSP that the protocol uses. */
@@ -64,6 +65,11 @@ export const ErrorCodes = {
   TextInvalid: 1400,
   ResultNotFound: 1500,
   ExportFailed: 1501,
+  ProvenanceMissing: 1600,
+  DatasetChanged: 1601,
+  ImageChanged: 1602,
+  ModelChanged: 1603,
+  ReferenceChanged: 1604,
 } as const;
 
 export type ErrorName = keyof typeof ErrorCodes;
