@@ -148,6 +148,7 @@ internal sealed class Reproducer(Daemon daemon)
         Check(".NET", stored.Dotnet, now.Dotnet);
         Check("ONNX Runtime", stored.OnnxRuntime, now.OnnxRuntime);
         Check("architecture", stored.Architecture, now.Architecture);
+        Check("SIMD", stored.Simd, now.Simd);
         Check("device", stored.DeviceName, now.DeviceName);
         Check("TF32", stored.Tf32, now.Tf32);
         return changes;

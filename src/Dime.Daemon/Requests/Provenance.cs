@@ -8,8 +8,11 @@ namespace Dime.Daemon.Requests;
 // bytes, every option as resolved, the random streams and the software and device that computed it. `reproduce`
 // re-runs a result from this record alone and checks each hash first.
 
-/// <summary>What computed the numbers: float results agree bit for bit only where all of this is the same.</summary>
-internal sealed record ProvenanceEnvironment(string Daemon, string Dotnet, string OnnxRuntime, string Os, string Architecture, string Device, string DeviceName, bool Tf32)
+/// <summary>
+/// What computed the numbers: float results agree bit for bit only where all of this is the same. Simd is the widest
+/// vector instruction set of the CPU, which picks ONNX Runtime's CPU kernels (and so their rounding).
+/// </summary>
+internal sealed record ProvenanceEnvironment(string Daemon, string Dotnet, string OnnxRuntime, string Os, string Architecture, string Simd, string Device, string DeviceName, bool Tf32)
 {
     public static ProvenanceEnvironment Of(Inference.DeviceInfo device) => new(
         Protocol.Versions.Current.Daemon,
@@ -17,9 +20,16 @@ internal sealed record ProvenanceEnvironment(string Daemon, string Dotnet, strin
         device.OnnxRuntimeVersion,
         RuntimeInformation.OSDescription,
         RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
+        WidestSimd(),
         device.Device,
         Protocol.DeviceInfo.Of(device).Name,
         device.Tf32);
+
+    private static string WidestSimd() =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "avx512"
+        : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "avx2"
+        : System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "neon"
+        : "baseline";
 }
 
 /// <summary>The model: its manifest and the SHA-256 over its files (ModelInfo.hash).</summary>
