@@ -18,6 +18,7 @@ import { DaemonService } from './daemon/daemonService';
 import { DaemonStatusBar } from './daemon/statusBar';
 import { JSONL_SELECTOR, SampleCodeLensProvider } from './datasets/codeLensProvider';
 import { DatasetService } from './datasets/datasetService';
+import { reproduceInPanel } from './explain/reproduceInPanel';
 import type { Services } from './explain/services';
 import { ModelService } from './models/modelService';
 import { ModelStatusBar } from './models/modelStatusBar';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     offerRestartOnChange(),
     panels.onDidAdd((panel) => {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
+      panel.onDidRequestReproduce(() => void reproduceInPanel(services, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
     }),
     registerExplainSample(services),

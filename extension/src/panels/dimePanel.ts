@@ -36,11 +36,13 @@ export class DimePanel implements vscode.Disposable {
 
   private readonly cancelEmitter = new vscode.EventEmitter<void>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
+  private readonly reproduceEmitter = new vscode.EventEmitter<void>();
   private readonly openSampleEmitter = new vscode.EventEmitter<{ datasetId: string; index: number }>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly activeEmitter = new vscode.EventEmitter<boolean>();
   readonly onDidCancel = this.cancelEmitter.event;
   readonly onDidRequestExport = this.exportEmitter.event;
+  readonly onDidRequestReproduce = this.reproduceEmitter.event;
   readonly onDidOpenSample = this.openSampleEmitter.event;
   readonly onDidDispose = this.disposeEmitter.event;
   readonly onDidChangeActive = this.activeEmitter.event;
@@ -87,6 +89,7 @@ export class DimePanel implements vscode.Disposable {
     this.disposables.push(
       this.cancelEmitter,
       this.exportEmitter,
+      this.reproduceEmitter,
       this.openSampleEmitter,
       this.activeEmitter,
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
@@ -157,6 +160,9 @@ export class DimePanel implements vscode.Disposable {
         break;
       case 'export':
         this.exportEmitter.fire();
+        break;
+      case 'reproduce':
+        this.reproduceEmitter.fire();
         break;
       case 'openSample':
         this.openSampleEmitter.fire({ datasetId: message.datasetId, index: message.index });

@@ -2,8 +2,8 @@
  * Messages between the extension host and the webview panels, and their type guards. Pure: both the
  * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
  */
-import type { CompareResult, DatasetResult, ExplanationResult, ProgressValue } from '../daemon/protocol';
-import { isCompareResult, isDatasetResult, isExplanationResult } from './resultGuards';
+import type { CompareResult, DatasetResult, ExplanationResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
+import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult } from './resultGuards';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -63,6 +63,14 @@ export interface ExportedMessage {
   folder: string;
   files: number;
 }
+/** The outcome of "Reproduce": the daemon's comparison, or why it could not run (an input changed, say). */
+export interface ReproducedMessage {
+  type: 'reproduced';
+  report?: ReproduceResult;
+  error?: string;
+  /** The error's name (DatasetChanged, ModelChanged, ...), when the daemon gave one. */
+  errorName?: string;
+}
 
 export type HostMessage =
   | StartMessage
@@ -72,7 +80,8 @@ export type HostMessage =
   | CompareMessage
   | CancelledMessage
   | ErrorMessage
-  | ExportedMessage;
+  | ExportedMessage
+  | ReproducedMessage;
 
 // ------------------------------------------------------------------ webview -> host
 
@@ -80,6 +89,7 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'cancel' }
   | { type: 'export' }
+  | { type: 'reproduce' }
   | { type: 'openSample'; datasetId: string; index: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
@@ -105,6 +115,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'ready':
     case 'cancel':
     case 'export':
+    case 'reproduce':
       return hasOnly(value, ['type']);
     case 'openSample':
       return (
@@ -155,6 +166,11 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return typeof value['message'] === 'string' && (value['code'] === undefined || typeof value['code'] === 'number');
     case 'exported':
       return typeof value['folder'] === 'string' && typeof value['files'] === 'number';
+    case 'reproduced':
+      return (
+        (value['report'] === undefined ? typeof value['error'] === 'string' : isReproduceResult(value['report'])) &&
+        (value['errorName'] === undefined || typeof value['errorName'] === 'string')
+      );
     default:
       return false;
   }

@@ -7,6 +7,7 @@ import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
 import { ExplanationGrid } from '../shared/grid';
 import { renderLegend } from '../shared/legend';
+import { ProvenanceSection } from '../shared/provenance';
 import { applyEnding, PanelShell } from '../shared/shell';
 import { renderPrediction, renderSample } from '../shared/summary';
 import { onThemeChange } from '../shared/theme';
@@ -25,6 +26,7 @@ interface Rendered {
   values: HTMLElement;
 }
 let rendered: Rendered | undefined;
+let provenance: ProvenanceSection | undefined;
 
 function save(): void {
   api.setState(state);
@@ -60,6 +62,7 @@ function renderResult(message: ExplanationMessage): void {
   const legend = h('div', { class: 'legend', id: 'legend' });
   const values = h('div', { class: 'values-slot' });
   const controls = renderControls(labels, state.view, label, onViewChange, () => api.post({ type: 'export' }));
+  provenance = new ProvenanceSection(result, () => api.post({ type: 'reproduce' }));
   shell.content.replaceChildren(
     h('div', { class: 'top' }, renderSample(result.sample.question, message.imageUri, truth), renderPrediction(result)),
     controls,
@@ -77,6 +80,7 @@ function renderResult(message: ExplanationMessage): void {
         ...(result.image ? ([['image', `${result.image.segmentation.count} regions (${result.image.segmentation.method}), ${result.image.samples} perturbations`]] as [string, string][]) : []),
         ...(result.text ? ([['text', `${result.text.features.length} features, ${result.text.samples} perturbations`]] as [string, string][]) : []),
       ],
+      more: provenance.element,
     }),
   );
   rendered = { message, grid, legend, values };
@@ -119,6 +123,9 @@ function handle(message: HostMessage): void {
       renderAll();
       break;
     }
+    case 'reproduced':
+      provenance?.show(message);
+      return; // a check of the result, not part of it
     default: {
       const ended = applyEnding(shell, state, message);
       if (!ended) return;
