@@ -20,7 +20,7 @@ after(() => h.stop());
 async function showResult(page: Page, r: unknown = result): Promise<void> {
   await post(page, { type: 'start', title: 'DIME: provenance', question: result.sample.question, imageUri });
   await post(page, { type: 'explanation', result: r, imageUri });
-  await page.waitForSelector('#app[data-state="done"] #provenance-table');
+  await page.waitForSelector('#app[data-state="done"] #provenance-table', { state: 'attached' });
 }
 
 const text = async (page: Page, selector: string): Promise<string> => (await page.locator(selector).first().textContent()) ?? '';
@@ -74,7 +74,7 @@ describe('explanation panel: provenance and Reproduce (real bundle, headless Chr
     await showResult(page);
     await page.locator('#details summary').click();
     await page.locator('#reproduce').click();
-    await page.locator('#reproduce').click(); // disabled while running: no second request
+    await page.locator('#reproduce').dispatchEvent('click'); // disabled while running: no second request
     assert.deepEqual((await posted(page)).map((m) => m.type), ['ready', 'reproduce']);
     assert.equal(await text(page, '#reproduce-outcome'), 'Reproducing…');
 
@@ -121,7 +121,7 @@ describe('explanation panel: provenance and Reproduce (real bundle, headless Chr
     const { provenance: _p, ...old } = result;
     await post(page, { type: 'start', title: 'DIME: old', question: result.sample.question, imageUri });
     await post(page, { type: 'explanation', result: old, imageUri });
-    await page.waitForSelector('#app[data-state="done"] .provenance');
+    await page.waitForSelector('#app[data-state="done"] .provenance', { state: 'attached' });
     assert.match(await text(page, '.provenance'), /records no provenance/);
     assert.notEqual(await page.locator('#reproduce').getAttribute('disabled'), null);
     await page.close();
