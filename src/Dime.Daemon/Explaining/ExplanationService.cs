@@ -77,7 +77,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var resultId = ResultStore.IdOf(
             Versions.Current.Daemon, model.Loaded.ContentHash, sample.FileHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty,
             referenceDataset.ContentHash, $"{run.ReferenceSize}/{run.ReferenceSeed}/{run.Stratified}", optionsJson.ToJsonString(), run.Settings.ToJsonString(),
-            JsonSerializer.Serialize(run.Quality, Json));
+            JsonSerializer.Serialize(run.Quality, Json), JsonSerializer.Serialize(run.LabelsRequested, Json)); // the spelling too: its warnings are part of the result
         if (reproducing is null && store.TryLoad(resultId) is { } cached)
         {
             log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: answered from the cache ({resultId})");
