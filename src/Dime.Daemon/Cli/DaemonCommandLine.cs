@@ -29,10 +29,12 @@ internal static class DaemonCommandLine
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
-    public static Daemon CreateDaemon(ParseResult result)
+    /// <param name="defaultDevice">The device when --device is not given (reproduce: the recorded one).</param>
+    public static Daemon CreateDaemon(ParseResult result, string? defaultDevice = null)
     {
         var log = new Log(Log.ParseLevel(result.GetValue(LogLevelOption)));
         var cache = result.GetValue(CacheOption) is { Length: > 0 } folder ? Path.GetFullPath(folder) : DaemonOptions.DefaultCacheFolder;
-        return new Daemon(new DaemonOptions(cache, result.GetValue(DeviceOption) ?? "auto", log.Minimum), log);
+        var device = defaultDevice is not null && result.GetResult(DeviceOption) is null or { Implicit: true } ? defaultDevice : result.GetValue(DeviceOption) ?? "auto";
+        return new Daemon(new DaemonOptions(cache, device, log.Minimum), log);
     }
 }

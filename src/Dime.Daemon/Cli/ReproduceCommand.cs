@@ -13,13 +13,24 @@ internal static class ReproduceCommand
     public static Command Create()
     {
         var file = new Argument<string>("result") { Description = "A result.json written by explain (or the folder holding it)." };
-        var command = new Command("reproduce", "Re-run an explanation from the inputs its result records (each checked against its hash) and compare every number.") { file };
+        var command = new Command("reproduce", "Re-run an explanation from the inputs its result records (each checked against its hash) on the device it records (unless --device is given) and compare every number.") { file };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var daemon = DaemonCommandLine.CreateDaemon(result);
+            ExplanationResult stored;
+            try
+            {
+                stored = ReproduceHandler.ReadResult(result.GetValue(file)!);
+            }
+            catch (Engine.Errors.DimeException e)
+            {
+                Console.Error.WriteLine($"error {(int)e.Code} {e.Code}: {e.Message}");
+                return 2;
+            }
+
+            // on the device it was computed on, unless --device says otherwise
+            using var daemon = DaemonCommandLine.CreateDaemon(result, stored.Provenance?.Environment.Device);
             return await CommandErrors.Run(daemon, async () =>
             {
-                var stored = ReproduceHandler.ReadResult(result.GetValue(file)!);
                 Console.Error.WriteLine($"reproducing {stored.ResultId}: sample {stored.Sample.Id}, model {stored.Model.Name}, computed on {stored.Provenance?.Environment.DeviceName ?? stored.Device.Name}");
                 var report = await new Reproducer(daemon).ReproduceAsync(stored, new ConsoleProgress("reproduce"), cancellationToken).ConfigureAwait(false);
                 Print(report);
