@@ -39,6 +39,34 @@ public sealed class ReproduceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_stored_number_that_differs_is_reported_with_its_path_and_a_changed_shape_as_a_mismatch()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var (model, dataset) = await ExplainOverRpcTests.OpenDemo(daemon);
+        var stored = await daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = 8 }, options = QuickOptions });
+        var node = JsonNode.Parse(await File.ReadAllTextAsync(ResultFile(stored)))!.AsObject();
+        var weights = node["image"]!["explanations"]![2]!["mi"]!["weights"]!.AsArray();
+        var original = weights[17]!.GetValue<double>();
+        weights[17] = original + 1e-9;
+        node["values"]![0]!["uc"] = node["values"]![0]!["uc"]!.GetValue<double>() + 1e-12;
+        node["text"]!["explanations"]![0]!["m"]!["weights"]!.AsArray().RemoveAt(0);
+        var tampered = Path.Combine(TestPaths.NewTempFolder("tampered"), "result.json");
+        await File.WriteAllTextAsync(tampered, node.ToJsonString());
+
+        var report = await daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { path = tampered });
+
+        Assert.False(report.GetProperty("identical").GetBoolean());
+        Assert.False(report.GetProperty("withinTolerance").GetBoolean());
+        Assert.Equal(2, report.GetProperty("differing").GetInt32());
+        var largest = report.GetProperty("largest");
+        Assert.Equal("image.explanations[2].mi.weights[17]", largest.GetProperty("path").GetString());
+        Assert.Equal(original, largest.GetProperty("reproduced").GetDouble());
+        Assert.Equal(original + 1e-9, largest.GetProperty("stored").GetDouble());
+        var mismatch = Assert.Single(report.GetProperty("mismatches").EnumerateArray()).GetString();
+        Assert.StartsWith("text.explanations[0].m.weights:", mismatch, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_provenance_names_every_input_with_its_hash_and_its_size_is_reported()
     {
         await using var daemon = await InProcessDaemon.StartAsync();
