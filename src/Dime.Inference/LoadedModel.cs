@@ -83,6 +83,7 @@ public sealed class LoadedModel : IDisposable
         Device = device;
         ContentHash = contentHash;
         TextTokenizer = tokenizer;
+        Warnings = [.. Checking.ConfigurationWarnings.Of(manifest.Tokenizer, tokenizer), .. Checking.HuggingFaceFileWarnings.Of(manifest.Directory, manifest.Labels, preprocessor.Spec)];
         Preprocessor = preprocessor;
         _full = full;
         _imageEncoder = imageEncoder;
@@ -118,6 +119,9 @@ public sealed class LoadedModel : IDisposable
 
     public TokenizerInfo Tokenizer => TextTokenizer.Info;
 
+    /// <summary>Configurations that load but are probably wrong (Checking/ConfigurationWarnings.cs).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
     /// <summary>The model's input size after preprocessing.</summary>
     public int ImageWidth => Preprocessor.Spec.Width;
 
@@ -145,6 +149,12 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>The token ids the model sees for a text (padding included).</summary>
     public IReadOnlyList<int> TokenIds(string text) => TextTokenizer.EncodeToIds(text);
+
+    /// <summary>The ids, tokens and words the model receives for a text (which words became the unknown token, too).</summary>
+    public TokenizedText Tokenize(string text) => TextTokenizer.Tokenize(text);
+
+    /// <summary>The vocabulary entry of a token id.</summary>
+    public string TokenOf(int id) => TextTokenizer.TokenOf(id);
 
     /// <summary>
     /// f(images[i], texts[i]) for each i: predictions for a list of samples, without the grid. Uses the full graph

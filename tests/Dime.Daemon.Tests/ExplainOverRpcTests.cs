@@ -31,7 +31,7 @@ public sealed class ExplainOverRpcTests
         Assert.Equal(3, result.GetProperty("settings").GetProperty("seed").GetInt32());
         var image = result.GetProperty("image");
         Assert.Equal(image.GetProperty("segmentation").GetProperty("count").GetInt32(), image.GetProperty("explanations")[0].GetProperty("m").GetProperty("weights").GetArrayLength());
-        Assert.Equal(21, image.GetProperty("explanations").GetArrayLength());
+        AssertDefaultLabels(result, image);
         Assert.True(result.GetProperty("text").GetProperty("features").GetArrayLength() >= 3);
 
         var folder = result.GetProperty("artifacts").GetProperty("folder").GetString()!;
@@ -118,6 +118,9 @@ public sealed class ExplainOverRpcTests
         var results = compare.GetProperty("results");
         Assert.Equal(2, results.GetArrayLength());
         Assert.NotEqual(results[0].GetProperty("model").GetProperty("hash").GetString(), results[1].GetProperty("model").GetProperty("hash").GetString());
+        var explained = results.EnumerateArray().Select(r => r.GetProperty("image").GetProperty("explanations").EnumerateArray().Select(e => e.GetProperty("label").GetInt32()).Order().ToArray()).ToList();
+        Assert.Equal(explained[0], explained[1]);
+        Assert.All(results.EnumerateArray(), r => Assert.Contains(r.GetProperty("prediction").GetProperty("label").GetInt32(), explained[0]));
 
         var overview = await daemon.Call<JsonElement>(ProtocolNames.ExplainDataset, new { modelId = clean, datasetId = dataset, offset = 0, count = 40, options = new { topSamples = 5 } });
         Assert.Equal(40, overview.GetProperty("count").GetInt32());
@@ -133,6 +136,37 @@ public sealed class ExplainOverRpcTests
         var export = await daemon.Call<JsonElement>(ProtocolNames.Export, new { resultId = results[0].GetProperty("resultId").GetString(), folder = target });
         Assert.Contains(export.GetProperty("files").EnumerateArray(), f => f.GetString()!.EndsWith("report.html", StringComparison.Ordinal));
         Assert.Contains("Why did the model answer", await File.ReadAllTextAsync(Path.Combine(target, "report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Labels_all_explains_every_label()
+    {
+        await using var daemon = await InProcessDaemon.StartAsync();
+        var (model, dataset) = await OpenDemo(daemon);
+
+        var result = await daemon.Call<JsonElement>(ProtocolNames.Explain, new
+        {
+            modelId = model,
+            sample = new { datasetId = dataset, index = 3 },
+            options = new { labels = "all", modalities = new[] { "text" }, textSamples = 40, referenceSize = 8, seed = 3 },
+        });
+
+        Assert.Equal(21, result.GetProperty("text").GetProperty("explanations").GetArrayLength());
+        Assert.Equal(21, result.GetProperty("values").GetArrayLength());
+    }
+
+    /// <summary>By default: the prediction, the ground truth, and the next three labels by logit; values for those only.</summary>
+    private static void AssertDefaultLabels(JsonElement result, JsonElement image)
+    {
+        var explained = image.GetProperty("explanations").EnumerateArray().Select(e => e.GetProperty("label").GetInt32()).ToList();
+        var labels = result.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ToList();
+        var byLogit = result.GetProperty("prediction").GetProperty("top").EnumerateArray().Select(a => a.GetProperty("index").GetInt32()).ToList();
+        var truth = labels.IndexOf(result.GetProperty("sample").GetProperty("answer").GetString());
+        Assert.Equal(result.GetProperty("prediction").GetProperty("label").GetInt32(), explained[0]);
+        Assert.Contains(truth, explained);
+        var others = byLogit.Skip(1).Where(i => i != truth).Take(3).ToList();
+        Assert.Equal(others, explained.Where(i => i != explained[0] && i != truth));
+        Assert.Equal(explained, result.GetProperty("values").EnumerateArray().Select(v => v.GetProperty("label").GetInt32()));
     }
 
     internal static async Task<(string Model, string Dataset)> OpenDemo(InProcessDaemon daemon)

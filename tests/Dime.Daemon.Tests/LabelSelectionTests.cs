@@ -50,10 +50,10 @@ public sealed class LabelSelectionTests
     }
 
     [Fact]
-    public void All_and_top_keep_their_meaning()
+    public void All_and_top_keep_their_meaning_and_top_is_the_default()
     {
         Assert.Null(LabelSelection.Resolve(JsonSerializer.SerializeToElement("all"), Names, () => [0]).Indices);
         Assert.Equal([0], LabelSelection.Resolve(JsonSerializer.SerializeToElement("top"), Names, () => [0]).Indices);
-        Assert.Null(LabelSelection.Resolve(null, Names, () => [0]).Indices);
+        Assert.Equal([0], LabelSelection.Resolve(null, Names, () => [0]).Indices); // the default is "top"
     }
 }

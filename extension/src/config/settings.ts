@@ -31,6 +31,7 @@ export interface DimeSettings {
     segmentation: 'auto' | 'quickshift' | 'slic' | 'grid';
     hide: 'median' | 'mean' | 'constant' | 'blur';
     textMask: 'delete' | 'mask';
+    labels: 'top' | 'all';
     stabilityRuns: number;
   };
   datasetCount: number;
@@ -53,6 +54,7 @@ export const DEFAULT_SETTINGS: DimeSettings = {
     segmentation: 'auto',
     hide: 'median',
     textMask: 'delete',
+    labels: 'top',
     stabilityRuns: 0,
   },
   datasetCount: 100,
@@ -124,6 +126,7 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
         segmentation: oneOf('explain.segmentation', ['auto', 'quickshift', 'slic', 'grid'], d.explain.segmentation),
         hide: oneOf('explain.hide', ['median', 'mean', 'constant', 'blur'], d.explain.hide),
         textMask: oneOf('explain.textMask', ['delete', 'mask'], d.explain.textMask),
+        labels: oneOf('explain.labels', ['top', 'all'], d.explain.labels),
         stabilityRuns: int('explain.stabilityRuns', 0, 20, d.explain.stabilityRuns),
       },
       datasetCount: int('dataset.explainCount', 1, 100_000, d.datasetCount),
@@ -157,7 +160,7 @@ function parseFields(value: unknown, warnings: string[]): RequiredFields {
 export function explainOptions(settings: DimeSettings): ExplainOptions {
   const e = settings.explain;
   const options: ExplainOptions = {
-    labels: 'all',
+    labels: e.labels,
     imageSamples: e.imageSamples,
     textSamples: e.textSamples,
     referenceSize: e.referenceSize,

@@ -20,6 +20,7 @@ export const Methods = {
   openDataset: 'dime/openDataset',
   listSamples: 'dime/listSamples',
   predict: 'dime/predict',
+  tokenize: 'dime/tokenize',
   explain: 'dime/explain',
   explainDataset: 'dime/explainDataset',
   compare: 'dime/compare',
@@ -110,6 +111,8 @@ export interface ModelInfo {
   hash: string;
   device: DeviceInfo;
   maskToken?: string;
+  /** Configurations that load but are probably wrong (begin/end tokens left out, punctuation that becomes unknown). */
+  warnings?: string[];
 }
 
 export type DatasetFormat = 'jsonl' | 'clevr';
@@ -223,6 +226,32 @@ export interface TextToken {
   text: string;
   /** Index into `features`, or -1 for separators. */
   feature: number;
+  /** The model's tokenizer turned this word into its unknown token ([UNK]): the model never saw it. */
+  unknown?: boolean;
+}
+
+/** A word as the model's tokenizer split it (dime/tokenize). */
+export interface TokenizedWord {
+  text: string;
+  tokens: string[];
+  ids: number[];
+  /** It became the unknown token (or, without one, was dropped). */
+  unknown: boolean;
+}
+
+/** What the model receives for a text (dime/tokenize). */
+export interface TokenizeResult {
+  kind: 'words' | 'wordpiece' | 'bpe';
+  maxLength: number;
+  /** Tokens before padding. */
+  count: number;
+  truncated: boolean;
+  ids: number[];
+  tokens: string[];
+  attentionMask: number[];
+  words: TokenizedWord[];
+  unknownWords: string[];
+  unknownToken?: string;
 }
 
 export interface TextExplanations {
@@ -444,6 +473,7 @@ export interface RequestMap {
   [Methods.openDataset]: [{ path: string; format?: DatasetFormat; fields?: DatasetFields }, DatasetInfo];
   [Methods.listSamples]: [{ datasetId: string; offset?: number; limit?: number }, { total: number; samples: SampleInfo[] }];
   [Methods.predict]: [{ modelId: string; sample: SampleRef; top?: number }, { sample: SampleInfo; top: Answer[]; logits: number[] }];
+  [Methods.tokenize]: [{ modelId: string; text: string }, TokenizeResult];
   [Methods.explain]: [{ modelId: string; sample: SampleRef; options?: ExplainOptions; progressToken?: string }, ExplanationResult];
   [Methods.explainDataset]: [
     { modelId: string; datasetId: string; offset?: number; count?: number; options?: DatasetOptions; progressToken?: string },

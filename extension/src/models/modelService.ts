@@ -92,7 +92,11 @@ export class ModelService implements vscode.Disposable {
     if (!pending) {
       this.log.info(`loading model ${manifestPath}`);
       pending = this.daemon.request(Methods.loadModel, { manifestPath });
-      pending.catch(() => this.loaded.delete(manifestPath));
+      pending.then(
+        // configurations that load but are probably wrong (docs/protocol.md, ModelInfo.warnings)
+        (info) => info.warnings?.forEach((warning) => this.log.warn(`model ${info.name}: ${warning}`)),
+        () => this.loaded.delete(manifestPath),
+      );
       this.loaded.set(manifestPath, pending);
     }
     return pending;

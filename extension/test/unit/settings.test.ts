@@ -67,7 +67,7 @@ describe('settings', () => {
   });
 
   test('explainOptions maps settings to the protocol', () => {
-    const { settings } = parseSettings(from({ 'explain.stabilityRuns': 3, 'explain.hide': 'blur', 'explain.textMask': 'mask' }));
+    const { settings } = parseSettings(from({ 'explain.stabilityRuns': 3, 'explain.hide': 'blur', 'explain.textMask': 'mask', 'explain.labels': 'all' }));
     assert.deepEqual(explainOptions(settings), {
       labels: 'all',
       imageSamples: 1000,
@@ -80,6 +80,7 @@ describe('settings', () => {
       quality: { stabilityRuns: 3 },
     });
     assert.equal(explainOptions(DEFAULT_SETTINGS).quality, undefined);
+    assert.equal(explainOptions(DEFAULT_SETTINGS).labels, 'top');
   });
 
   test('datasetFields sends only the fields that differ from the defaults', () => {

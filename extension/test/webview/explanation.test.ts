@@ -306,6 +306,24 @@ describe('explanation panel: progress, cancel, errors, restore, themes', () => {
 });
 
 describe('explanation panel: dataset text stays inert', () => {
+  test('words the model saw as its unknown token are marked', async () => {
+    const marked = structuredClone(result);
+    const unknownFeature = marked.text!.tokens.find((t) => t.feature >= 0)!.feature;
+    marked.text!.tokens = marked.text!.tokens.map((t) => (t.feature === unknownFeature ? { ...t, unknown: true } : t));
+    const page = await h.open('explanation');
+    await showResult(page, marked);
+
+    const unk = page.locator('.words[data-part="m"] .word.unk');
+    assert.equal(await unk.count(), marked.text!.tokens.filter((t) => t.feature === unknownFeature).length);
+    assert.equal(await unk.first().textContent(), marked.text!.features[unknownFeature]);
+    assert.match((await unk.first().getAttribute('title')) ?? '', /unknown token/);
+    assert.match((await unk.first().getAttribute('aria-label')) ?? '', /unknown to the model/);
+    assert.equal(await page.locator('.words[data-part="m"] .word:not(.unk)').count(), marked.text!.tokens.filter((t) => t.feature >= 0 && t.feature !== unknownFeature).length);
+    await showResult(page);
+    assert.equal(await page.locator('.word.unk').count(), 0);
+    await page.close();
+  });
+
   test('markup in the question, tokens, labels, ids and model name renders as text', async () => {
     const page = await h.open('explanation');
     const payload = '<img src=x onerror=alert(1)> <script>window.__pwned=1</script>';

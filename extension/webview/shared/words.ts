@@ -37,7 +37,13 @@ export function renderWords(container: HTMLElement, m: WordsModel): number {
       span.style.color = rgba(textOn(blend(colour, alpha, m.background)), 1);
       coloured.add(token.feature);
     }
-    span.setAttribute('aria-label', `${token.text}: ${formatWeight(w)}`);
+    // the model's tokenizer turned this word into its unknown token: the model never saw the word itself
+    const unknown = token.unknown === true;
+    if (unknown) {
+      span.classList.add('unk');
+      span.title = 'Not in the model\u2019s vocabulary: the model saw its unknown token ([UNK]) here.';
+    }
+    span.setAttribute('aria-label', `${token.text}: ${formatWeight(w)}${unknown ? ', unknown to the model' : ''}`);
     nodes.push(span);
   });
   container.replaceChildren(...nodes);

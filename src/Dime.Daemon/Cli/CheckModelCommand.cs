@@ -19,6 +19,11 @@ internal static class CheckModelCommand
             {
                 using var model = OnnxModelLoader.Load(result.GetValue(manifest)!, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Options.Device) });
                 Console.WriteLine($"{model.Name}: {model.Labels.Count} labels, device {model.Device}, split path {(model.Split is null ? "absent" : "present")}");
+                foreach (var warning in model.Warnings)
+                {
+                    Console.WriteLine($"warning: {warning}");
+                }
+
                 if (model.Split is null || model.FullGraph is null)
                 {
                     Console.WriteLine("OK: the manifest matches its graphs (no full graph and split path to compare).");

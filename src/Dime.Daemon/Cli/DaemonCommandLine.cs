@@ -26,6 +26,7 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CheckModelCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(TokenizeCommand.Create());
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 

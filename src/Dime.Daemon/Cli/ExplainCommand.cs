@@ -69,7 +69,7 @@ internal static class ExplainCommand
     private static void PrintSummary(ExplanationResult r, string folder, int files)
     {
         var predicted = r.Prediction.Label;
-        var values = r.Values[predicted];
+        var values = r.Values.First(v => v.Label == predicted);
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(invariant, $"question:   {r.Sample.Question}"));
         Console.WriteLine(string.Create(invariant, $"answer:     {r.Labels[predicted]} ({r.Prediction.Top[0].Probability:P1}){(r.Sample.Answer is { } truth ? $", ground truth {truth}" : string.Empty)}"));

@@ -107,9 +107,9 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Sample: sample.Info,
             Labels: model.Loaded.Labels,
             Prediction: prediction,
-            Values: ResultMapper.Values(explanation.Instance),
+            Values: ResultMapper.Values(explanation.Instance, engineOptions.Labels),
             Image: ResultMapper.Image(explanation.Image),
-            Text: ResultMapper.Text(explanation.Text),
+            Text: ResultMapper.Text(explanation.Text, word => model.Loaded.Tokenize(word).Words.Any(w => w.Unknown)),
             Quality: qualityNode,
             Settings: run.Settings,
             Timings: new Dictionary<string, double>(),
@@ -210,14 +210,18 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             "options.referenceDatasetId");
     }
 
-    private static IReadOnlyList<int> TopLabels(Prediction prediction, IReadOnlyList<string> labels, string? answer)
+    /// <summary>The labels explained by default: the prediction, the ground truth (when known) and the next three by logit.</summary>
+    internal static IReadOnlyList<int> TopLabels(Prediction prediction, IReadOnlyList<string> labels, string? answer)
     {
-        var top = prediction.Top.Select(a => a.Index).ToList();
-        if (answer is not null && labels.ToList().IndexOf(answer) is var t && t >= 0 && !top.Contains(t))
+        const int Next = 3;
+        var byLogit = prediction.Top.Select(a => a.Index).ToList();
+        var top = new List<int> { byLogit[0] };
+        if (answer is not null && labels.ToList().IndexOf(answer) is var truth && truth >= 0 && truth != byLogit[0])
         {
-            top.Add(t);
+            top.Add(truth);
         }
 
+        top.AddRange(byLogit.Skip(1).Where(i => !top.Contains(i)).Take(Next));
         return top;
     }
 

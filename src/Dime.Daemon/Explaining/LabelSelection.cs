@@ -8,7 +8,8 @@ namespace Dime.Daemon.Explaining;
 internal sealed record LabelChoice(IReadOnlyList<int>? Indices, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Reads <c>options.labels</c>: "all" (default), "top" (the 5 most likely and the ground truth), or a list whose items
+/// Reads <c>options.labels</c>: "top" (the default: the prediction, the ground truth and the next three by logit; a
+/// model with thousands of labels would otherwise fit a surrogate per label and part), "all", or a list whose items
 /// are indices (numbers), <c>"name:X"</c> (the label named X), <c>"index:N"</c> or <c>"#N"</c> (the N-th logit), or a
 /// bare string. A bare string is a name when a label has that name, else an index when it is a whole number in range;
 /// when it is both a name and a different label's index, the name wins (as before there were prefixes) and a warning
@@ -24,7 +25,7 @@ internal static class LabelSelection
     {
         if (labels is not { } value || value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
-            return new LabelChoice(null, []);
+            return new LabelChoice(top(), []);
         }
 
         if (value.ValueKind == JsonValueKind.String)

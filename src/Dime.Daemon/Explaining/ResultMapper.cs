@@ -22,8 +22,9 @@ internal static class ResultMapper
         return new Prediction(answers, order[0]);
     }
 
-    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d) =>
-        [.. Enumerable.Range(0, d.F.Length).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
+    /// <param name="labels">The explained labels; null for all of them.</param>
+    public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d, IReadOnlyList<int>? labels) =>
+        [.. (labels ?? Enumerable.Range(0, d.F.Length)).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
 
     public static Requests.ImageExplanation? Image(Engine.Explanation.ImageExplanation? image)
     {
@@ -58,7 +59,8 @@ internal static class ResultMapper
         return new Requests.ImageExplanation(new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap), image.Samples, [.. image.Labels.Select(Label)]);
     }
 
-    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text)
+    /// <param name="isUnknown">Whether the model's tokenizer turns a word into its unknown token.</param>
+    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text, Func<string, bool> isUnknown)
     {
         if (text is null)
         {
@@ -66,7 +68,8 @@ internal static class ResultMapper
         }
 
         var f = text.Features;
-        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i])).ToList();
+        var unknown = f.Words.Select(isUnknown).ToArray();
+        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i], f.TokenFeatures[i] >= 0 && unknown[f.TokenFeatures[i]] ? true : null)).ToList();
         return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)]);
     }
 

@@ -38,6 +38,7 @@ internal static class DaemonServer
         yield return new OpenDatasetHandler(daemon);
         yield return new ListSamplesHandler(daemon);
         yield return new PredictHandler(daemon);
+        yield return new TokenizeHandler(daemon);
         yield return new ExplainHandler(daemon, rpc);
         yield return new ExplainDatasetHandler(daemon, rpc);
         yield return new CompareHandler(daemon, rpc);

@@ -15,6 +15,7 @@ internal static class ProtocolNames
     public const string OpenDataset = "dime/openDataset";
     public const string ListSamples = "dime/listSamples";
     public const string Predict = "dime/predict";
+    public const string Tokenize = "dime/tokenize";
     public const string Explain = "dime/explain";
     public const string ExplainDataset = "dime/explainDataset";
     public const string Compare = "dime/compare";
@@ -26,6 +27,6 @@ internal static class ProtocolNames
     /// <summary>The requests a client may send, as answered in initialize's capabilities.</summary>
     public static readonly IReadOnlyList<string> Requests =
     [
-        Initialize, Shutdown, Status, LoadModel, UnloadModel, OpenDataset, ListSamples, Predict, Explain, ExplainDataset, Compare, Export, Reproduce,
+        Initialize, Shutdown, Status, LoadModel, UnloadModel, OpenDataset, ListSamples, Predict, Tokenize, Explain, ExplainDataset, Compare, Export, Reproduce,
     ];
 }

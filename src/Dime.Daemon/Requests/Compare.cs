@@ -26,14 +26,38 @@ internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
         var models = parameters.ModelIds.Select(daemon.Models.Get).ToList();
         using var running = daemon.Running();
         var progress = ProgressNotifier.For(rpc, parameters.ProgressToken);
+        var options = await SharedLabelsAsync(models, parameters.Sample, parameters.Options ?? new ExplainOptionsDto(), cancellationToken).ConfigureAwait(false);
         var results = new List<ExplanationResult>();
         for (var i = 0; i < models.Count; i++)
         {
             var part = progress is null ? null : new Progress(progress, i);
-            results.Add(await daemon.Explanations.ExplainAsync(models[i], parameters.Sample, parameters.Options, part, cancellationToken).ConfigureAwait(false));
+            results.Add(await daemon.Explanations.ExplainAsync(models[i], parameters.Sample, options[i], part, cancellationToken).ConfigureAwait(false));
         }
 
         return new CompareResult(results);
+    }
+
+    /// <summary>
+    /// With the default labels ("top"), each model would explain its own prediction and neighbours; the panel compares
+    /// labels both explain, so both explain the union of the two sets (the labels each model has).
+    /// </summary>
+    private async Task<ExplainOptionsDto[]> SharedLabelsAsync(IReadOnlyList<Workspace.ModelEntry> models, SampleRef sample, ExplainOptionsDto options, CancellationToken cancellationToken)
+    {
+        var labels = options.Labels;
+        var wantsTop = labels is not { } given || given.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined || (given.ValueKind == JsonValueKind.String && given.GetString() == "top");
+        if (!wantsTop)
+        {
+            return [options, options];
+        }
+
+        var names = new List<string>();
+        foreach (var model in models)
+        {
+            var (resolved, prediction, _) = await daemon.Explanations.PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
+            names.AddRange(ExplanationService.TopLabels(prediction, model.Loaded.Labels, resolved.Info.Answer).Select(i => model.Loaded.Labels[i]));
+        }
+
+        return [.. models.Select(m => options with { Labels = JsonSerializer.SerializeToElement(names.Distinct(StringComparer.Ordinal).Where(m.Loaded.Labels.Contains).Select(n => LabelSelection.NamePrefix + n).ToArray()) })];
     }
 
     private sealed class Progress(IProgress<ProgressValue> target, int model) : IProgress<ProgressValue>

@@ -3,7 +3,8 @@ namespace Dime.Daemon.Requests;
 // The result of dime/explain, as docs/protocol.md describes it. Everything a panel shows is here, so that
 // switching the label, the number of features or the sign never needs the daemon again.
 
-internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, Protocol.DeviceInfo Device, string? MaskToken)
+/// <param name="Warnings">Configurations that load but are probably wrong; absent when there are none.</param>
+internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, Protocol.DeviceInfo Device, string? MaskToken, IReadOnlyList<string>? Warnings)
 {
     public static ModelInfo Of(Workspace.ModelEntry model) => new(
         model.Id,
@@ -13,7 +14,8 @@ internal sealed record ModelInfo(string ModelId, string Name, string ManifestPat
         model.Loaded.Split is not null,
         model.Loaded.ContentHash,
         Protocol.DeviceInfo.Of(model.Loaded.Device),
-        model.Loaded.Tokenizer.MaskToken);
+        model.Loaded.Tokenizer.MaskToken,
+        model.Loaded.Warnings.Count == 0 ? null : model.Loaded.Warnings);
 }
 
 internal sealed record Answer(string Label, int Index, double Logit, double Probability);
@@ -35,7 +37,8 @@ internal sealed record SegmentationInfo(string Method, IReadOnlyDictionary<strin
 internal sealed record ImageExplanation(SegmentationInfo Segmentation, int Samples, IReadOnlyList<LabelExplanation> Explanations);
 
 /// <summary>A piece of the question as written: a word (with the index of its feature) or a separator (feature -1).</summary>
-internal sealed record TextToken(string Text, int Feature);
+/// <param name="Unknown">True for a word that the model's tokenizer turns into its unknown token ([UNK]); absent otherwise.</param>
+internal sealed record TextToken(string Text, int Feature, bool? Unknown = null);
 
 internal sealed record TextExplanation(IReadOnlyList<string> Features, IReadOnlyList<TextToken> Tokens, int Samples, IReadOnlyList<LabelExplanation> Explanations);
 

@@ -39,6 +39,16 @@ internal sealed class PassClock
 /// </summary>
 internal static class PerturbationPasses
 {
+    /// <summary>
+    /// The most logits one model call may return (32 MB of floats): with thousands of labels (VQA's 3129), 256 rows
+    /// times 101 partners would be a 323 MB grid per call, so fewer rows go into each call.
+    /// </summary>
+    public const long MaxLogitsPerCall = 8_000_000;
+
+    /// <summary><paramref name="requested"/> rows per call, fewer when a call's grid would exceed <see cref="MaxLogitsPerCall"/>.</summary>
+    public static int RowsWithinBudget(int requested, int partnersPerRow, int labels) =>
+        (int)Math.Clamp(MaxLogitsPerCall / Math.Max(1L, (long)partnersPerRow * labels), 1, requested);
+
     /// <summary>Image rows z: images a(z), texts R's texts and b* (appended unless R already holds the same string).</summary>
     public static async Task<RowValues> ImageRowsAsync(
         IMultimodalModel model, ImageHiding hiding, FeatureRows rows, ReferenceSet reference, string instanceText,
@@ -54,6 +64,7 @@ internal static class PerturbationPasses
         }
 
         var values = new RowValues(rows.Count, labels.Length);
+        rowsPerBatch = RowsWithinBudget(rowsPerBatch, texts.Count, model.Labels.Count);
         for (var first = 0; first < rows.Count; first += rowsPerBatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -85,6 +96,7 @@ internal static class PerturbationPasses
         var n = reference.Count;
         var (images, instanceRow) = WithInstanceImage(reference.Images, instanceImage);
         var values = new RowValues(rows.Count, labels.Length);
+        rowsPerBatch = RowsWithinBudget(rowsPerBatch, images.Count, model.Labels.Count);
         var texts = new string[Math.Min(rowsPerBatch, rows.Count)];
         for (var first = 0; first < rows.Count; first += rowsPerBatch)
         {

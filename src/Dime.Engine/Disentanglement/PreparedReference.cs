@@ -62,6 +62,7 @@ public sealed class PreparedReference
         var n = reference.Count;
         var labels = model.Labels.ToArray();
         var l = labels.Length;
+        rowsPerBatch = PerturbationPasses.RowsWithinBudget(rowsPerBatch, n, l);
         var rowSums = new double[n * l];
         var columnSums = new double[n * l];
         var diagonal = new double[n * l];

@@ -18,7 +18,8 @@ internal sealed record PreprocessSpec(
 
 /// <summary>
 /// 8-bit RGB of any size to the model's float tensor: resize (PyTorch's semantics: 'area' is adaptive average
-/// pooling, 'bilinear' is align_corners=False without antialiasing, 'nearest' is the legacy floor rule), then
+/// pooling, 'bilinear' is align_corners=False without antialiasing, 'nearest' is the legacy floor rule; or Pillow's
+/// 8-bit resize, <see cref="PillowResize"/>, for the 'pil-*' modes), then
 /// x * scale, minus mean, divided by std, per channel, in the requested channel order and layout. The resize is
 /// separable: precomputed taps per output column and row, one pass along rows and one along columns. Thread-safe.
 /// </summary>
@@ -53,6 +54,15 @@ internal sealed class ImagePreprocessor
             throw new ArgumentException("Buffer sizes do not match the image and model sizes.");
         }
 
+        if (PillowFilterOf(_spec.Resize) is { } filter)
+        {
+            // Pillow resizes to 8-bit pixels first; normalising them is then a copy at the model's size
+            var resized = PillowResize.Resize(rgb, width, height, _spec.Width, _spec.Height, filter);
+            rgb = resized;
+            width = _spec.Width;
+            height = _spec.Height;
+        }
+
         var (xs, ys) = _plans.GetOrAdd((width, height), key => (AxisPlan.Create(_spec.Resize, key.Width, _spec.Width), AxisPlan.Create(_spec.Resize, key.Height, _spec.Height)));
         var outWidth = _spec.Width;
         var rowLength = outWidth * 3;
@@ -67,6 +77,17 @@ internal sealed class ImagePreprocessor
             ArrayPool<float>.Shared.Return(rows);
         }
     }
+
+    private static PillowFilter? PillowFilterOf(ResizeMode mode) => mode switch
+    {
+        ResizeMode.PilNearest => PillowFilter.Nearest,
+        ResizeMode.PilBox => PillowFilter.Box,
+        ResizeMode.PilBilinear => PillowFilter.Bilinear,
+        ResizeMode.PilHamming => PillowFilter.Hamming,
+        ResizeMode.PilBicubic => PillowFilter.Bicubic,
+        ResizeMode.PilLanczos => PillowFilter.Lanczos,
+        _ => null,
+    };
 
     private static void ResizeRows(ReadOnlySpan<byte> rgb, int width, int height, AxisPlan xs, Span<float> rows)
     {
@@ -191,8 +212,19 @@ internal sealed class ImagePreprocessor
             {
                 ResizeMode.Area => Area(input, output),
                 ResizeMode.Bilinear => Bilinear(input, output),
-                _ => Nearest(input, output),
+                ResizeMode.Nearest => Nearest(input, output),
+                _ => Identity(input, output), // Pillow's modes resized the bytes already
             };
+
+        private static AxisPlan Identity(int input, int output)
+        {
+            if (input != output)
+            {
+                throw new ArgumentException($"Pillow's resize left {input} pixels where the model takes {output}.", nameof(output));
+            }
+
+            return new AxisPlan([.. Enumerable.Range(0, output)], Enumerable.Repeat(1f, output).ToArray(), 1);
+        }
 
         // adaptive_avg_pool: output o averages [floor(o*in/out), ceil((o+1)*in/out))
         private static AxisPlan Area(int input, int output)

@@ -83,6 +83,14 @@ internal enum ResizeMode
     Area,
     Bilinear,
     Nearest,
+
+    // Pillow's Image.resize filters, 8-bit fixed point (Imaging/PillowResize.cs)
+    PilNearest,
+    PilBox,
+    PilBilinear,
+    PilHamming,
+    PilBicubic,
+    PilLanczos,
 }
 
 internal enum ChannelOrder

@@ -18,12 +18,23 @@ public sealed record TokenizerInfo(
     string? EosToken,
     int VocabularySize);
 
+/// <summary>A word as the tokenizer split it, and the ids the model receives for it.</summary>
+/// <param name="Unknown">The word became the unknown token (or, where there is none, was dropped).</param>
+public sealed record TokenizedWord(string Text, IReadOnlyList<int> Ids, bool Unknown);
+
+/// <summary>What the model receives for a text: ids (padding included), their tokens, and the words they came from.</summary>
+/// <param name="Count">Tokens before padding.</param>
+/// <param name="Truncated">Tokens were cut to fit <c>maxLength</c>.</param>
+public sealed record TokenizedText(IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens, IReadOnlyList<int> AttentionMask, int Count, bool Truncated, IReadOnlyList<TokenizedWord> Words);
+
 /// <summary>Text to a fixed number of token ids plus an attention mask, the same way the model was trained.</summary>
 internal abstract class TextTokenizer
 {
     private readonly TokenizerSpec _spec;
     private readonly int _maxTextLength;
     private readonly string[] _specials;
+    private readonly Dictionary<int, string> _tokens;
+    private readonly IReadOnlyDictionary<string, int> _vocabulary;
 
     protected TextTokenizer(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength, IReadOnlyDictionary<string, int> vocabulary)
     {
@@ -39,6 +50,13 @@ internal abstract class TextTokenizer
         if (MaxLength <= (BosId is null ? 0 : 1) + (EosId is null ? 0 : 1))
         {
             throw JsonFields.Error(manifestPath, "tokenizer.maxLength", $"{MaxLength} leaves no room for a word next to the begin/end tokens.");
+        }
+
+        _vocabulary = vocabulary;
+        _tokens = new Dictionary<int, string>(vocabulary.Count);
+        foreach (var (token, id) in vocabulary)
+        {
+            _tokens.TryAdd(id, token);
         }
 
         _specials = new[] { spec.PadToken, spec.UnknownToken, spec.MaskToken, spec.BosToken, spec.EosToken }
@@ -87,47 +105,7 @@ internal abstract class TextTokenizer
     /// </summary>
     public int Encode(string text, Span<int> ids, Span<int> attentionMask)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > _maxTextLength)
-        {
-            throw new DimeException(DimeErrorCode.TextInvalid, $"The text has {text.Length} characters; the limit is {_maxTextLength}.", "text");
-        }
-
-        var tokens = new List<int>(MaxLength + 8);
-        if (BosId is { } bos)
-        {
-            tokens.Add(bos);
-        }
-
-        var start = 0;
-        while (start < text.Length)
-        {
-            var (at, special) = NextSpecial(text, start);
-            if (at > start)
-            {
-                AppendIds(text[start..at], tokens, special is not null);
-            }
-
-            if (special is null)
-            {
-                break;
-            }
-
-            tokens.Add(SpecialId(special));
-            start = at + special.Length;
-        }
-
-        var room = MaxLength - (EosId is null ? 0 : 1);
-        if (tokens.Count > room)
-        {
-            tokens.RemoveRange(room, tokens.Count - room);
-        }
-
-        if (EosId is { } eos)
-        {
-            tokens.Add(eos);
-        }
-
+        var tokens = TokenIds(text, new List<TokenizedWord>(), out _);
         ids.Slice(0, MaxLength).Fill(PadId);
         attentionMask.Slice(0, MaxLength).Clear();
         for (var i = 0; i < tokens.Count; i++)
@@ -139,6 +117,81 @@ internal abstract class TextTokenizer
         return tokens.Count;
     }
 
+    /// <summary>Everything the model receives for <paramref name="text"/>, with the words behind the ids (for display).</summary>
+    public TokenizedText Tokenize(string text)
+    {
+        var words = new List<TokenizedWord>();
+        var tokens = TokenIds(text, words, out var truncated);
+        var ids = new int[MaxLength];
+        var mask = new int[MaxLength];
+        Array.Fill(ids, PadId);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            ids[i] = tokens[i];
+            mask[i] = 1;
+        }
+
+        return new TokenizedText(ids, ids.Select(TokenOf).ToArray(), mask, tokens.Count, truncated, words);
+    }
+
+    /// <summary>Whether the vocabulary holds <paramref name="token"/>.</summary>
+    public bool Knows(string token) => _vocabulary.ContainsKey(token);
+
+    /// <summary>The vocabulary entry of an id.</summary>
+    public string TokenOf(int id) => _tokens.TryGetValue(id, out var token) ? token : $"<{id}>";
+
+    private List<int> TokenIds(string text, List<TokenizedWord> words, out bool truncated)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > _maxTextLength)
+        {
+            throw new DimeException(DimeErrorCode.TextInvalid, $"The text has {text.Length} characters; the limit is {_maxTextLength}.", "text");
+        }
+
+        var start = 0;
+        while (start < text.Length)
+        {
+            var (at, special) = NextSpecial(text, start);
+            if (at > start)
+            {
+                AppendWords(text[start..at], words, special is not null);
+            }
+
+            if (special is null)
+            {
+                break;
+            }
+
+            words.Add(new TokenizedWord(special, [SpecialId(special)], false));
+            start = at + special.Length;
+        }
+
+        var tokens = new List<int>(MaxLength + 8);
+        if (BosId is { } bos)
+        {
+            tokens.Add(bos);
+        }
+
+        foreach (var word in words)
+        {
+            tokens.AddRange(word.Ids);
+        }
+
+        var room = MaxLength - (EosId is null ? 0 : 1);
+        truncated = tokens.Count > room;
+        if (truncated)
+        {
+            tokens.RemoveRange(room, tokens.Count - room);
+        }
+
+        if (EosId is { } eos)
+        {
+            tokens.Add(eos);
+        }
+
+        return tokens;
+    }
+
     /// <summary>The ids of <paramref name="text"/>, padding included (for tests and display).</summary>
     public int[] EncodeToIds(string text)
     {
@@ -147,9 +200,9 @@ internal abstract class TextTokenizer
         return ids;
     }
 
-    /// <summary>Appends the ids of a piece of text that holds no special token.</summary>
+    /// <summary>Appends the words of a piece of text that holds no special token, with their ids.</summary>
     /// <param name="beforeSpecial">The piece ends where a special token starts.</param>
-    protected abstract void AppendIds(string text, List<int> ids, bool beforeSpecial);
+    protected abstract void AppendWords(string text, List<TokenizedWord> words, bool beforeSpecial);
 
     protected abstract int SpecialId(string token);
 

@@ -59,7 +59,7 @@ internal sealed class WordsTokenizer : TextTokenizer
 
     protected override int SpecialId(string token) => _vocabulary[token];
 
-    protected override void AppendIds(string text, List<int> ids, bool beforeSpecial)
+    protected override void AppendWords(string text, List<TokenizedWord> words, bool beforeSpecial)
     {
         var source = Spec.Lowercase ? text.ToLowerInvariant() : text;
         try
@@ -73,11 +73,11 @@ internal sealed class WordsTokenizer : TextTokenizer
 
                 if (_vocabulary.TryGetValue(match.Value, out var id))
                 {
-                    ids.Add(id);
+                    words.Add(new TokenizedWord(match.Value, [id], false));
                 }
-                else if (UnknownId is { } unknown)
+                else
                 {
-                    ids.Add(unknown);
+                    words.Add(new TokenizedWord(match.Value, UnknownId is { } unknown ? [unknown] : [], true));
                 }
             }
         }

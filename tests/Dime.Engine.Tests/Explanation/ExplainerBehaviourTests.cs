@@ -74,6 +74,36 @@ public sealed class ExplainerBehaviourTests
         Assert.Equal(3, explanation.Instance.F.Length);
     }
 
+    [Fact]
+    public async Task Many_labels_shrink_the_calls_to_the_logit_budget_and_keep_the_values()
+    {
+        const int Labels = 3129;
+        var names = Enumerable.Range(0, Labels).Select(i => $"l{i}").ToArray();
+        var many = new FunctionModel(names, (image, text) =>
+        {
+            var logits = new float[Labels];
+            logits[7] = (float)(Scenes.CellCorner(image, 3, 3, 4, 0) / 255 * text.Length / 10);
+            logits[3000] = text.Length / 20f;
+            return logits;
+        });
+        var few = Model();
+        var options = Options with { RowsPerBatch = 256, Labels = [7, 3000] };
+        var prepared = await Prepare(many);
+        var calls = many.Calls;
+
+        var explanation = await DimeExplainer.ExplainAsync(many, Instance, prepared, options, null, CancellationToken.None);
+        var reference = await DimeExplainer.ExplainAsync(few, Instance, await Prepare(few), Options with { RowsPerBatch = 256, Labels = [0, 2] }, null, CancellationToken.None);
+
+        // 8,000,000 logits / (5 partners x 3129 labels) = 511 rows: 130 image rows and 70 text rows fit one call each
+        Assert.Equal(511, Disentanglement.PerturbationPasses.RowsWithinBudget(1000, 5, Labels));
+        Assert.Equal(256, Disentanglement.PerturbationPasses.RowsWithinBudget(256, 101, 21));
+        Assert.Equal(25, Disentanglement.PerturbationPasses.RowsWithinBudget(256, 101, Labels));
+        Assert.Equal(1, Disentanglement.PerturbationPasses.RowsWithinBudget(256, 1_000_000, Labels));
+        Assert.Equal(2 + 1 + 1, many.Calls - calls);
+        Assert.Equal(reference.Image!.Labels[0].M.Weights, explanation.Image!.Labels[0].M.Weights);
+        Assert.Equal(reference.Text!.Labels[1].UC.Weights, explanation.Text!.Labels[1].UC.Weights);
+    }
+
     public static TheoryData<ExplainOptions> BadOptions => new()
     {
         Options with { ImageSamples = 1 },

@@ -5,8 +5,8 @@ using Microsoft.ML.Tokenizers;
 
 namespace Dime.Inference.Text;
 
-/// <summary>WordPiece (BERT's basic tokenization plus word pieces) and BPE, through Microsoft.ML.Tokenizers.</summary>
-internal sealed class LibraryTokenizer : TextTokenizer
+/// <summary>Byte-pair encoding (GPT-2/RoBERTa byte-level, CLIP-style end-of-word suffixes), through Microsoft.ML.Tokenizers.</summary>
+internal sealed class BpeTextTokenizer : TextTokenizer
 {
     // GPT-2's pre-tokenizer: words keep their leading space, which byte-level BPE vocabularies encode as 'Ġ'
     private const string ByteLevelPattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
@@ -14,7 +14,7 @@ internal sealed class LibraryTokenizer : TextTokenizer
     private readonly Tokenizer _tokenizer;
     private readonly IReadOnlyDictionary<string, int> _vocabulary;
 
-    private LibraryTokenizer(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength, IReadOnlyDictionary<string, int> vocabulary, Tokenizer tokenizer, IReadOnlyList<string> words)
+    private BpeTextTokenizer(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength, IReadOnlyDictionary<string, int> vocabulary, Tokenizer tokenizer, IReadOnlyList<string> words)
         : base(spec, manifestPath, maxLength, maxTextLength, vocabulary)
     {
         _tokenizer = tokenizer;
@@ -24,43 +24,7 @@ internal sealed class LibraryTokenizer : TextTokenizer
 
     public override IReadOnlyList<string> Words { get; }
 
-    public static LibraryTokenizer CreateWordPiece(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength)
-    {
-        var vocabulary = WordsTokenizer.ReadLines(spec.Vocabulary, manifestPath);
-        var prefix = spec.ContinuingSubwordPrefix ?? "##";
-
-        // BertTokenizer insists that its special tokens exist; the ones the manifest does not use are never emitted
-        // (DIME adds begin/end tokens itself), so any token of the vocabulary can stand in for them.
-        var stand = spec.PadToken ?? vocabulary.Keys.First();
-        string Present(string? configured, string conventional) =>
-            configured ?? (vocabulary.ContainsKey(conventional) ? conventional : stand);
-        var options = new BertOptions
-        {
-            LowerCaseBeforeTokenization = spec.Lowercase,
-            ApplyBasicTokenization = true,
-            SplitOnSpecialTokens = true,
-            ContinuingSubwordPrefix = prefix,
-            UnknownToken = spec.UnknownToken ?? Present(null, "[UNK]"),
-            PaddingToken = Present(spec.PadToken, "[PAD]"),
-            ClassificationToken = Present(spec.BosToken, "[CLS]"),
-            SeparatorToken = Present(spec.EosToken, "[SEP]"),
-            MaskingToken = Present(spec.MaskToken, "[MASK]"),
-        };
-        Tokenizer tokenizer;
-        try
-        {
-            tokenizer = BertTokenizer.Create(spec.Vocabulary, options);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
-        {
-            throw JsonFields.Error(manifestPath, "tokenizer.vocabulary", $"{Path.GetFileName(spec.Vocabulary)} is not a usable WordPiece vocabulary: {e.Message}");
-        }
-
-        var words = vocabulary.Keys.Where(w => !w.StartsWith(prefix, StringComparison.Ordinal) && !(w.StartsWith('[') && w.EndsWith(']'))).ToArray();
-        return new LibraryTokenizer(spec, manifestPath, maxLength, maxTextLength, vocabulary, tokenizer, words);
-    }
-
-    public static LibraryTokenizer CreateBpe(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength)
+    public static BpeTextTokenizer Create(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength)
     {
         Dictionary<string, int> vocabulary;
         try
@@ -103,12 +67,12 @@ internal sealed class LibraryTokenizer : TextTokenizer
             .Where(w => w.Length > 1 && w.All(char.IsLetterOrDigit))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-        return new LibraryTokenizer(spec, manifestPath, maxLength, maxTextLength, vocabulary, tokenizer, words);
+        return new BpeTextTokenizer(spec, manifestPath, maxLength, maxTextLength, vocabulary, tokenizer, words);
     }
 
     protected override int SpecialId(string token) => _vocabulary[token];
 
-    protected override void AppendIds(string text, List<int> ids, bool beforeSpecial)
+    protected override void AppendWords(string text, List<TokenizedWord> words, bool beforeSpecial)
     {
         // Byte-level BPE keeps spaces inside tokens; like RoBERTa's <mask>, a special token absorbs the space before it.
         var piece = Spec.ByteLevel && beforeSpecial ? text.TrimEnd() : text;
@@ -117,9 +81,10 @@ internal sealed class LibraryTokenizer : TextTokenizer
             return;
         }
 
-        var encoded = _tokenizer is BertTokenizer bert
-            ? bert.EncodeToIds(piece, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true)
-            : _tokenizer.EncodeToIds(piece);
-        ids.AddRange(encoded);
+        // each BPE token is shown as a word of its own
+        foreach (var token in _tokenizer.EncodeToTokens(piece, out _))
+        {
+            words.Add(new TokenizedWord(token.Value, [token.Id], token.Id == UnknownId));
+        }
     }
 }
