@@ -18,6 +18,7 @@ import { DaemonService } from './daemon/daemonService';
 import { DaemonStatusBar } from './daemon/statusBar';
 import { JSONL_SELECTOR, SampleCodeLensProvider } from './datasets/codeLensProvider';
 import { DatasetService } from './datasets/datasetService';
+import { attachExplanationLoop } from './explain/explanationLoop';
 import { reproduceInPanel } from './explain/reproduceInPanel';
 import type { Services } from './explain/services';
 import { ModelService } from './models/modelService';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
       panel.onDidRequestReproduce(() => void reproduceInPanel(services, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
+      if (panel.kind === 'explanation') attachExplanationLoop(services, panel);
     }),
     registerExplainSample(services),
     registerExplainImage(services),

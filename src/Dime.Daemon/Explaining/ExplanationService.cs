@@ -112,14 +112,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Text: ResultMapper.Text(explanation.Text, word => model.Loaded.Tokenize(word).Words.Any(w => w.Unknown)),
             Quality: qualityNode,
             Settings: run.Settings,
-            Timings: new Dictionary<string, double>(),
+            Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
             Artifacts: null,
             Provenance: ProvenanceOf(run, reference, optionsJson),
             Warnings: run.Warnings.Count > 0 ? run.Warnings : null);
         if (reproducing is not null)
         {
             progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
-            return result with { Timings = new Dictionary<string, double> { ["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1) } };
+            return result;
         }
 
         var folder = store.FolderOf(resultId);
@@ -156,6 +156,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
                 new Dictionary<string, ulong> { ["image"] = RandomStreams.Image, ["text"] = RandomStreams.Text, ["reference"] = RandomStreams.Reference }),
             options,
             run.Quality);
+    }
+
+    /// <summary>The timings the report can show: every phase but writing the report itself, and the total so far.</summary>
+    private static Dictionary<string, double> TimingsSoFar(PhaseTimings? phases, double referenceMs, long started)
+    {
+        var timings = ResultMapper.Timings(phases, referenceMs, 0).Where(t => t.Key != "artifacts").ToDictionary(t => t.Key, t => t.Value);
+        timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        return timings;
     }
 
     private static async Task<JsonObject> QualityAsync(
