@@ -29,7 +29,7 @@ export function provenanceRows(p: Provenance, labels: readonly string[], warning
     ['reference ids', `${listed(r.ids)} · images sha256 ${short(r.imagesHash)}`],
     ['labels', labelText],
     ['random', `${p.random.algorithm} · seed ${p.random.seed} · reference seed ${p.random.referenceSeed}`],
-    ['software', `DIME ${e.daemon} · ${e.dotnet} · ONNX Runtime ${e.onnxRuntime} · ${e.architecture} ${e.simd} · ${e.deviceName}`],
+    ['software', `DIME ${e.daemon} · .NET ${e.dotnet} · ONNX Runtime ${e.onnxRuntime} · ${e.architecture} ${e.simd} · ${e.deviceName}`],
     ...warnings.map((w): [string, string] => ['warning', w]),
   ];
 }

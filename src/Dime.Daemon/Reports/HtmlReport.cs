@@ -74,7 +74,7 @@ internal static class HtmlReport
 
         yield return ("image", $"{p.Sample.ImagePath} · sha256 {p.Sample.ImageHash[..12]}");
         yield return ("reference", $"{p.Reference.Ids.Count} samples of {p.Reference.DatasetPath} (seed {p.Reference.Seed}) · sha256 {p.Reference.DatasetHash[..12]} · images sha256 {p.Reference.ImagesHash[..12]}");
-        yield return ("software", $"DIME {p.Environment.Daemon} · {p.Environment.Dotnet} · ONNX Runtime {p.Environment.OnnxRuntime} · {p.Environment.Architecture} {p.Environment.Simd} · {p.Environment.DeviceName}");
+        yield return ("software", $"DIME {p.Environment.Daemon} · .NET {p.Environment.Dotnet} · ONNX Runtime {p.Environment.OnnxRuntime} · {p.Environment.Architecture} {p.Environment.Simd} · {p.Environment.DeviceName}");
         yield return ("reproduce", "Dime.Daemon reproduce result.json");
     }
 
