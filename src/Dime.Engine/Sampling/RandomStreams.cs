@@ -15,4 +15,14 @@ public static class RandomStreams
     public const ulong Text = 2;
 
     public const ulong Reference = 3;
+
+    /// <summary>The partner estimator's draws of reference partners, per modality.</summary>
+    public const ulong ImagePartners = 4;
+
+    public const ulong TextPartners = 5;
+
+    /// <summary>The bootstrap of the anytime results' uncertainty, per modality.</summary>
+    public const ulong ImageBootstrap = 6;
+
+    public const ulong TextBootstrap = 7;
 }
