@@ -20,6 +20,7 @@ import { DaemonStatusBar } from './daemon/statusBar';
 import { JSONL_SELECTOR, SampleCodeLensProvider } from './datasets/codeLensProvider';
 import { DatasetService } from './datasets/datasetService';
 import { attachExplanationLoop } from './explain/explanationLoop';
+import { reproduceInPanel } from './explain/reproduceInPanel';
 import type { Services } from './explain/services';
 import { ModelService } from './models/modelService';
 import { ModelStatusBar } from './models/modelStatusBar';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     offerRestartOnChange(),
     panels.onDidAdd((panel) => {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
+      panel.onDidRequestReproduce(() => void reproduceInPanel(services, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
       if (panel.kind === 'dataset') panel.onDidOpenStored((index) => void openStoredSample(services, panel, index));
       if (panel.kind === 'explanation') attachExplanationLoop(services, panel);

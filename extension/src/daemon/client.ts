@@ -14,7 +14,7 @@ export interface RpcConnection {
   onProgress<P>(type: ProgressType<P>, token: string | number, handler: (value: P) => void): Disposable;
 }
 
-export type ProgressMethod = typeof Methods.explain | typeof Methods.explainDataset | typeof Methods.compare;
+export type ProgressMethod = typeof Methods.explain | typeof Methods.explainDataset | typeof Methods.compare | typeof Methods.reproduce;
 
 const progressType = new ProgressType<unknown>();
 

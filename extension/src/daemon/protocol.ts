@@ -25,6 +25,7 @@ export const Methods = {
   explainDataset: 'dime/explainDataset',
   compare: 'dime/compare',
   export: 'dime/export',
+  reproduce: 'dime/reproduce',
 } as const;
 
 /** Notifications defined by JSON-RPC / LSP that the protocol uses. */
@@ -68,6 +69,11 @@ export const ErrorCodes = {
   TextInvalid: 1400,
   ResultNotFound: 1500,
   ExportFailed: 1501,
+  ProvenanceMissing: 1600,
+  DatasetChanged: 1601,
+  ImageChanged: 1602,
+  ModelChanged: 1603,
+  ReferenceChanged: 1604,
 } as const;
 
 export type ErrorName = keyof typeof ErrorCodes;
@@ -165,6 +171,7 @@ export interface Answer {
 export type FeatureSelection = 'none' | 'auto' | 'forward' | 'highestWeights';
 
 export interface ExplainOptions {
+  /** Items: a number, 'index:N' or '#N' (the N-th logit), 'name:X', or a bare string (a name if one matches, else an index). */
   labels?: 'all' | 'top' | (string | number)[];
   modalities?: ('image' | 'text')[];
   imageSamples?: number;
@@ -362,8 +369,69 @@ export interface ExplanationResult {
   /** Absent in the results explain-dataset stores (no overlays unless --artifacts); null when the cache folder
    *  could not be written: the result is still whole, but there are no files to export. */
   artifacts?: Artifacts | null;
-  /** Present when something went wrong around the result (it could not be cached, "all" labels were capped). */
+  /** Absent in results of daemons before provenance existed. */
+  provenance?: Provenance;
+  /** E.g. a label string that is both a name and another label's index, a cache that could not be written. */
   warnings?: string[];
+}
+
+/** What a result was computed from (docs/protocol.md, "Provenance"): every input with the SHA-256 of its bytes. */
+export interface Provenance {
+  version: number;
+  environment: {
+    daemon: string;
+    dotnet: string;
+    onnxRuntime: string;
+    os: string;
+    architecture: string;
+    simd: string;
+    device: 'cpu' | 'cuda';
+    deviceName: string;
+    tf32: boolean;
+  };
+  model: { manifestPath: string; hash: string };
+  sample: {
+    datasetPath?: string;
+    datasetFormat?: DatasetFormat;
+    datasetHash?: string;
+    index?: number;
+    line?: number;
+    id: string;
+    imagePath: string;
+    imageHash: string;
+    question: string;
+    answer?: string;
+  };
+  reference: {
+    datasetPath: string;
+    datasetFormat: DatasetFormat;
+    datasetHash: string;
+    size: number;
+    seed: number;
+    stratified: boolean;
+    ids: string[];
+    lines?: number[];
+    imagesHash: string;
+  };
+  labels: { requested?: ExplainOptions['labels']; resolved?: number[] };
+  random: { algorithm: string; seed: number; referenceSeed: number; streams: Record<string, number> };
+  options: Record<string, unknown>;
+  quality?: { stabilityRuns?: number; curves?: boolean };
+}
+
+/** Result of `dime/reproduce`: the stored result computed again from its provenance, every number compared. */
+export interface ReproduceResult {
+  resultId: string;
+  identical: boolean;
+  compared: number;
+  differing: number;
+  /** The largest difference; absent when every number is identical. */
+  largest?: { path: string; stored: number; reproduced: number; difference: number };
+  mismatches: string[];
+  environmentChanges: string[];
+  tolerance: number;
+  withinTolerance: boolean;
+  elapsedMs: number;
 }
 
 export interface DatasetOptions extends ExplainOptions {
@@ -506,6 +574,7 @@ export interface RequestMap {
   ];
   [Methods.compare]: [{ modelIds: [string, string]; sample: SampleRef; options?: ExplainOptions; progressToken?: string }, CompareResult];
   [Methods.export]: [{ resultId: string; folder: string }, { files: string[] }];
+  [Methods.reproduce]: [{ resultId?: string; path?: string; progressToken?: string }, ReproduceResult];
 }
 
 export type RequestMethod = keyof RequestMap;

@@ -38,6 +38,7 @@ export class DimePanel implements vscode.Disposable {
 
   private readonly cancelEmitter = new vscode.EventEmitter<void>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
+  private readonly reproduceEmitter = new vscode.EventEmitter<void>();
   private readonly openSampleEmitter = new vscode.EventEmitter<{ datasetId: string; index: number }>();
   private readonly openStoredEmitter = new vscode.EventEmitter<number>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -47,6 +48,7 @@ export class DimePanel implements vscode.Disposable {
   readonly onDidRequestLoop = this.loopEmitter.event;
   readonly onDidCancel = this.cancelEmitter.event;
   readonly onDidRequestExport = this.exportEmitter.event;
+  readonly onDidRequestReproduce = this.reproduceEmitter.event;
   readonly onDidOpenSample = this.openSampleEmitter.event;
   /** A row of a stored explain-dataset overview was clicked: the sample index. */
   readonly onDidOpenStored = this.openStoredEmitter.event;
@@ -108,6 +110,7 @@ export class DimePanel implements vscode.Disposable {
     this.disposables.push(
       this.cancelEmitter,
       this.exportEmitter,
+      this.reproduceEmitter,
       this.openSampleEmitter,
       this.openStoredEmitter,
       this.activeEmitter,
@@ -180,6 +183,9 @@ export class DimePanel implements vscode.Disposable {
         break;
       case 'export':
         this.exportEmitter.fire();
+        break;
+      case 'reproduce':
+        this.reproduceEmitter.fire();
         break;
       case 'openSample':
         this.openSampleEmitter.fire({ datasetId: message.datasetId, index: message.index });

@@ -24,6 +24,7 @@ export class MessageReplay {
         this.progress = message;
         break;
       case 'exported':
+      case 'reproduced':
         break;
       default:
         this.final = message;

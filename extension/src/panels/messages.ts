@@ -2,8 +2,8 @@
  * Messages between the extension host and the webview panels, and their type guards. Pure: both the
  * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
  */
-import type { CompareResult, DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue } from '../daemon/protocol';
-import { isCompareResult, isDatasetResult, isExplanationResult } from './resultGuards';
+import type { CompareResult, DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
+import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult } from './resultGuards';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -84,6 +84,14 @@ export interface ExportedMessage {
   folder: string;
   files: number;
 }
+/** The outcome of "Reproduce": the daemon's comparison, or why it could not run (an input changed, say). */
+export interface ReproducedMessage {
+  type: 'reproduced';
+  report?: ReproduceResult;
+  error?: string;
+  /** The error's name (DatasetChanged, ModelChanged, ...), when the daemon gave one. */
+  errorName?: string;
+}
 
 export type HostMessage =
   | StartMessage
@@ -95,7 +103,8 @@ export type HostMessage =
   | CancelledMessage
   | ErrorMessage
   | ExportedMessage
-  | NoteMessage;
+  | NoteMessage
+  | ReproducedMessage;
 
 // ------------------------------------------------------------------ webview -> host
 
@@ -127,6 +136,7 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'cancel' }
   | { type: 'export' }
+  | { type: 'reproduce' }
   | { type: 'openSample'; datasetId: string; index: number }
   | { type: 'openStored'; index: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
@@ -154,6 +164,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'cancel':
     case 'export':
     case 'retry':
+    case 'reproduce':
       return hasOnly(value, ['type']);
     case 'navigate':
       return hasOnly(value, ['type', 'delta']) && (value['delta'] === -1 || value['delta'] === 1);
@@ -245,6 +256,11 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return typeof value['message'] === 'string' && (value['code'] === undefined || typeof value['code'] === 'number');
     case 'exported':
       return typeof value['folder'] === 'string' && typeof value['files'] === 'number';
+    case 'reproduced':
+      return (
+        (value['report'] === undefined ? typeof value['error'] === 'string' : isReproduceResult(value['report'])) &&
+        (value['errorName'] === undefined || typeof value['errorName'] === 'string')
+      );
     default:
       return false;
   }

@@ -3,7 +3,7 @@
  * rely on (array lengths, index ranges, finite numbers), so a malformed result is refused with a
  * message instead of breaking a panel. Extra properties are allowed.
  */
-import type { CompareResult, DatasetResult, ExplanationResult, LabelExplanation, Part } from '../daemon/protocol';
+import type { CompareResult, DatasetResult, ExplanationResult, LabelExplanation, Part, ReproduceResult } from '../daemon/protocol';
 
 type Obj = Record<string, unknown>;
 
@@ -112,7 +112,39 @@ export function explanationProblem(v: unknown): string | undefined {
   if (!isObj(settings) || !isNum(settings['seed'])) return 'settings';
   const timings = v['timings'];
   if (!isObj(timings) || !Object.values(timings).every(isNum)) return 'timings';
+  if (v['provenance'] !== undefined) {
+    const problem = provenanceProblem(v['provenance']);
+    if (problem) return `provenance.${problem}`;
+  }
+  if (v['warnings'] !== undefined && !isStrArray(v['warnings'])) return 'warnings';
   return undefined;
+}
+
+/** The parts of a provenance record the panel shows (docs/protocol.md, "Provenance"). */
+function provenanceProblem(v: unknown): string | undefined {
+  if (!isObj(v) || !isInt(v['version'])) return 'version';
+  const env = v['environment'];
+  if (!isObj(env) || !isStr(env['daemon']) || !isStr(env['onnxRuntime']) || !isStr(env['deviceName'])) return 'environment';
+  const model = v['model'];
+  if (!isObj(model) || !isStr(model['manifestPath']) || !isStr(model['hash'])) return 'model';
+  const s = v['sample'];
+  if (!isObj(s) || !isStr(s['imageHash']) || !isStr(s['imagePath']) || (s['datasetHash'] !== undefined && !isStr(s['datasetHash']))) return 'sample';
+  if ((s['line'] !== undefined && !isInt(s['line'])) || (s['index'] !== undefined && !isInt(s['index']))) return 'sample';
+  const r = v['reference'];
+  if (!isObj(r) || !isStr(r['datasetPath']) || !isStr(r['datasetHash']) || !isStrArray(r['ids']) || !isStr(r['imagesHash'])) return 'reference';
+  if (!isInt(r['size']) || !isInt(r['seed'])) return 'reference';
+  if (r['lines'] !== undefined && !(Array.isArray(r['lines']) && r['lines'].length === r['ids'].length && r['lines'].every(isInt))) return 'reference.lines';
+  const random = v['random'];
+  if (!isObj(random) || !isStr(random['algorithm']) || !isInt(random['seed']) || !isInt(random['referenceSeed'])) return 'random';
+  if (!isObj(v['options'])) return 'options';
+  return undefined;
+}
+
+export function isReproduceResult(v: unknown): v is ReproduceResult {
+  if (!isObj(v) || !isStr(v['resultId']) || typeof v['identical'] !== 'boolean' || typeof v['withinTolerance'] !== 'boolean') return false;
+  if (!isInt(v['compared']) || !isInt(v['differing']) || !isNum(v['tolerance']) || !isStrArray(v['mismatches']) || !isStrArray(v['environmentChanges'])) return false;
+  const l = v['largest'];
+  return l === undefined || (isObj(l) && isStr(l['path']) && isNum(l['stored']) && isNum(l['reproduced']) && isNum(l['difference']));
 }
 
 function isPartStability(v: unknown): boolean {

@@ -244,6 +244,21 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await readmeShot('explanation', `DIME: sample ${samplesOf(dataset)[0]!.id}`);
   });
 
+  test('Reproduce in the details computes the explanation again, bit for bit', async (t) => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    const view = panel(0);
+    await view.locator('#details summary').click();
+    assert.match((await view.locator('#provenance-table').textContent()) ?? '', /sha256 [0-9a-f]{12}/);
+    await view.locator('#reproduce').click();
+    const outcome = view.locator('#reproduce-outcome:not([data-state="running"])');
+    await outcome.waitFor({ timeout: 300_000 });
+    const text = (await outcome.textContent()) ?? '';
+    t.diagnostic(`reproduce: ${text}`);
+    assert.equal(await outcome.getAttribute('data-state'), 'identical', `${text}\n${await dimeLogTail()}`);
+    assert.match(text, /^Identical: \d+ numbers, bit for bit/);
+    await shot('explanation-reproduced', page.locator('iframe.webview.ready').first());
+  });
+
   test('previous / next and a new explanation reuse the one panel', async () => {
     if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     const samples = samplesOf(dataset);

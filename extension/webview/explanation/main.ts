@@ -8,6 +8,7 @@ import { h } from '../shared/dom';
 import { ExplanationGrid } from '../shared/grid';
 import { renderHowToRead } from '../shared/howToRead';
 import { updateGrids } from '../shared/scaleView';
+import { ProvenanceSection } from '../shared/provenance';
 import { applyEnding, PanelShell } from '../shared/shell';
 import { renderPrediction, renderSample } from '../shared/summary';
 import { onThemeChange } from '../shared/theme';
@@ -34,6 +35,7 @@ interface Rendered {
   howToRead: HTMLElement;
 }
 let rendered: Rendered | undefined;
+let provenance: ProvenanceSection | undefined;
 
 function save(): void {
   api.setState(state);
@@ -73,6 +75,7 @@ function renderResult(message: ExplanationMessage): void {
   const warnings = h('div', { class: 'warnings-slot' });
   const howToRead = h('div', { class: 'how-slot' });
   const controls = renderControls(labels, state.view, label, onViewChange, () => api.post({ type: 'export' }));
+  provenance = new ProvenanceSection(result, () => api.post({ type: 'reproduce' }));
   shell.content.replaceChildren(
     h('div', { class: 'top' }, renderSample(result.sample.question, message.imageUri, truth), renderPrediction(result)),
     renderLoopBar({
@@ -103,6 +106,7 @@ function renderResult(message: ExplanationMessage): void {
         ...(result.image ? ([['image', `${result.image.segmentation.count} regions (${result.image.segmentation.method}), ${result.image.samples} perturbations`]] as [string, string][]) : []),
         ...(result.text ? ([['text', `${result.text.features.length} features, ${result.text.samples} perturbations`]] as [string, string][]) : []),
       ],
+      more: provenance.element,
     }),
   );
   rendered = { message, grid, legend, values, warnings, howToRead };
@@ -153,6 +157,9 @@ function handle(message: HostMessage): void {
       renderAll();
       break;
     }
+    case 'reproduced':
+      provenance?.show(message);
+      return; // a check of the result, not part of it
     default: {
       const ended = applyEnding(shell, state, message, state.explanation ? 'Cancelled: the panel still shows the previous result.' : undefined);
       if (!ended) return;

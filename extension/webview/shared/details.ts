@@ -26,6 +26,8 @@ export function renderDetails(info: {
   resultId: string;
   cached?: boolean;
   extra?: [string, string][];
+  /** More of the details, after the tables (the explanation panel's provenance). */
+  more?: HTMLElement;
 }): HTMLElement {
   const seed = info.settings['seed'];
   const general: [string, string][] = [
@@ -51,5 +53,6 @@ export function renderDetails(info: {
       h('div', {}, h('h3', { text: 'Settings' }), table(settings, 'settings-table')),
       h('div', {}, h('h3', { text: 'Timings' }), table(timings, 'timings-table')),
     ),
+    info.more,
   );
 }

@@ -27,6 +27,7 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CheckModelCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         try
         {
@@ -40,10 +41,12 @@ internal static class DaemonCommandLine
         }
     }
 
-    public static Daemon CreateDaemon(ParseResult result)
+    /// <param name="defaultDevice">The device when --device is not given (reproduce: the recorded one).</param>
+    public static Daemon CreateDaemon(ParseResult result, string? defaultDevice = null)
     {
         var log = new Log(Log.ParseLevel(result.GetValue(LogLevelOption)));
         var cache = result.GetValue(CacheOption) is { } folder ? Inference.Files.SafeFiles.CheckFolderForWriting(folder, "--cache") : DaemonOptions.DefaultCacheFolder;
-        return new Daemon(new DaemonOptions(cache, result.GetValue(DeviceOption) ?? "auto", log.Minimum), log);
+        var device = defaultDevice is not null && result.GetResult(DeviceOption) is null or { Implicit: true } ? defaultDevice : result.GetValue(DeviceOption) ?? "auto";
+        return new Daemon(new DaemonOptions(cache, device, log.Minimum), log);
     }
 }

@@ -70,6 +70,11 @@ internal static class ExplainCommand
                 var explanation = await daemon.Explanations.ExplainAsync(entry, sample, dto, new ConsoleProgress("explain"), cancellationToken).ConfigureAwait(false);
                 var folder = outFolder ?? Path.GetFullPath(Path.Combine("dime-out", explanation.Sample.Id));
                 var files = ArtifactWriter.Export(daemon.Results.FolderOf(explanation.ResultId), folder);
+                foreach (var warning in explanation.Warnings ?? [])
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+
                 PrintSummary(explanation, folder, files.Count);
                 return 0;
             }).ConfigureAwait(false);
@@ -105,6 +110,10 @@ internal static class ExplainCommand
         Console.WriteLine(string.Create(invariant, $"question:   {r.Sample.Question}"));
         Console.WriteLine(string.Create(invariant, $"answer:     {r.Labels[predicted]} ({r.Prediction.Top[0].Probability:P1}){(r.Sample.Answer is { } truth ? $", ground truth {truth}" : string.Empty)}"));
         Console.WriteLine(string.Create(invariant, $"logit:      {values.Logit:0.000} = UC {values.Uc:0.000} + MI {values.Mi:0.000}"));
+        var explained = r.Provenance?.Labels.Resolved;
+        Console.WriteLine(explained is null
+            ? $"labels:     all {r.Labels.Count}"
+            : $"labels:     {string.Join(", ", explained.Select(i => Explaining.LabelSelection.Describe(i, r.Labels)))}");
         var image = r.Image?.Explanations.FirstOrDefault(e => e.Label == predicted);
         var text = r.Text?.Explanations.FirstOrDefault(e => e.Label == predicted);
         foreach (var (part, pick) in new (string, Func<LabelExplanation, Part>)[] { ("M", e => e.M), ("UC", e => e.Uc), ("MI", e => e.Mi) })

@@ -14,7 +14,7 @@ internal sealed class ExplainOptionFlags
     private readonly Option<string> _segmentation = new("--segmentation") { Description = "auto, quickshift, slic or grid.", DefaultValueFactory = _ => "auto" };
     private readonly Option<string> _hide = new("--hide") { Description = "How hidden segments look: median (the image's median colour), mean (LIME: each segment's mean), constant or blur.", DefaultValueFactory = _ => "median" };
     private readonly Option<string> _textMask = new("--text-mask") { Description = "Hidden words are deleted or replaced by the mask token: delete or mask.", DefaultValueFactory = _ => "delete" };
-    private readonly Option<string> _labels = new("--labels") { Description = "top (the prediction, the ground truth and the next three by logit), all, or labels separated by commas.", DefaultValueFactory = _ => "top" };
+    private readonly Option<string> _labels = new("--labels") { Description = "top (the prediction, the ground truth and the next three by logit), all, or labels separated by commas: name:X (the label named X), index:N or #N (the N-th logit), or a bare name (a bare number that is no label's name is an index).", DefaultValueFactory = _ => "top" };
     private readonly Option<string> _modalities = new("--modalities") { Description = "image, text or image,text.", DefaultValueFactory = _ => "image,text" };
     private readonly Option<int> _stability = new("--stability") { Description = "Runs with other seeds to measure stability (0: none).", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _curves = new("--curves") { Description = "Compute deletion and insertion curves." };

@@ -10,6 +10,7 @@ using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 using Dime.Engine.Models;
 using Dime.Engine.Quality;
+using Dime.Engine.Sampling;
 
 namespace Dime.Daemon.Explaining;
 
@@ -35,7 +36,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return (sample, prediction, logits);
     }
 
-    private static async Task<(Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, ResolvedSample sample, int top, CancellationToken cancellationToken)
+    public static async Task<(Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, ResolvedSample sample, int top, CancellationToken cancellationToken)
     {
         var grid = await model.Loaded.Model.EvaluateGridAsync(new ImageList([sample.Image]), [sample.Info.Question], cancellationToken).ConfigureAwait(false);
         var logits = grid.Values;
@@ -52,15 +53,20 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     /// </summary>
     public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, bool writeArtifacts, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
         var sample = await SampleResolver.ResolveAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
         var labels = model.Loaded.Labels;
         var referenceDataset = ReferenceDataset(options, sample, model);
 
         var (prediction, _) = await PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
-        var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
-        List<string> warnings = [];
+        var labelChoice = LabelSelection.Resolve(options.Labels, labels, () => TopLabels(prediction, labels, sample.Info.Answer));
+        var labelIndices = labelChoice.Indices;
+        List<string> warnings = [.. labelChoice.Warnings];
+        foreach (var warning in labelChoice.Warnings)
+        {
+            log.Warning(warning);
+        }
+
         if (labelIndices is null && labels.Count > MaxAllLabels)
         {
             // "all" on a model with thousands of answers would make a reply of hundreds of megabytes
@@ -73,13 +79,29 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         }
 
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
+        var referenceSize = Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count);
+        var settings = ResultMapper.Settings(engineOptions, options, referenceSize, referenceDataset.Path);
+        var run = new ExplainRun(
+            model, sample, referenceDataset, referenceSize, options.ReferenceSeedOrDefault, options.StratifiedOrDefault,
+            engineOptions, options.Quality, options.Labels, settings, warnings);
+        return await RunAsync(run, prediction, writeArtifacts, reproducing: null, progress, cancellationToken).ConfigureAwait(false);
+    }
 
-        var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path);
+    /// <summary>
+    /// Runs a resolved explanation. A normal run answers from the result cache when it can and stores what it computes;
+    /// a reproduction (<paramref name="reproducing"/> checks the freshly drawn reference set) bypasses both caches and
+    /// stores nothing.
+    /// </summary>
+    public async Task<ExplanationResult> RunAsync(ExplainRun run, Prediction prediction, bool writeArtifacts, Action<ReferenceEntry>? reproducing, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (model, sample, referenceDataset) = (run.Model, run.Sample, run.ReferenceDataset);
+        var optionsJson = JsonSerializer.SerializeToNode(run.Options, Json)!.AsObject();
         var resultId = ResultStore.IdOf(
-            Versions.Current.Daemon, model.Loaded.ContentHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty, referenceDataset.Id,
-            referenceDataset.LastWriteUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            settings.ToJsonString(), string.Join(',', labelIndices ?? []), JsonSerializer.Serialize(options.Quality, Json));
-        if (store.TryLoad(resultId) is { } cached)
+            Versions.Current.Daemon, model.Loaded.ContentHash, sample.FileHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty,
+            referenceDataset.ContentHash, $"{run.ReferenceSize}/{run.ReferenceSeed}/{run.Stratified}", optionsJson.ToJsonString(), run.Settings.ToJsonString(),
+            JsonSerializer.Serialize(run.Quality, Json), JsonSerializer.Serialize(run.LabelsRequested, Json)); // the spelling too: its warnings are part of the result
+        if (reproducing is null && store.TryLoad(resultId) is { } cached)
         {
             log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: answered from the cache ({resultId})");
             progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
@@ -88,13 +110,16 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 
         using var slot = slots is null ? null : await slots.EnterAsync(progress, cancellationToken).ConfigureAwait(false);
         var referenceStarted = Stopwatch.GetTimestamp();
-        var prepared = await references.GetAsync(model, referenceDataset, options.ReferenceSizeOrDefault, options.ReferenceSeedOrDefault, options.StratifiedOrDefault, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
+        var reference = await references.GetAsync(model, referenceDataset, run.ReferenceSize, run.ReferenceSeed, run.Stratified, fresh: reproducing is not null, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
+        reproducing?.Invoke(reference);
+        var prepared = reference.Prepared;
         var referenceMs = Stopwatch.GetElapsedTime(referenceStarted).TotalMilliseconds;
 
+        var engineOptions = run.Options;
         var instance = new ExplainInstance(sample.Image, sample.Info.Question, sample.Info.DatasetId is { } d ? $"{d}#{sample.Info.Index}:{sample.ImageHash}" : "img:" + sample.ImageHash);
-        var quality = options.Quality;
+        var quality = run.Quality;
         var wantsQuality = (quality?.StabilityRuns ?? 0) >= 2 || quality?.Curves == true;
-        var partialLabels = TopLabels(prediction, labels, sample.Info.Answer).Where(l => labelIndices is null || labelIndices.Contains(l)).ToHashSet();
+        var partialLabels = TopLabels(prediction, model.Loaded.Labels, sample.Info.Answer).Where(l => engineOptions.Labels is null || engineOptions.Labels.Contains(l)).ToHashSet();
         var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98, partialLabels), cancellationToken).ConfigureAwait(false);
         var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
 
@@ -105,21 +130,29 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Model: ModelInfo.Of(model),
             Device: DeviceInfo.Of(model.Loaded.Device),
             Sample: sample.Info,
-            Labels: labels,
+            Labels: model.Loaded.Labels,
             Prediction: prediction,
-            Values: ResultMapper.Values(explanation.Instance, labelIndices),
+            Values: ResultMapper.Values(explanation.Instance, engineOptions.Labels),
             Image: ResultMapper.Image(explanation.Image),
             Text: ResultMapper.Text(explanation.Text, word => model.Loaded.Tokenize(word).Words.Any(w => w.Unknown)),
             Quality: qualityNode,
-            Settings: settings,
+            Settings: run.Settings,
             Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
-            Artifacts: null);
+            Artifacts: null,
+            Provenance: ProvenanceOf(run, reference, optionsJson),
+            Warnings: run.Warnings.Count > 0 ? run.Warnings : null);
+        if (reproducing is not null)
+        {
+            progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
+            return computed;
+        }
+
         ExplanationResult Complete(Artifacts? artifacts)
         {
             var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
                 .ToDictionary(t => t.Key, t => t.Value);
             timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
-            return computed with { Artifacts = artifacts, Timings = timings, Warnings = warnings.Count > 0 ? warnings : null };
+            return computed with { Artifacts = artifacts, Timings = timings };
         }
 
         var result = writeArtifacts
@@ -128,6 +161,35 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {result.Timings["total"]:0} ms ({resultId})");
         return result;
+    }
+
+    private static Provenance ProvenanceOf(ExplainRun run, ReferenceEntry reference, JsonObject options)
+    {
+        var sample = run.Sample;
+        var dataset = sample.Dataset;
+        var referenceDataset = run.ReferenceDataset;
+        var lines = reference.Samples.Select(s => s.Line).ToList();
+        return new Provenance(
+            Provenance.CurrentVersion,
+            ProvenanceEnvironment.Of(run.Model.Loaded.Device),
+            new ProvenanceModel(run.Model.Loaded.ManifestPath, run.Model.Loaded.ContentHash),
+            new ProvenanceSample(
+                dataset?.Path, dataset?.Format, dataset?.ContentHash, sample.Info.Index, sample.Info.Line, sample.Info.Id,
+                sample.Info.ImagePath, sample.FileHash, sample.Info.Question, sample.Info.Answer),
+            new ProvenanceReference(
+                referenceDataset.Path, referenceDataset.Format, referenceDataset.ContentHash, run.ReferenceSize, run.ReferenceSeed, run.Stratified,
+                [.. reference.Samples.Select(s => s.Id)], lines.All(l => l is not null) ? [.. lines.Select(l => l!.Value)] : null, reference.ImagesHash),
+            new ProvenanceLabels(run.LabelsRequested, run.Options.Labels),
+            new ProvenanceRandom(
+                RandomStreams.Algorithm, run.Options.Seed, run.ReferenceSeed,
+                new Dictionary<string, ulong>
+                {
+                    ["image"] = RandomStreams.Image, ["text"] = RandomStreams.Text, ["reference"] = RandomStreams.Reference,
+                    ["imagePartners"] = RandomStreams.ImagePartners, ["textPartners"] = RandomStreams.TextPartners,
+                    ["imageBootstrap"] = RandomStreams.ImageBootstrap, ["textBootstrap"] = RandomStreams.TextBootstrap,
+                }),
+            options,
+            run.Quality);
     }
 
     /// <summary>The timings the report can show: every phase but writing the report itself, and the total so far.</summary>

@@ -3,6 +3,7 @@ using Dime.Daemon.Hosting;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
+using Dime.Inference.Files;
 
 namespace Dime.Daemon.Explaining;
 
@@ -12,6 +13,9 @@ internal sealed record ReferenceKey(string ModelHash, string DatasetId, DateTime
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{DatasetId}@{DatasetVersion.Ticks}/n{Size}/s{Seed}/{(Stratified ? "strat" : "plain")}");
 }
+
+/// <summary>A prepared reference set with the dataset samples it holds and one SHA-256 over their image files, in order.</summary>
+internal sealed record ReferenceEntry(PreparedReference Prepared, IReadOnlyList<Sample> Samples, string ImagesHash);
 
 /// <summary>
 /// Reference sets and their evaluated N x N grids (mu, g1, g2), kept per model and set: the grid is the costly part
@@ -37,10 +41,16 @@ internal sealed class ReferenceCache(Log log, int capacity = 8)
         }
     }
 
-    public async Task<PreparedReference> GetAsync(ModelEntry model, Dataset dataset, int size, int seed, bool stratified, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The prepared set, from the cache unless <paramref name="fresh"/> (reproduce prepares it again from the files).</summary>
+    public async Task<ReferenceEntry> GetAsync(ModelEntry model, Dataset dataset, int size, int seed, bool stratified, bool fresh, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var key = new ReferenceKey(model.Loaded.ContentHash, dataset.Id, dataset.LastWriteUtc, Math.Min(size, dataset.Samples.Count), seed, stratified);
+        if (fresh)
+        {
+            return await PrepareAsync(model, dataset, key, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         Entry entry;
         lock (_gate)
         {
@@ -150,7 +160,7 @@ internal sealed class ReferenceCache(Log log, int capacity = 8)
 
         public CancellationTokenSource Stop { get; } = new();
 
-        public Task<PreparedReference> Task { get; set; } = null!;
+        public Task<ReferenceEntry> Task { get; set; } = null!;
 
         public int Waiters { get; set; }
 
@@ -171,7 +181,7 @@ internal sealed class ReferenceCache(Log log, int capacity = 8)
         }
     }
 
-    private async Task<PreparedReference> PrepareAsync(ModelEntry model, Dataset dataset, ReferenceKey key, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
+    private async Task<ReferenceEntry> PrepareAsync(ModelEntry model, Dataset dataset, ReferenceKey key, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
         var answers = dataset.Samples.Select(s => s.Answer).ToList();
         var picked = ReferenceSampling.PickIndices(answers, key.Size, key.Seed, key.Stratified);
@@ -185,6 +195,6 @@ internal sealed class ReferenceCache(Log log, int capacity = 8)
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var prepared = await PreparedReference.PrepareAsync(model.Loaded.Model, reference, progress, cancellationToken).ConfigureAwait(false);
         log.Info($"reference set {key} for {model.Loaded.Name}: {kept.Count} samples, {kept.Count * kept.Count} pairs in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
-        return prepared;
+        return new ReferenceEntry(prepared, kept, FileHash.Sha256(kept.Select(dataset.ImageFullPath), FileKind.Image));
     }
 }

@@ -3,12 +3,16 @@ using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
+using Dime.Inference.Files;
 using Dime.Inference.Imaging;
 
 namespace Dime.Daemon.Explaining;
 
-/// <summary>A sample ready to explain: the decoded image, the question, and where it came from.</summary>
-internal sealed record ResolvedSample(ExplainedSample Info, RgbImage Image, string ImageHash, Dataset? Dataset);
+/// <summary>
+/// A sample ready to explain: the decoded image, the question, and where it came from. ImageHash keys the decoded
+/// pixels for the model's caches; FileHash is the SHA-256 of the image file's bytes, which a result records.
+/// </summary>
+internal sealed record ResolvedSample(ExplainedSample Info, RgbImage Image, string ImageHash, Dataset? Dataset, string FileHash);
 
 /// <summary>Turns a sample reference (a dataset sample, or an image file with a typed question) into a decoded sample.</summary>
 internal static class SampleResolver
@@ -60,8 +64,9 @@ internal static class SampleResolver
         CheckQuestion(question);
         var image = ImageBudget.Fit(ImageLoader.Load(imagePath, cancellationToken: cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
+        var fileHash = FileHash.Sha256(imagePath, FileKind.Image);
         var hash = Convert.ToHexStringLower(SHA256.HashData(image.Pixels))[..24];
         var info = new ExplainedSample(index, id, imagePath, question, answer, line, image.Width, image.Height, dataset?.Id);
-        return new ResolvedSample(info, image, hash, dataset);
+        return new ResolvedSample(info, image, hash, dataset, fileHash);
     }
 }

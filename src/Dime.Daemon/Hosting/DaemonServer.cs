@@ -81,5 +81,6 @@ internal static class DaemonServer
         yield return new ExplainDatasetHandler(daemon, rpc);
         yield return new CompareHandler(daemon, rpc);
         yield return new ExportHandler(daemon);
+        yield return new ReproduceHandler(daemon, rpc);
     }
 }

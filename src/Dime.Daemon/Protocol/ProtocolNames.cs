@@ -20,12 +20,13 @@ internal static class ProtocolNames
     public const string ExplainDataset = "dime/explainDataset";
     public const string Compare = "dime/compare";
     public const string Export = "dime/export";
+    public const string Reproduce = "dime/reproduce";
 
     public const int ProtocolVersion = 1;
 
     /// <summary>The requests a client may send, as answered in initialize's capabilities.</summary>
     public static readonly IReadOnlyList<string> Requests =
     [
-        Initialize, Shutdown, Status, LoadModel, UnloadModel, OpenDataset, ListSamples, Predict, Tokenize, Explain, ExplainDataset, Compare, Export,
+        Initialize, Shutdown, Status, LoadModel, UnloadModel, OpenDataset, ListSamples, Predict, Tokenize, Explain, ExplainDataset, Compare, Export, Reproduce,
     ];
 }

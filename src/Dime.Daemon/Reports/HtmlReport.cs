@@ -50,9 +50,32 @@ internal static class HtmlReport
 
         html.Append("<tr><td>device</td><td>").Append(E(result.Device.Name)).Append(result.Device.FallbackReason is { } why ? " (" + E(why) + ")" : string.Empty).Append("</td></tr>");
         html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
+        if (result.Provenance is { } p)
+        {
+            foreach (var (key, value) in ProvenanceRows(p))
+            {
+                html.Append("<tr><td>").Append(E(key)).Append("</td><td>").Append(E(value)).Append("</td></tr>");
+            }
+        }
+
         html.Append("</table><p class=\"meta\">Made by DIME for VS Code. UC: unimodal contributions; MI: multimodal interactions; M = UC + MI. ")
             .Append("Weights are LIME surrogate coefficients in logit units; R² is the surrogate's weighted fit.</p></section></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>The inputs with their SHA-256 (first 12 digits), as `reproduce result.json` checks them.</summary>
+    private static IEnumerable<(string Key, string Value)> ProvenanceRows(Provenance p)
+    {
+        yield return ("model", $"{p.Model.ManifestPath} · sha256 {p.Model.Hash[..12]}");
+        if (p.Sample.DatasetPath is { } dataset)
+        {
+            yield return ("dataset", $"{dataset}{(p.Sample.Line is { } line ? $" · line {line}" : string.Empty)} · sha256 {p.Sample.DatasetHash?[..12]}");
+        }
+
+        yield return ("image", $"{p.Sample.ImagePath} · sha256 {p.Sample.ImageHash[..12]}");
+        yield return ("reference", $"{p.Reference.Ids.Count} samples of {p.Reference.DatasetPath} (seed {p.Reference.Seed}) · sha256 {p.Reference.DatasetHash[..12]} · images sha256 {p.Reference.ImagesHash[..12]}");
+        yield return ("software", $"DIME {p.Environment.Daemon} · .NET {p.Environment.Dotnet} · ONNX Runtime {p.Environment.OnnxRuntime} · {p.Environment.Architecture} {p.Environment.Simd} · {p.Environment.DeviceName}");
+        yield return ("reproduce", "Dime.Daemon reproduce result.json");
     }
 
     private static void AppendLabel(StringBuilder html, ExplanationResult result, int label, Func<string, int, byte[]?> overlayPng)

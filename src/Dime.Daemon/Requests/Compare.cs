@@ -57,7 +57,7 @@ internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
             names.AddRange(ExplanationService.TopLabels(prediction, model.Loaded.Labels, resolved.Info.Answer).Select(i => model.Loaded.Labels[i]));
         }
 
-        return [.. models.Select(m => options with { Labels = JsonSerializer.SerializeToElement(names.Distinct(StringComparer.Ordinal).Where(m.Loaded.Labels.Contains).ToArray()) })];
+        return [.. models.Select(m => options with { Labels = JsonSerializer.SerializeToElement(names.Distinct(StringComparer.Ordinal).Where(m.Loaded.Labels.Contains).Select(n => LabelSelection.NamePrefix + n).ToArray()) })];
     }
 
     private sealed class Progress(IProgress<ProgressValue> target, int model) : IProgress<ProgressValue>

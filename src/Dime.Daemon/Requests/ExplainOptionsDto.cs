@@ -131,51 +131,6 @@ internal sealed record ExplainOptionsDto(
         };
     }
 
-    /// <summary>
-    /// The label indices to explain: "top" (the default: the prediction, the ground truth and the next three by logit),
-    /// "all" (null: every label), or a list of names and indices. A model with thousands of labels (VQA's 3129)
-    /// would otherwise fit and return a surrogate per label and part.
-    /// </summary>
-    public IReadOnlyList<int>? ResolveLabels(IReadOnlyList<string> names, Func<IReadOnlyList<int>> top)
-    {
-        if (Labels is not { } labels || labels.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            return top();
-        }
-
-        if (labels.ValueKind == JsonValueKind.String)
-        {
-            return labels.GetString() switch
-            {
-                "all" => null,
-                "top" => top(),
-                var other => throw new DimeException(DimeErrorCode.InvalidArgument, $"'options.labels' is '{other}'; use \"all\", \"top\" or a list of labels.", "options.labels"),
-            };
-        }
-
-        if (labels.ValueKind != JsonValueKind.Array || labels.GetArrayLength() == 0)
-        {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "'options.labels' must be \"all\", \"top\" or a non-empty list of label names or indices.", "options.labels");
-        }
-
-        var result = new List<int>();
-        foreach (var item in labels.EnumerateArray())
-        {
-            int index = item.ValueKind switch
-            {
-                JsonValueKind.Number when item.TryGetInt32(out var i) && i >= 0 && i < names.Count => i,
-                JsonValueKind.String when names.ToList().IndexOf(item.GetString()!) is var i && i >= 0 => i,
-                _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"'options.labels' names {item.GetRawText()}, which is not one of the model's {names.Count} labels.", "options.labels"),
-            };
-            if (!result.Contains(index))
-            {
-                result.Add(index);
-            }
-        }
-
-        return result;
-    }
-
     private static Modalities ParseModalities(string[]? modalities)
     {
         if (modalities is null)

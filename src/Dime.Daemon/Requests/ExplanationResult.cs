@@ -81,4 +81,5 @@ internal sealed record ExplanationResult(
     System.Text.Json.Nodes.JsonObject Settings,
     IReadOnlyDictionary<string, double> Timings,
     Artifacts? Artifacts,
+    Provenance? Provenance = null,
     IReadOnlyList<string>? Warnings = null);

@@ -9,6 +9,7 @@ using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
 using Dime.Engine.Models;
 using Dime.Inference.Imaging;
+using Dime.Inference.Files;
 
 namespace Dime.Daemon.Sharding;
 
@@ -165,7 +166,7 @@ internal static class EmapPartial
             throw new DimeException(DimeErrorCode.ResultNotFound, $"'{folder}' holds no {InfoFile}: its shard did not finish.", folder);
         }
 
-        return JsonSerializer.Deserialize<EmapPartialInfo>(File.ReadAllBytes(file), Json.Options)!;
+        return JsonSerializer.Deserialize<EmapPartialInfo>(SafeFiles.ReadAllBytes(file, FileKind.CacheEntry), Json.Options)!;
     }
 
     public static Int128 ToFixed(float value) => (Int128)Math.Round(value * FixedScale);

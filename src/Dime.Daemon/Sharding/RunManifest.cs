@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
+using Dime.Inference.Files;
 
 namespace Dime.Daemon.Sharding;
 
@@ -40,7 +41,7 @@ internal sealed record RunManifest(
 
         try
         {
-            return JsonSerializer.Deserialize<RunManifest>(File.ReadAllBytes(file), Json.Options)
+            return JsonSerializer.Deserialize<RunManifest>(SafeFiles.ReadAllBytes(file, FileKind.CacheEntry), Json.Options)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e)

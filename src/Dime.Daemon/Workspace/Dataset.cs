@@ -21,6 +21,9 @@ internal sealed class Dataset(string id, string path, string format, string root
 
     public DateTime LastWriteUtc { get; init; }
 
+    /// <summary>SHA-256 of the file as it was read (results record it; reproduce checks it).</summary>
+    public string ContentHash { get; init; } = string.Empty;
+
     public Sample this[int index] => Samples[index];
 
     /// <summary>The full path of a sample's image, checked to stay inside the dataset's root.</summary>

@@ -88,7 +88,7 @@ internal static class DatasetReader
             throw new DimeException(DimeErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
         }
 
-        return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path) };
+        return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path), ContentHash = FileHash.Sha256(path, FileKind.Dataset) };
     }
 
     /// <summary>CLEVR's questions file: questions/CLEVR_split_questions.json next to images/split/.</summary>
@@ -153,7 +153,7 @@ internal static class DatasetReader
                 throw new DimeException(DimeErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
             }
 
-            return new Dataset(IdOf(path), path, "clevr", root, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path) };
+            return new Dataset(IdOf(path), path, "clevr", root, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path), ContentHash = FileHash.Sha256(path, FileKind.Dataset) };
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class ReferenceSet
 /// <summary>Seeded choice of which dataset samples form R.</summary>
 public static class ReferenceSampling
 {
-    private const ulong ReferenceStream = 3;
+    private const ulong ReferenceStream = RandomStreams.Reference;
 
     /// <summary>
     /// <paramref name="count"/> distinct indices out of the samples whose answers are given, ascending. Stratified:

@@ -36,6 +36,12 @@ public enum DimeErrorCode
 
     ResultNotFound = 1500,
     ExportFailed = 1501,
+
+    ProvenanceMissing = 1600,
+    DatasetChanged = 1601,
+    ImageChanged = 1602,
+    ModelChanged = 1603,
+    ReferenceChanged = 1604,
 }
 
 /// <summary>An error a person can act on: a stable code, a plain message, and optionally what it concerns.</summary>

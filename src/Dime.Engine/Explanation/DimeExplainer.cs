@@ -18,12 +18,12 @@ namespace Dime.Engine.Explanation;
 /// </summary>
 public static class DimeExplainer
 {
-    internal const ulong ImageStream = 1;
-    internal const ulong TextStream = 2;
-    internal const ulong ImagePartnerStream = 4;
-    internal const ulong TextPartnerStream = 5;
-    internal const ulong ImageBootstrapStream = 6;
-    internal const ulong TextBootstrapStream = 7;
+    internal const ulong ImageStream = RandomStreams.Image;
+    internal const ulong TextStream = RandomStreams.Text;
+    internal const ulong ImagePartnerStream = RandomStreams.ImagePartners;
+    internal const ulong TextPartnerStream = RandomStreams.TextPartners;
+    internal const ulong ImageBootstrapStream = RandomStreams.ImageBootstrap;
+    internal const ulong TextBootstrapStream = RandomStreams.TextBootstrap;
     internal const int LimeSeedBound = 1000;
 
     /// <summary>The most image segments explained: each is a feature of every fit, and fitting grows with its cube.</summary>
