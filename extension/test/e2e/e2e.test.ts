@@ -11,7 +11,7 @@
  *                     `npm run test:e2e:stub` points it at test/e2e/stub-daemon.cjs (fixture answers)
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -25,7 +25,7 @@ const DATASET = resolve(process.env['DIME_E2E_DATASET'] ?? join(ROOT, '..', 'dem
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 /** The repository README's screenshots: e2e shot name -> file in <repo>/docs/images. */
 const README_IMAGES = join(ROOT, '..', 'docs', 'images');
-const README_SHOTS: Record<string, string> = { explanation: 'panel.png', overview: 'overview.png' };
+const README_SHOTS: Record<string, string> = { explanation: 'panel.png', overview: 'overview.png', compare: 'compare.png' };
 const LABELS = ['yes', 'no', 'red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'gray', 'circle', 'square', 'triangle', 'cross', '0', '1', '2', '3', '4', 'small', 'large'];
 
 const baseSettings: Record<string, unknown> = {
@@ -82,25 +82,28 @@ async function shot(name: string, target?: Locator): Promise<void> {
 
 /**
  * DIME_E2E_README_SHOTS=1 (real daemon only) also refreshes the repository README's screenshots,
- * docs/images/panel.png (the explanation panel) and docs/images/overview.png (the dataset overview):
- * the active panel's editor group maximized, the side bar hidden, a taller window, no notifications;
- * the layout is put back afterwards.
+ * docs/images/panel.png (the explanation panel), compare.png and overview.png: the window made wide
+ * enough that, with the side bar hidden and the editor groups of even width, the panel's group is about
+ * 1000 px wide; the shot is of that group only. Nothing is maximized (a maximized editor group left the
+ * command box inert for the tests after it), and the side bar, the group sizes and the window size are
+ * put back afterwards.
  */
 async function readmeShot(name: string, tab: string): Promise<void> {
   const file = README_SHOTS[name];
   if (process.env['DIME_E2E_README_SHOTS'] !== '1' || STUB || !file) return;
   const size = page.viewportSize();
-  await page.setViewportSize({ width: 1600, height: 1300 });
+  const groups = await page.locator('.editor-group-container').count();
+  await page.setViewportSize({ width: 60 + 1040 * Math.max(1, groups), height: 1300 });
   await runCommand('Notifications: Clear All Notifications');
+  await runCommand('View: Toggle Primary Side Bar Visibility');
+  await runCommand('View: Reset Editor Group Sizes');
   // the panel's editor group becomes the active one
   await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
-  await runCommand('View: Toggle Maximize Editor Group');
-  await runCommand('View: Toggle Primary Side Bar Visibility');
   await page.waitForTimeout(1500);
-  await shot(`readme-${name}`);
+  await shot(`readme-${name}`, page.locator('.editor-group-container.active'));
   await runCommand('View: Toggle Primary Side Bar Visibility');
-  await runCommand('View: Toggle Maximize Editor Group');
   if (size) await page.setViewportSize(size);
+  await runCommand('View: Reset Editor Group Sizes');
   await page.waitForTimeout(1000);
   assert.ok(existsSync(join(RESULTS, `readme-${name}.png`)), `README screenshot ${name}`);
   mkdirSync(README_IMAGES, { recursive: true });
@@ -303,6 +306,44 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await shot('cancelled');
     server.writeSettings(baseSettings);
     await page.waitForTimeout(1000);
+  });
+
+  test('compare two models, then export: each model in its own subfolder, the toast counts what is on disk', async (t) => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
+    await runCommand('DIME: Compare Models on Sample…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'mini-CLEVR biased' }).first().click({ timeout: 30_000 });
+    const view = await panelTitled('DIME compare');
+    await view.locator('#app[data-state="done"], #app[data-state="error"]').waitFor({ timeout: 600_000 });
+    assert.equal(await view.locator('#app').getAttribute('data-state'), 'done', (await view.locator('#status-message').textContent()) ?? '');
+    assert.deepEqual(await view.locator('.model-name').allTextContents(), ['mini-CLEVR clean', 'mini-CLEVR biased']);
+    await shot('compare');
+    await readmeShot('compare', 'DIME compare');
+
+    const target = join(tmpdir(), `dime-e2e-export-${process.pid}`);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(target, { recursive: true });
+    await view.locator('#export').click();
+    // VS Code's own (simple) folder dialog: type the folder, then accept it
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`${target}/`);
+    await page.waitForTimeout(800);
+    await shot('export-dialog');
+    const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' });
+    if (await ok.isVisible().catch(() => false)) await ok.click();
+    else await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: /DIME: exported \d+ files/ });
+    await toast.first().waitFor({ timeout: 60_000 });
+    const said = Number(/exported (\d+) files/.exec((await toast.first().textContent()) ?? '')?.[1]);
+    const files = ['mini-CLEVR-clean', 'mini-CLEVR-biased'].flatMap((m) => ['result.json', 'report.html'].map((f) => join(target, m, f)));
+    for (const f of files) assert.ok(existsSync(f), `${f} exists`);
+    const onDisk = readdirSync(target, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    t.diagnostic(`the toast says ${said} files; ${onDisk} are on disk`);
+    assert.equal(said, onDisk);
+    const clean = JSON.parse(readFileSync(join(target, 'mini-CLEVR-clean', 'result.json'), 'utf8')) as { model: { name: string } };
+    assert.equal(clean.model.name, 'mini-CLEVR clean', "the clean model's result is not overwritten");
+    rmSync(target, { recursive: true, force: true });
   });
 
   test('the dataset overview opens from the palette (EMAP, shares, samples)', async () => {
