@@ -110,6 +110,11 @@ async function readmeShot(name: string, tab: string): Promise<void> {
   copyFileSync(join(RESULTS, `readme-${name}.png`), join(README_IMAGES, file));
 }
 
+/** The rows of the explorer's "DIME: Recent Explanations" view. */
+function recentRows(): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Recent Explanations/i }) }).locator('.monaco-list-row');
+}
+
 async function dimeLogTail(): Promise<string> {
   if (!server) return '';
   const logs = server.collectLogs(join(RESULTS, 'logs'));
@@ -346,6 +351,30 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     rmSync(target, { recursive: true, force: true });
   });
 
+  test('the Recent Explanations view lists the results and opens one from the stored result, not computed again', async (t) => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    const samples = samplesOf(dataset);
+    const rows = recentRows();
+    await rows.first().waitFor({ timeout: 30_000 });
+    const texts = await rows.allTextContents();
+    t.diagnostic(`recent: ${texts.join(' | ')}`);
+    assert.match(texts[0] ?? '', /mini-CLEVR clean vs mini-CLEVR biased/, 'the comparison is the newest entry');
+    const wanted = `sample ${samples[1]!.id} · mini-CLEVR clean`;
+    assert.ok(texts.some((x) => x.includes(wanted)), `"${wanted}" is listed`);
+    const before = Date.now();
+    await rows.filter({ hasText: wanted }).first().click();
+    const view = await panelTitled(`sample ${samples[1]!.id}`);
+    await view.locator('#app[data-state="done"]').waitFor({ timeout: 30_000 });
+    t.diagnostic(`shown after ${Date.now() - before} ms`);
+    assert.equal(await view.locator('#question').textContent(), samples[1]!.question);
+    const [m, uc, mi] = await Promise.all(['#value-m', '#value-uc', '#value-mi'].map(async (id) => Number(await view.locator(id).getAttribute('data-value'))));
+    assert.ok(Math.abs(m! - (uc! + mi!)) <= 1e-6 * Math.max(1, Math.abs(m!)), `M ${m} = UC ${uc} + MI ${mi}`);
+    await page.waitForTimeout(1000);
+    const log = await dimeLogTail();
+    assert.match(log, new RegExp(`opened the stored explanation of sample ${samples[1]!.id} \\(`), 'read back from the result cache');
+    await shot('recent');
+  });
+
   test('the dataset overview opens from the palette (EMAP, shares, samples)', async () => {
     if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
@@ -382,6 +411,9 @@ describe('DIME after a window reload', () => {
     // rendered from the webview's saved state: the daemon is not asked again
     await explanation.locator('#app[data-state="done"] canvas.overlay[data-coloured]').first().waitFor({ timeout: 30_000 });
     assert.ok(['yes', ...LABELS].includes((await explanation.locator('#prediction').textContent()) ?? ''));
+    // the Recent Explanations view comes back from the workspace state
+    await recentRows().first().waitFor({ timeout: 30_000 });
+    assert.match((await recentRows().first().textContent()) ?? '', /mini-CLEVR clean vs mini-CLEVR biased/);
     await shot('restored');
   });
 });
