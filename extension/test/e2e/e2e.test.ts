@@ -25,7 +25,7 @@ const DATASET = resolve(process.env['DIME_E2E_DATASET'] ?? join(ROOT, '..', 'dem
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 /** The repository README's screenshots: e2e shot name -> file in <repo>/docs/images. */
 const README_IMAGES = join(ROOT, '..', 'docs', 'images');
-const README_SHOTS: Record<string, string> = { explanation: 'panel.png', overview: 'overview.png', compare: 'compare.png' };
+const README_SHOTS: Record<string, string> = { explanation: 'panel.png', overview: 'overview.png' };
 const LABELS = ['yes', 'no', 'red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'gray', 'circle', 'square', 'triangle', 'cross', '0', '1', '2', '3', '4', 'small', 'large'];
 
 const baseSettings: Record<string, unknown> = {
@@ -82,7 +82,7 @@ async function shot(name: string, target?: Locator): Promise<void> {
 
 /**
  * DIME_E2E_README_SHOTS=1 (real daemon only) also refreshes the repository README's screenshots,
- * docs/images/panel.png (the explanation panel), compare.png and overview.png: the window made wide
+ * docs/images/panel.png (the explanation panel) and overview.png: the window made wide
  * enough that, with the side bar hidden and the editor groups of even width, the panel's group is about
  * 1000 px wide; the shot is of that group only. Nothing is maximized (a maximized editor group left the
  * command box inert for the tests after it), and the side bar, the group sizes and the window size are
@@ -113,6 +113,13 @@ async function readmeShot(name: string, tab: string): Promise<void> {
 /** The rows of the explorer's "DIME: Recent Explanations" view. */
 function recentRows(): Locator {
   return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Recent Explanations/i }) }).locator('.monaco-list-row');
+}
+
+/** Expands the explorer's "DIME: Recent Explanations" section when it is collapsed. */
+async function expandRecent(): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: /Recent Explanations/i }).first();
+  await header.waitFor({ timeout: 30_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
 }
 
 async function dimeLogTail(): Promise<string> {
@@ -329,15 +336,29 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     rmSync(target, { recursive: true, force: true });
     mkdirSync(target, { recursive: true });
     await view.locator('#export').click();
-    // VS Code's own (simple) folder dialog: type the folder, then accept it
+    // VS Code's own (simple) folder dialog: it fills in its start folder first; then type ours and accept it
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '') !== '', undefined, { timeout: 15_000 });
+    await page.waitForTimeout(500);
     await input.fill(`${target}/`);
-    await page.waitForTimeout(800);
+    await page.waitForTimeout(1000);
+    if ((await input.inputValue()) !== `${target}/`) await input.fill(`${target}/`);
+    await page.waitForTimeout(500);
     await shot('export-dialog');
+    assert.equal(await input.inputValue(), `${target}/`, 'the export folder is typed into the dialog');
+    // accept; should the dialog still be open (it navigated instead), type the folder again and accept again
     const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' });
-    if (await ok.isVisible().catch(() => false)) await ok.click();
-    else await page.keyboard.press('Enter');
+    for (let attempt = 0; attempt < 3 && (await input.isVisible()); attempt++) {
+      if ((await input.inputValue()) !== `${target}/`) {
+        await input.fill(`${target}/`);
+        await page.waitForTimeout(1000);
+      }
+      if (await ok.isVisible().catch(() => false)) await ok.click();
+      else await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+      t.diagnostic(`export dialog, attempt ${attempt + 1}: ${(await input.isVisible()) ? `still open at "${await input.inputValue()}"` : 'accepted'}`);
+    }
     const toast = page.locator('.notification-toast', { hasText: /DIME: exported \d+ files/ });
     await toast.first().waitFor({ timeout: 60_000 });
     const said = Number(/exported (\d+) files/.exec((await toast.first().textContent()) ?? '')?.[1]);
@@ -354,6 +375,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
   test('the Recent Explanations view lists the results and opens one from the stored result, not computed again', async (t) => {
     if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     const samples = samplesOf(dataset);
+    await expandRecent();
     const rows = recentRows();
     await rows.first().waitFor({ timeout: 30_000 });
     const texts = await rows.allTextContents();
@@ -412,6 +434,7 @@ describe('DIME after a window reload', () => {
     await explanation.locator('#app[data-state="done"] canvas.overlay[data-coloured]').first().waitFor({ timeout: 30_000 });
     assert.ok(['yes', ...LABELS].includes((await explanation.locator('#prediction').textContent()) ?? ''));
     // the Recent Explanations view comes back from the workspace state
+    await expandRecent();
     await recentRows().first().waitFor({ timeout: 30_000 });
     assert.match((await recentRows().first().textContent()) ?? '', /mini-CLEVR clean vs mini-CLEVR biased/);
     await shot('restored');
