@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerCompareModels } from './commands/compareModels';
 import { openDatasetSample, registerExplainDataset } from './commands/explainDataset';
+import { openStoredSample, registerOpenDatasetResult } from './commands/openDatasetResult';
 import { registerExplainImage } from './commands/explainImage';
 import { registerExplainSample } from './commands/explainSample';
 import { EXPORT_PANEL, registerExportPanel } from './commands/exportPanel';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const datasets = new DatasetService(daemon, log);
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, cacheFolder: daemon.cacheFolder, log });
   const recent = new RecentExplanations(context.workspaceState);
-  const services: Services = { context, log, daemon, models, datasets, panels, settings: () => settings, remember: (entry) => recent.record(entry) };
+  const services: Services = { context, log, daemon, models, datasets, panels, settings: () => settings, remember: (entry) => entry && recent.record(entry) };
   const codeLens = new SampleCodeLensProvider(() => settings);
 
   context.subscriptions.push(
@@ -56,12 +57,14 @@ export function activate(context: vscode.ExtensionContext): void {
     panels.onDidAdd((panel) => {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
+      if (panel.kind === 'dataset') panel.onDidOpenStored((index) => void openStoredSample(services, panel, index));
       if (panel.kind === 'explanation') attachExplanationLoop(services, panel);
     }),
     registerExplainSample(services),
     registerExplainImage(services),
     registerSelectModel(services),
     registerExplainDataset(services),
+    registerOpenDatasetResult(services),
     registerCompareModels(services),
     registerExportPanel(services),
     registerShowLogs(log),

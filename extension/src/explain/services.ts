@@ -16,5 +16,5 @@ export interface Services {
   panels: PanelRegistry;
   settings(): DimeSettings;
   /** Adds a finished explanation or comparison to the "Recent Explanations" view. */
-  remember(entry: RecentEntry): void;
+  remember(entry: RecentEntry | undefined): void;
 }

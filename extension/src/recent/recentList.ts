@@ -33,19 +33,22 @@ export interface RecentEntry {
 
 export type StoredResult = { kind: 'explanation'; result: ExplanationResult } | { kind: 'compare'; result: CompareResult };
 
-/** Where the daemon stored a result's JSON: `artifacts.folder` / `artifacts.json`. */
-export function resultFileOf(result: ExplanationResult): string {
-  return path.resolve(result.artifacts.folder, result.artifacts.json);
+/** Where the daemon stored a result's JSON: `artifacts.folder` / `artifacts.json` (absent: not in its cache). */
+export function resultFileOf(result: ExplanationResult): string | undefined {
+  return result.artifacts ? path.resolve(result.artifacts.folder, result.artifacts.json) : undefined;
 }
 
 function predictedOf(result: ExplanationResult): string {
   return result.labels[result.prediction.label] ?? String(result.prediction.label);
 }
 
+/** The entry of an explanation; undefined when the daemon did not say where it stored the result. */
 export function explanationEntry(
   result: ExplanationResult,
   where: { label: string; imagePath: string; dataset?: { path: string; format: DatasetFormat }; at: number },
-): RecentEntry {
+): RecentEntry | undefined {
+  const file = resultFileOf(result);
+  if (!file) return undefined;
   return {
     kind: 'explanation',
     key: result.resultId,
@@ -53,14 +56,16 @@ export function explanationEntry(
     question: result.sample.question,
     models: [result.model.name],
     predicted: [predictedOf(result)],
-    resultFiles: [resultFileOf(result)],
+    resultFiles: [file],
     imagePath: where.imagePath,
     ...(where.dataset ? { dataset: where.dataset } : {}),
     at: where.at,
   };
 }
 
-export function compareEntry(result: CompareResult, where: { label: string; imagePath: string; at: number }): RecentEntry {
+export function compareEntry(result: CompareResult, where: { label: string; imagePath: string; at: number }): RecentEntry | undefined {
+  const files = result.results.map(resultFileOf);
+  if (!files.every((f): f is string => f !== undefined)) return undefined;
   return {
     kind: 'compare',
     key: result.results.map((r) => r.resultId).join('+'),
@@ -68,7 +73,7 @@ export function compareEntry(result: CompareResult, where: { label: string; imag
     question: result.results[0].sample.question,
     models: result.results.map((r) => r.model.name),
     predicted: result.results.map(predictedOf),
-    resultFiles: result.results.map(resultFileOf),
+    resultFiles: files,
     imagePath: where.imagePath,
     at: where.at,
   };

@@ -10,37 +10,48 @@ const fixtures = join(__dirname, '../../../test/fixtures');
 const explanation = JSON.parse(readFileSync(join(fixtures, 'explanation.json'), 'utf8')) as ExplanationResult;
 const comparison = JSON.parse(readFileSync(join(fixtures, 'compare.json'), 'utf8')) as CompareResult;
 
+function must<T>(value: T | undefined): T {
+  assert.ok(value !== undefined);
+  return value;
+}
+
 /** The fixture's result written where the daemon's cache would hold it. */
 function stored(dir: string, result: ExplanationResult): ExplanationResult {
   const folder = join(dir, 'results', result.resultId);
   mkdirSync(folder, { recursive: true });
-  const placed = { ...result, artifacts: { ...result.artifacts, folder } };
-  writeFileSync(join(folder, placed.artifacts.json), JSON.stringify(placed));
+  const placed: ExplanationResult = { ...result, artifacts: { ...must(result.artifacts), folder } };
+  writeFileSync(join(folder, 'result.json'), JSON.stringify(placed));
   return placed;
 }
 
 function entry(key: string, at = 0): RecentEntry {
-  return { ...explanationEntry(explanation, { label: `sample ${key}`, imagePath: '/d/images/x.png', at }), key };
+  return { ...must(explanationEntry(explanation, { label: `sample ${key}`, imagePath: '/d/images/x.png', at })), key };
 }
 
 describe('recent explanations', () => {
   test('an explanation entry names the sample, the model and its answer, and points at the stored result.json', () => {
-    const e = explanationEntry(explanation, { label: 'sample 0004', imagePath: '/d/images/0004.png', dataset: { path: '/d/samples.jsonl', format: 'jsonl' }, at: 1 });
+    const e = must(explanationEntry(explanation, { label: 'sample 0004', imagePath: '/d/images/0004.png', dataset: { path: '/d/samples.jsonl', format: 'jsonl' }, at: 1 }));
     assert.equal(e.key, explanation.resultId);
     assert.deepEqual(e.models, [explanation.model.name]);
     assert.deepEqual(e.predicted, [explanation.labels[explanation.prediction.label]]);
     assert.equal(e.question, explanation.sample.question);
-    assert.ok(e.resultFiles[0]!.endsWith(join(explanation.artifacts.folder, 'result.json')));
+    assert.ok(e.resultFiles[0]!.endsWith(join(must(explanation.artifacts).folder, 'result.json')));
     assert.deepEqual(e.dataset, { path: '/d/samples.jsonl', format: 'jsonl' });
   });
 
   test('a comparison entry holds both models and both results', () => {
-    const e = compareEntry(comparison, { label: 'sample 0282', imagePath: '/d/images/0282.png', at: 1 });
+    const e = must(compareEntry(comparison, { label: 'sample 0282', imagePath: '/d/images/0282.png', at: 1 }));
     assert.equal(e.kind, 'compare');
     assert.deepEqual(e.models, ['mini-CLEVR clean', 'mini-CLEVR biased']);
     assert.equal(e.resultFiles.length, 2);
     assert.notEqual(e.resultFiles[0], e.resultFiles[1]);
     assert.equal(e.key, `${comparison.results[0].resultId}+${comparison.results[1].resultId}`);
+  });
+
+  test('a result the daemon did not store (no artifacts) makes no entry', () => {
+    const { artifacts: _, ...unstored } = explanation;
+    assert.equal(explanationEntry(unstored, { label: 's', imagePath: '/x.png', at: 0 }), undefined);
+    assert.equal(compareEntry({ results: [comparison.results[0], unstored] }, { label: 's', imagePath: '/x.png', at: 0 }), undefined);
   });
 
   test('newest first, the same result moves up instead of twice, at most the limit', () => {
@@ -76,10 +87,10 @@ describe('recent explanations', () => {
     try {
       const a = stored(dir, comparison.results[0]);
       const b = stored(dir, comparison.results[1]);
-      const one = readStoredResult(explanationEntry(a, { label: 's', imagePath: '/x.png', at: 0 }), (f) => readFileSync(f, 'utf8'));
+      const one = readStoredResult(must(explanationEntry(a, { label: 's', imagePath: '/x.png', at: 0 })), (f) => readFileSync(f, 'utf8'));
       assert.equal(one.kind, 'explanation');
       assert.deepEqual(one.result, a);
-      const two = readStoredResult(compareEntry({ results: [a, b] }, { label: 's', imagePath: '/x.png', at: 0 }), (f) => readFileSync(f, 'utf8'));
+      const two = readStoredResult(must(compareEntry({ results: [a, b] }, { label: 's', imagePath: '/x.png', at: 0 })), (f) => readFileSync(f, 'utf8'));
       assert.equal(two.kind, 'compare');
       assert.deepEqual(two.kind === 'compare' ? two.result.results.map((r) => r.model.name) : [], ['mini-CLEVR clean', 'mini-CLEVR biased']);
     } finally {
@@ -91,7 +102,7 @@ describe('recent explanations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dime-recent-'));
     try {
       const a = stored(dir, explanation);
-      const e = explanationEntry(a, { label: 's', imagePath: '/x.png', at: 0 });
+      const e = must(explanationEntry(a, { label: 's', imagePath: '/x.png', at: 0 }));
       const file = e.resultFiles[0]!;
       writeFileSync(file, '{"resultId": "cut sh');
       assert.throws(() => readStoredResult(e, (f) => readFileSync(f, 'utf8')), /not valid JSON: explain the sample again/);
