@@ -30,8 +30,11 @@ internal sealed class Daemon : IDisposable
         Datasets = new DatasetRegistry();
         Models = new ModelRegistry(() => new DeviceOptions { Device = DeviceOptions.ParseKind(Options.Device) });
         References = new ReferenceCache(log);
-        Results = new ResultStore(options.CacheFolder, Json.Options);
-        Explanations = new ExplanationService(Datasets, References, Results, log);
+        Results = new ResultStore(options.CacheFolder, Json.Options, log);
+        Results.RemoveStaleStaging();
+        Slots = new ComputeSlots(Environment.ProcessorCount);
+        Explanations = new ExplanationService(Datasets, References, Results, log, Slots);
+        ComputeSlots.KeepThreadPoolResponsive();
     }
 
     public DaemonOptions Options { get; private set; }
@@ -47,6 +50,9 @@ internal sealed class Daemon : IDisposable
     public ResultStore Results { get; private set; }
 
     public ExplanationService Explanations { get; private set; }
+
+    /// <summary>At most one explanation computes per core; the others wait here, cancellable, with progress "queued".</summary>
+    public ComputeSlots Slots { get; }
 
     /// <summary>The device of the models: what the last load chose, or what was asked for before any load.</summary>
     public Protocol.DeviceInfo Device => Models.LastDevice is { } device ? Protocol.DeviceInfo.Of(device) : Protocol.DeviceInfo.NotYetLoaded(Options.Device);
@@ -70,9 +76,10 @@ internal sealed class Daemon : IDisposable
 
         if (!string.IsNullOrWhiteSpace(cacheFolder))
         {
-            Options = Options with { CacheFolder = Path.GetFullPath(cacheFolder) };
-            Results = new ResultStore(Options.CacheFolder, Json.Options);
-            Explanations = new ExplanationService(Datasets, References, Results, Log);
+            Options = Options with { CacheFolder = Inference.Files.SafeFiles.CheckFolderForWriting(cacheFolder, "cacheFolder") };
+            Results = new ResultStore(Options.CacheFolder, Json.Options, Log);
+            Results.RemoveStaleStaging();
+            Explanations = new ExplanationService(Datasets, References, Results, Log, Slots);
         }
 
         if (parentProcessId is { } pid && _parentWatcher is null)

@@ -390,7 +390,7 @@ public static class OnnxModelLoader
         foreach (var file in manifest.Files.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var name = Path.GetRelativePath(manifest.Directory, file).Replace('\\', '/');
-            using var stream = File.OpenRead(file);
+            using var stream = Files.SafeFiles.OpenRead(file, Files.FileKind.Graph);
             hash.AppendData(Encoding.UTF8.GetBytes($"{name}\n{stream.Length}\n"));
             int read;
             while ((read = stream.Read(buffer)) > 0)

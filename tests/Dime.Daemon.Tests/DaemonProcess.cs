@@ -10,14 +10,21 @@ internal sealed class DaemonProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Task<string> _stderr;
 
-    private DaemonProcess(Process process, string cacheFolder)
+    private readonly bool _keepCache;
+
+    private DaemonProcess(Process process, string cacheFolder, bool keepCache = false)
     {
+        _keepCache = keepCache;
         _process = process;
         CacheFolder = cacheFolder;
         _stderr = process.StandardError.ReadToEndAsync();
         Client = new JsonRpc(new HeaderDelimitedMessageHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, DimeJsonRpc.CreateFormatter()));
+        Client.AddLocalRpcMethod(ProtocolNames.Progress, new Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>((token, value) => ProgressReceived?.Invoke(token, value)));
         Client.StartListening();
     }
+
+    /// <summary>Raised for every $/progress notification: (token, value).</summary>
+    public event Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>? ProgressReceived;
 
     public JsonRpc Client { get; }
 
@@ -27,9 +34,12 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "Dime.Daemon.dll");
 
-    public static DaemonProcess Start(params string[] extraArguments)
+    public static DaemonProcess Start(params string[] extraArguments) =>
+        Start(Path.Combine(Path.GetTempPath(), "dime-tests", Guid.NewGuid().ToString("N")), keepCache: false, extraArguments);
+
+    /// <summary>A daemon on a given cache folder, which it leaves in place when disposed (when <paramref name="keepCache"/>).</summary>
+    public static DaemonProcess Start(string cache, bool keepCache, params string[] extraArguments)
     {
-        var cache = Path.Combine(Path.GetTempPath(), "dime-tests", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -42,7 +52,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return new DaemonProcess(Process.Start(start)!, cache);
+        return new DaemonProcess(Process.Start(start)!, cache, keepCache);
     }
 
     public Task<T> Call<T>(string method, object? parameters = null, CancellationToken cancellationToken = default) =>
@@ -67,6 +77,11 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_keepCache)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(CacheFolder, recursive: true);

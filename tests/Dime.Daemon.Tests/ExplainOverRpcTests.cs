@@ -226,7 +226,7 @@ public sealed class ExplainOverRpcTests
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 100 && !condition(); i++)
+        for (var i = 0; i < 500 && !condition(); i++)
         {
             await Task.Delay(20);
         }

@@ -12,7 +12,7 @@ namespace Dime.Daemon.Tests;
 /// One daemon for the whole corpus, spoken to byte for byte, with every kind of bad input laid out on disk:
 /// broken images, a dataset whose paths leave its folder, broken datasets, broken models, a model that outputs NaN.
 /// </summary>
-public sealed class MalformedCorpusFixture : IAsyncLifetime
+public sealed partial class MalformedCorpusFixture : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
     private Task<int>? _served;
@@ -30,6 +30,7 @@ public sealed class MalformedCorpusFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         LayOutFiles();
+        LayOutMoreFiles();
         var (server, client) = FullDuplexStream.CreatePair();
         _daemon = new Daemon(new DaemonOptions(Path.Combine(Folder, "cache"), "cpu", LogLevel.Off), new Log(LogLevel.Off, TextWriter.Null));
         _served = Task.Run(() => DaemonServer.RunAsync(_daemon, server, server, _stop.Token));
@@ -45,6 +46,8 @@ public sealed class MalformedCorpusFixture : IAsyncLifetime
             options = new { imageSamples = 20, textSamples = 20, referenceSize = 5, referenceDatasetId = (await Call(ProtocolNames.OpenDataset, new { path = TestPaths.DemoDataset })).GetProperty("datasetId").GetString() },
         });
         Values["result"] = result.GetProperty("resultId").GetString()!;
+        Values["devices"] = (await Call(ProtocolNames.OpenDataset, new { path = Path.Combine(Folder, "devices.jsonl") })).GetProperty("datasetId").GetString()!;
+        Values["zeroRefModel"] = (await Call(ProtocolNames.LoadModel, new { manifestPath = Path.Combine(Folder, "zero-reference", "manifest.json") })).GetProperty("modelId").GetString()!;
         Values["folder"] = Folder.Replace("\\", "\\\\", StringComparison.Ordinal);
     }
 
@@ -66,6 +69,7 @@ public sealed class MalformedCorpusFixture : IAsyncLifetime
         }
 
         _daemon?.Dispose();
+        _socket?.Dispose();
         _stop.Dispose();
         Directory.Delete(Folder, recursive: true);
     }
@@ -129,7 +133,7 @@ public sealed class MalformedCorpusFixture : IAsyncLifetime
             """);
     }
 
-    private void ModelVariant(string name, string source, JsonObject manifest, Action<JsonObject> edit, Action<string>? extra = null)
+    internal void ModelVariant(string name, string source, JsonObject manifest, Action<JsonObject> edit, Action<string>? extra = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Folder, name)).FullName;
         foreach (var file in Directory.EnumerateFiles(source).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".txt", StringComparison.Ordinal)))
@@ -144,7 +148,7 @@ public sealed class MalformedCorpusFixture : IAsyncLifetime
     }
 
     /// <summary>A valid PNG header that claims a huge image, followed by a tiny data stream: a decompression bomb's calling card.</summary>
-    private static byte[] BombPng(int width, int height)
+    internal static byte[] BombPng(int width, int height)
     {
         using var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -159,7 +163,7 @@ public sealed class MalformedCorpusFixture : IAsyncLifetime
         return png.ToArray();
     }
 
-    private static void Chunk(Stream png, string type, byte[] data)
+    internal static void Chunk(Stream png, string type, byte[] data)
     {
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(length, data.Length);

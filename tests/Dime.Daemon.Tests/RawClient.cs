@@ -16,6 +16,13 @@ internal sealed class RawClient(Stream stream)
         await stream.FlushAsync();
     }
 
+    /// <summary>Writes bytes as they are: a frame with odd headers, a broken frame, half a frame.</summary>
+    public async Task SendRawAsync(string text)
+    {
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+        await stream.FlushAsync();
+    }
+
     /// <summary>The next reply that is not a notification.</summary>
     public async Task<JsonElement> ReplyAsync(TimeSpan timeout)
     {

@@ -46,6 +46,9 @@ export const ErrorCodes = {
   InvalidArgument: 1000,
   NotInitialized: 1001,
   ShuttingDown: 1002,
+  PathInvalid: 1003,
+  NotARegularFile: 1004,
+  FileTooLarge: 1005,
   ModelNotFound: 1100,
   ManifestInvalid: 1101,
   NotAnOnnxModel: 1102,
@@ -356,8 +359,11 @@ export interface ExplanationResult {
   quality?: { stability?: Stability; curves?: unknown };
   settings: { seed: number; referenceSize: number; referenceSeed: number; [option: string]: unknown };
   timings: Record<string, number>;
-  /** Absent in the results explain-dataset stores (no overlays unless --artifacts). */
-  artifacts?: Artifacts;
+  /** Absent in the results explain-dataset stores (no overlays unless --artifacts); null when the cache folder
+   *  could not be written: the result is still whole, but there are no files to export. */
+  artifacts?: Artifacts | null;
+  /** Present when something went wrong around the result (it could not be cached, "all" labels were capped). */
+  warnings?: string[];
 }
 
 export interface DatasetOptions extends ExplainOptions {

@@ -28,13 +28,22 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CheckModelCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (CommandErrors.OneLine(e) is { } line)
+        {
+            // whatever a command let through: one line and exit code 2, never a stack trace
+            Console.Error.WriteLine(line);
+            return 2;
+        }
     }
 
     public static Daemon CreateDaemon(ParseResult result)
     {
         var log = new Log(Log.ParseLevel(result.GetValue(LogLevelOption)));
-        var cache = result.GetValue(CacheOption) is { Length: > 0 } folder ? Path.GetFullPath(folder) : DaemonOptions.DefaultCacheFolder;
+        var cache = result.GetValue(CacheOption) is { } folder ? Inference.Files.SafeFiles.CheckFolderForWriting(folder, "--cache") : DaemonOptions.DefaultCacheFolder;
         return new Daemon(new DaemonOptions(cache, result.GetValue(DeviceOption) ?? "auto", log.Minimum), log);
     }
 }

@@ -28,6 +28,7 @@ internal static class DatasetCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
+                var folder = Inference.Files.SafeFiles.CheckFolderForWriting(result.GetValue(output), "--out");
                 var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw ExplainCommand.Missing("--model"));
                 var opened = daemon.Datasets.Open(result.GetValue(dataset) ?? DemoAssets.Dataset ?? throw ExplainCommand.Missing("--dataset"));
                 Validate.Range(result.GetValue(top), 1, 10_000, "--top");
@@ -35,7 +36,6 @@ internal static class DatasetCommand
                     ? SampleRange.Parse(text, opened.Samples.Count, "--range")
                     : SampleRange.Parse(string.Create(CultureInfo.InvariantCulture, $"{result.GetValue(offset)}:{Math.Min((long)result.GetValue(offset) + Math.Max(0, result.GetValue(count)), opened.Samples.Count)}"), opened.Samples.Count, "--offset/--count");
                 var part = ShardSpec.Parse(result.GetValue(shard));
-                var folder = Path.GetFullPath(result.GetValue(output)!);
                 var report = await ExplainDatasetHandler.RunAsync(entry, opened, slice, part, folder, result.GetValue(top), new ConsoleProgress("dataset"), cancellationToken).ConfigureAwait(false);
                 if (report is null)
                 {

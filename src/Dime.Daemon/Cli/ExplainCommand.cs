@@ -29,6 +29,7 @@ internal static class ExplainCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
+                var outFolder = result.GetValue(output) is { } explicitOut ? Inference.Files.SafeFiles.CheckFolderForWriting(explicitOut, "--out") : null;
                 // the arguments first: a mistake is reported before the model is loaded
                 var imagePath = result.GetValue(image);
                 var questionText = result.GetValue(question);
@@ -67,7 +68,7 @@ internal static class ExplainCommand
                 }
 
                 var explanation = await daemon.Explanations.ExplainAsync(entry, sample, dto, new ConsoleProgress("explain"), cancellationToken).ConfigureAwait(false);
-                var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("dime-out", explanation.Sample.Id));
+                var folder = outFolder ?? Path.GetFullPath(Path.Combine("dime-out", explanation.Sample.Id));
                 var files = ArtifactWriter.Export(daemon.Results.FolderOf(explanation.ResultId), folder);
                 PrintSummary(explanation, folder, files.Count);
                 return 0;

@@ -23,7 +23,7 @@ internal static class DatasetSamples
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                images.Add(ImageLoader.Load(dataset.ImageFullPath(sample)));
+                images.Add(ImageBudget.Fit(ImageLoader.Load(dataset.ImageFullPath(sample), cancellationToken: cancellationToken)));
                 kept.Add(sample);
             }
             catch (DimeException e)

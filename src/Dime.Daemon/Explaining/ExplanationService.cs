@@ -21,13 +21,16 @@ internal sealed record ProgressValue(string Phase, double Fraction, string? Mess
 /// resolve the sample -> get the prepared reference set -> answer from the cache or run the engine ->
 /// map the result -> write the overlays, the report and the JSON.
 /// </summary>
-internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCache references, ResultStore store, Log log)
+internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCache references, ResultStore store, Log log, ComputeSlots? slots = null)
 {
     public static readonly JsonSerializerOptions Json = Protocol.Json.Options;
 
+    /// <summary>The most labels one explanation covers; "all" on a larger model explains the top ones instead.</summary>
+    public const int MaxAllLabels = 64;
+
     public async Task<(ResolvedSample Sample, Prediction Prediction, float[] Logits)> PredictAsync(ModelEntry model, SampleRef sampleRef, int top, CancellationToken cancellationToken)
     {
-        var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var sample = await SampleResolver.ResolveAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
         var (prediction, logits) = await PredictAsync(model, sample, top, cancellationToken).ConfigureAwait(false);
         return (sample, prediction, logits);
     }
@@ -51,12 +54,24 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     {
         var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
-        var sample = SampleResolver.Resolve(sampleRef, datasets);
+        var sample = await SampleResolver.ResolveAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
         var labels = model.Loaded.Labels;
         var referenceDataset = ReferenceDataset(options, sample, model);
 
         var (prediction, _) = await PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var labelIndices = options.ResolveLabels(labels, () => TopLabels(prediction, labels, sample.Info.Answer));
+        List<string> warnings = [];
+        if (labelIndices is null && labels.Count > MaxAllLabels)
+        {
+            // "all" on a model with thousands of answers would make a reply of hundreds of megabytes
+            labelIndices = TopLabels(prediction, labels, sample.Info.Answer);
+            warnings.Add($"The model has {labels.Count} labels; \"all\" explains at most {MaxAllLabels}, so the top {labelIndices.Count} were explained. Name the labels to explain others.");
+        }
+        else if (labelIndices is { Count: > MaxAllLabels })
+        {
+            throw new DimeException(DimeErrorCode.InvalidArgument, $"'options.labels' names {labelIndices.Count} labels; at most {MaxAllLabels} are explained at once.", "options.labels");
+        }
+
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
 
         var settings = ResultMapper.Settings(engineOptions, options, Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count), referenceDataset.Path);
@@ -71,6 +86,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             return cached;
         }
 
+        using var slot = slots is null ? null : await slots.EnterAsync(progress, cancellationToken).ConfigureAwait(false);
         var referenceStarted = Stopwatch.GetTimestamp();
         var prepared = await references.GetAsync(model, referenceDataset, options.ReferenceSizeOrDefault, options.ReferenceSeedOrDefault, options.StratifiedOrDefault, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
         var referenceMs = Stopwatch.GetElapsedTime(referenceStarted).TotalMilliseconds;
@@ -83,7 +99,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
 
         var artifactsStarted = Stopwatch.GetTimestamp();
-        var result = new ExplanationResult(
+        var computed = new ExplanationResult(
             resultId,
             Cached: false,
             Model: ModelInfo.Of(model),
@@ -98,18 +114,19 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Settings: settings,
             Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
             Artifacts: null);
-        var artifacts = writeArtifacts ? ArtifactWriter.Write(store.FolderOf(resultId), result, sample.Image) : null;
-        var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
-            .ToDictionary(t => t.Key, t => t.Value);
-        timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
-        result = result with { Artifacts = artifacts, Timings = timings };
-        if (writeArtifacts)
+        ExplanationResult Complete(Artifacts? artifacts)
         {
-            store.Save(result);
+            var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
+                .ToDictionary(t => t.Key, t => t.Value);
+            timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+            return computed with { Artifacts = artifacts, Timings = timings, Warnings = warnings.Count > 0 ? warnings : null };
         }
 
+        var result = writeArtifacts
+            ? store.Commit(resultId, (staging, final) => ArtifactWriter.Write(staging, computed, sample.Image, final), Complete)
+            : Complete(null);
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
-        log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
+        log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {result.Timings["total"]:0} ms ({resultId})");
         return result;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Dime.Daemon.Hosting;
 using Dime.Daemon.Workspace;
@@ -16,37 +15,159 @@ internal sealed record ReferenceKey(string ModelHash, string DatasetId, DateTime
 
 /// <summary>
 /// Reference sets and their evaluated N x N grids (mu, g1, g2), kept per model and set: the grid is the costly part
-/// of DIME's disentanglement and does not change between explanations.
+/// of DIME's disentanglement and does not change between explanations. The <paramref name="capacity"/> most recently
+/// used sets are kept. A set is prepared once on a token of its own, however many requests wait for it: cancelling one
+/// waiter ends only that wait, and the preparation stops only when no request waits for it any more.
 /// </summary>
 internal sealed class ReferenceCache(Log log, int capacity = 8)
 {
-    private readonly ConcurrentDictionary<ReferenceKey, Lazy<Task<PreparedReference>>> _prepared = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ReferenceKey, Entry> _entries = [];
+    private readonly LinkedList<ReferenceKey> _recent = new(); // most recently used first
+
+    /// <summary>The sets kept now (prepared or being prepared).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     public async Task<PreparedReference> GetAsync(ModelEntry model, Dataset dataset, int size, int seed, bool stratified, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var key = new ReferenceKey(model.Loaded.ContentHash, dataset.Id, dataset.LastWriteUtc, Math.Min(size, dataset.Samples.Count), seed, stratified);
-        if (_prepared.Count >= capacity && !_prepared.ContainsKey(key))
+        Entry entry;
+        lock (_gate)
         {
-            _prepared.Clear();
+            if (_entries.TryGetValue(key, out var found))
+            {
+                entry = found;
+                _recent.Remove(entry.Node);
+                _recent.AddFirst(entry.Node);
+            }
+            else
+            {
+                entry = new Entry(_recent.AddFirst(key));
+                _entries[key] = entry;
+                entry.Task = Task.Run(() => PrepareAsync(model, dataset, key, entry, entry.Stop.Token), CancellationToken.None);
+                EvictOverCapacity();
+            }
+
+            entry.Waiters++;
+            if (progress is not null)
+            {
+                lock (entry.Listeners)
+                {
+                    entry.Listeners.Add(progress);
+                }
+            }
         }
 
-        var lazy = _prepared.GetOrAdd(key, k => new Lazy<Task<PreparedReference>>(() => PrepareAsync(model, dataset, k, progress, cancellationToken)));
         try
         {
-            return await lazy.Value.ConfigureAwait(false);
+            return await entry.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch when (entry.Task.IsFaulted || entry.Task.IsCanceled)
         {
-            _prepared.TryRemove(new KeyValuePair<ReferenceKey, Lazy<Task<PreparedReference>>>(key, lazy));
+            Drop(key, entry);
             throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                entry.Waiters--;
+                if (progress is not null)
+                {
+                    lock (entry.Listeners)
+                    {
+                        entry.Listeners.Remove(progress);
+                    }
+                }
+
+                if (entry.Waiters == 0 && !entry.Task.IsCompleted)
+                {
+                    // nobody waits for it any more: stop preparing, and let the next request start afresh
+                    entry.Stop.Cancel();
+                    DropLocked(key, entry);
+                }
+            }
         }
     }
 
     public void Forget(string modelHash)
     {
-        foreach (var key in _prepared.Keys.Where(k => k.ModelHash == modelHash))
+        lock (_gate)
         {
-            _prepared.TryRemove(key, out _);
+            foreach (var (key, entry) in _entries.Where(e => e.Key.ModelHash == modelHash).ToList())
+            {
+                DropLocked(key, entry);
+            }
+        }
+    }
+
+    private void EvictOverCapacity()
+    {
+        for (var node = _recent.Last; node is not null && _entries.Count > capacity;)
+        {
+            var previous = node.Previous;
+            var entry = _entries[node.Value];
+            if (entry.Task.IsCompleted)
+            {
+                DropLocked(node.Value, entry);
+            }
+
+            node = previous;
+        }
+    }
+
+    private void Drop(ReferenceKey key, Entry entry)
+    {
+        lock (_gate)
+        {
+            DropLocked(key, entry);
+        }
+    }
+
+    private void DropLocked(ReferenceKey key, Entry entry)
+    {
+        if (_entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+        {
+            _entries.Remove(key);
+            _recent.Remove(entry.Node);
+        }
+    }
+
+    /// <summary>One set: its preparation, how many requests wait for it, and their progress reporters.</summary>
+    private sealed class Entry(LinkedListNode<ReferenceKey> node) : IProgress<ExplainProgress>
+    {
+        public LinkedListNode<ReferenceKey> Node { get; } = node;
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public Task<PreparedReference> Task { get; set; } = null!;
+
+        public int Waiters { get; set; }
+
+        public List<IProgress<ExplainProgress>> Listeners { get; } = [];
+
+        public void Report(ExplainProgress value)
+        {
+            IProgress<ExplainProgress>[] listeners;
+            lock (Listeners)
+            {
+                listeners = [.. Listeners];
+            }
+
+            foreach (var listener in listeners)
+            {
+                listener.Report(value);
+            }
         }
     }
 

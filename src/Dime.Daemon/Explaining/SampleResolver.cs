@@ -15,19 +15,29 @@ internal static class SampleResolver
 {
     public const int MaxQuestionLength = 1_000;
 
-    public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets)
+    /// <summary>
+    /// <see cref="Resolve"/> on the thread pool, given up when cancelled: decoding (up to 40 megapixels) has no
+    /// cancellation points of its own, so the request is answered at once and the decode's result dropped when done.
+    /// </summary>
+    public static Task<ResolvedSample> ResolveAsync(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() => Resolve(reference, datasets, cancellationToken), CancellationToken.None).WaitAsync(cancellationToken);
+    }
+
+    public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken = default)
     {
         Protocol.Validate.NotNull(reference, "sample");
         if (reference.DatasetId is { } datasetId)
         {
             var dataset = datasets.Get(datasetId);
             var sample = DatasetRegistry.SampleAt(dataset, reference.Index ?? throw new DimeException(DimeErrorCode.InvalidArgument, "'sample.index' is required with 'sample.datasetId'.", "sample.index"));
-            return Load(dataset.ImageFullPath(sample), sample.Question, sample.Answer, sample.Index, sample.Id, sample.Line, dataset);
+            return Load(dataset.ImageFullPath(sample), sample.Question, sample.Answer, sample.Index, sample.Id, sample.Line, dataset, cancellationToken);
         }
 
         Protocol.Validate.NotEmpty(reference.ImagePath, "sample.imagePath");
-        var path = Path.GetFullPath(reference.ImagePath);
-        return Load(path, reference.Question ?? string.Empty, reference.Answer, null, Path.GetFileName(path), null, null);
+        var path = Dime.Inference.Files.SafeFiles.CheckPath(reference.ImagePath, "image");
+        return Load(path, reference.Question ?? string.Empty, reference.Answer, null, Path.GetFileName(path), null, null, cancellationToken);
     }
 
     public static string CheckQuestion(string question)
@@ -45,10 +55,11 @@ internal static class SampleResolver
         return question;
     }
 
-    private static ResolvedSample Load(string imagePath, string question, string? answer, int? index, string id, int? line, Dataset? dataset)
+    private static ResolvedSample Load(string imagePath, string question, string? answer, int? index, string id, int? line, Dataset? dataset, CancellationToken cancellationToken)
     {
         CheckQuestion(question);
-        var image = ImageLoader.Load(imagePath);
+        var image = ImageBudget.Fit(ImageLoader.Load(imagePath, cancellationToken: cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
         var hash = Convert.ToHexStringLower(SHA256.HashData(image.Pixels))[..24];
         var info = new ExplainedSample(index, id, imagePath, question, answer, line, image.Width, image.Height, dataset?.Id);
         return new ResolvedSample(info, image, hash, dataset);

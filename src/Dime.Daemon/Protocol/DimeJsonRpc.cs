@@ -9,10 +9,23 @@ namespace Dime.Daemon.Protocol;
 
 /// <summary>
 /// StreamJsonRpc with the daemon's rules: no request but initialize before initialize, none after shutdown,
-/// and every failure shaped as a stable code and a plain message, never a .NET stack trace.
+/// every failure shaped as a stable code and a plain message (at most <see cref="MaxErrorMessageLength"/> characters),
+/// never a .NET stack trace; a request method sent as a notification is not run (nobody could cancel it or see its
+/// outcome); and every request is also cancelled by <paramref name="stopping"/> (SIGTERM/SIGINT), so it answers -32800.
 /// </summary>
-internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session session, Log log) : JsonRpc(handler)
+internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session session, Log log, CancellationToken stopping = default) : JsonRpc(handler)
 {
+    public const int MaxErrorMessageLength = 600;
+
+    private int _inFlight;
+    private long _answered;
+
+    /// <summary>Requests being handled now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Requests whose reply has been produced (it is written right after).</summary>
+    public long Answered => Interlocked.Read(ref _answered);
+
     public static SystemTextJsonFormatter CreateFormatter()
     {
         var formatter = new SystemTextJsonFormatter();
@@ -20,21 +33,42 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
         return formatter;
     }
 
-    protected override ValueTask<JsonRpcMessage> DispatchRequestAsync(JsonRpcRequest request, TargetMethod targetMethod, CancellationToken cancellationToken)
+    protected override async ValueTask<JsonRpcMessage> DispatchRequestAsync(JsonRpcRequest request, TargetMethod targetMethod, CancellationToken cancellationToken)
     {
         var method = request.Method ?? string.Empty;
         log.Debug($"<- {method} {(request.IsNotification ? "(notification)" : $"#{request.RequestId}")}");
-        var refusal = session.Refusal(method);
+        var refusal = request.IsNotification && ProtocolNames.Requests.Contains(method)
+            ? new DimeException(DimeErrorCode.InvalidArgument, $"'{method}' is a request; sent as a notification it is not run.")
+            : session.Refusal(method);
         if (refusal is not null)
         {
-            return ValueTask.FromResult<JsonRpcMessage>(new JsonRpcError
+            if (request.IsNotification)
             {
-                RequestId = request.RequestId,
-                Error = Detail(refusal),
-            });
+                log.Warning(refusal.Message);
+            }
+            else
+            {
+                Interlocked.Increment(ref _answered);
+            }
+
+            return new JsonRpcError { RequestId = request.RequestId, Error = Detail(refusal) };
         }
 
-        return base.DispatchRequestAsync(request, targetMethod, cancellationToken);
+        Interlocked.Increment(ref _inFlight);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        try
+        {
+            return await base.DispatchRequestAsync(request, targetMethod, linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!request.IsNotification)
+            {
+                Interlocked.Increment(ref _answered);
+            }
+
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     protected override JsonRpcError.ErrorDetail CreateErrorDetails(JsonRpcRequest request, Exception exception)
@@ -52,7 +86,7 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
                 return new JsonRpcError.ErrorDetail
                 {
                     Code = JsonRpcErrorCode.InvalidParams,
-                    Message = "Invalid parameters: " + error.Message,
+                    Message = Bounded("Invalid parameters: " + error.Message),
                     Data = new ErrorData("InvalidParams", null),
                 };
             default:
@@ -60,7 +94,7 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
                 return new JsonRpcError.ErrorDetail
                 {
                     Code = JsonRpcErrorCode.InternalError,
-                    Message = $"The daemon failed while handling {request.Method}: {error.Message}",
+                    Message = Bounded($"The daemon failed while handling {request.Method}: {error.Message}"),
                     Data = new ErrorData("InternalError", null),
                 };
         }
@@ -71,9 +105,13 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
     private static JsonRpcError.ErrorDetail Detail(DimeException error) => new()
     {
         Code = (JsonRpcErrorCode)(int)error.Code,
-        Message = error.Message,
-        Data = new ErrorData(error.Code.ToString(), error.Subject),
+        Message = Bounded(error.Message),
+        Data = new ErrorData(error.Code.ToString(), error.Subject is { Length: > 300 } s ? s[..200] + "…" + s[^80..] : error.Subject),
     };
+
+    /// <summary>A reply never quotes more than a few hundred characters of any input (a 50 MB path stays out of it).</summary>
+    private static string Bounded(string message) =>
+        message.Length <= MaxErrorMessageLength ? message : message[..(MaxErrorMessageLength - 100)] + " … " + message[^80..];
 
     private static Exception Unwrap(Exception exception)
     {

@@ -27,7 +27,8 @@ internal static class ArtifactWriter
         return [.. labels.Distinct().Where(explained.Contains).Take(maxLabels)];
     }
 
-    public static Artifacts Write(string folder, ExplanationResult result, RgbImage image)
+    /// <summary>Writes the files into <paramref name="folder"/>; <paramref name="recordedFolder"/> is the folder the result names (where they will be).</summary>
+    public static Artifacts Write(string folder, ExplanationResult result, RgbImage image, string? recordedFolder = null)
     {
         Directory.CreateDirectory(folder);
         var labels = ReportedLabels(result);
@@ -51,7 +52,7 @@ internal static class ArtifactWriter
             }
         }
 
-        var artifacts = new Artifacts(folder, ReportFile, "result.json", overlays);
+        var artifacts = new Artifacts(recordedFolder ?? folder, ReportFile, "result.json", overlays);
         var html = HtmlReport.Render(result with { Artifacts = artifacts }, OverlayRenderer.EncodePng(image), (part, label) => pngs.GetValueOrDefault((part, label)), labels);
         File.WriteAllText(Path.Combine(folder, ReportFile), html);
         return artifacts;
@@ -61,7 +62,7 @@ internal static class ArtifactWriter
     {
         Directory.CreateDirectory(destination);
         var written = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(sourceFolder).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
+        foreach (var file in Directory.EnumerateFiles(sourceFolder).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal) && Path.GetFileName(f) != Explaining.ResultStore.EntryFile))
         {
             var target = Path.Combine(destination, Path.GetFileName(file));
             File.Copy(file, target, overwrite: true);

@@ -58,6 +58,8 @@ internal sealed record ExplainOptionsDto(
 
     public static readonly string[] PartnerEstimators = ["perRow", "shared"];
 
+    public const int PixelsPerSegment = 16;
+
     public static readonly string[] SegmentationMethods = ["auto", "quickshift", "slic", "grid"];
     /// <summary>
     /// median (default): hidden segments take the image's median colour, which on a plain background erases what
@@ -108,7 +110,7 @@ internal sealed record ExplainOptionsDto(
             Labels = labels,
             ImageSamples = ImageSamples ?? 1000,
             TextSamples = TextSamples ?? 1000,
-            Segmentation = ParseSegmentation(Segmentation),
+            Segmentation = CheckSegmentCount(ParseSegmentation(Segmentation), Segmentation, image),
             HideMode = ParseHideMode(Hide?.Mode),
             HideColor = Hide?.Mode is null or "median" ? MedianColor(image) : ParseColor(Hide?.Color),
             BlurSigma = Hide?.Sigma is { } sigma ? CheckedRange(sigma, 0.1, 100, "options.hide.sigma") : 5,
@@ -195,6 +197,30 @@ internal sealed record ExplainOptionsDto(
         return result == 0
             ? throw new DimeException(DimeErrorCode.InvalidArgument, "'options.modalities' is empty; give \"image\", \"text\" or both.", "options.modalities")
             : result;
+    }
+
+    /// <summary>
+    /// Segments asked for explicitly (a grid, SLIC's count) must fit the pixels: at least <see cref="PixelsPerSegment"/>
+    /// each, and at most <see cref="DimeExplainer.MaxImageSegments"/> in all (each is a feature of every LIME fit).
+    /// </summary>
+    private static SegmentationOptions CheckSegmentCount(SegmentationOptions options, SegmentationDto? dto, Engine.Imaging.RgbImage image)
+    {
+        var requested = (options.Method, dto) switch
+        {
+            (SegmentationMethod.Grid, { Rows: not null } or { Columns: not null }) => (long)options.GridRows * options.GridColumns,
+            (SegmentationMethod.Slic, { Segments: not null }) => options.SlicSegments,
+            _ => 0,
+        };
+        var bound = Math.Min(DimeExplainer.MaxImageSegments, (long)image.Width * image.Height / PixelsPerSegment);
+        if (requested > bound)
+        {
+            throw new DimeException(
+                DimeErrorCode.InvalidArgument,
+                $"The segmentation asks for {requested} segments, but a {image.Width}x{image.Height} image is explained with at most {bound} ({PixelsPerSegment} pixels or more each, at most {DimeExplainer.MaxImageSegments} in all).",
+                "options.segmentation");
+        }
+
+        return options;
     }
 
     private static SegmentationOptions ParseSegmentation(SegmentationDto? dto)

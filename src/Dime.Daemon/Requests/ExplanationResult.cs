@@ -80,4 +80,5 @@ internal sealed record ExplanationResult(
     System.Text.Json.Nodes.JsonObject? Quality,
     System.Text.Json.Nodes.JsonObject Settings,
     IReadOnlyDictionary<string, double> Timings,
-    Artifacts? Artifacts);
+    Artifacts? Artifacts,
+    IReadOnlyList<string>? Warnings = null);

@@ -19,13 +19,23 @@ internal sealed class ExportHandler(Daemon daemon)
         Validate.NotEmpty(parameters.ResultId, "resultId");
         Validate.NotEmpty(parameters.Folder, "folder");
         daemon.Results.Load(parameters.ResultId);
+        string destination;
         try
         {
-            return new ExportResult(ArtifactWriter.Export(daemon.Results.FolderOf(parameters.ResultId), Path.GetFullPath(parameters.Folder)));
+            destination = Inference.Files.SafeFiles.CheckFolderForWriting(parameters.Folder, "export");
+        }
+        catch (DimeException e) when (e.Code == DimeErrorCode.PathInvalid)
+        {
+            throw new DimeException(DimeErrorCode.ExportFailed, e.Message, e.Subject, e);
+        }
+
+        try
+        {
+            return new ExportResult(ArtifactWriter.Export(daemon.Results.FolderOf(parameters.ResultId), destination));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DimeException(DimeErrorCode.ExportFailed, $"Could not write to '{parameters.Folder}': {e.Message}", parameters.Folder, e);
+            throw new DimeException(DimeErrorCode.ExportFailed, $"Could not write to {Inference.Files.SafeFiles.Quote(parameters.Folder)}: {e.Message}", Inference.Files.SafeFiles.Subject(parameters.Folder), e);
         }
     }
 }

@@ -15,10 +15,11 @@ internal sealed record DatasetInfo(string DatasetId, string Path, string Format,
 internal sealed class OpenDatasetHandler(Daemon daemon)
 {
     [JsonRpcMethod(ProtocolNames.OpenDataset, UseSingleObjectParameterDeserialization = true)]
-    public DatasetInfo OpenDataset(OpenDatasetParams parameters)
+    public async Task<DatasetInfo> OpenDatasetAsync(OpenDatasetParams parameters, CancellationToken cancellationToken)
     {
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.Path, "path");
-        return DatasetInfo.Of(daemon.Datasets.Open(parameters.Path, parameters.Format, parameters.Fields));
+        var dataset = await Task.Run(() => daemon.Datasets.Open(parameters.Path, parameters.Format, parameters.Fields, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return DatasetInfo.Of(dataset);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dime.Engine.Errors;
+using Dime.Inference.Files;
 
 namespace Dime.Daemon.Workspace;
 
@@ -19,28 +20,17 @@ internal sealed record DatasetFields(string? Image = null, string? Question = nu
 internal static class DatasetReader
 {
     public const int MaxSamples = 1_000_000;
-    public const long MaxFileBytes = 512L * 1024 * 1024;
 
-    public static Dataset Read(string path, string? format, DatasetFields? fields)
+    /// <summary>Reads a dataset file (a regular file of at most <see cref="FileKind.Dataset"/>'s size, read through <see cref="SafeFiles"/>).</summary>
+    public static Dataset Read(string path, string? format, DatasetFields? fields, CancellationToken cancellationToken = default)
     {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new DimeException(DimeErrorCode.DatasetNotFound, $"The dataset file '{path}' does not exist.", path);
-        }
-
-        var info = new FileInfo(full);
-        if (info.Length > MaxFileBytes)
-        {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"The dataset file is {info.Length / (1024 * 1024)} MiB; at most {MaxFileBytes / (1024 * 1024)} MiB are read.", path);
-        }
-
+        var full = SafeFiles.CheckPath(path, FileKind.Dataset.Name);
         var kind = format?.ToLowerInvariant() ?? Guess(full);
         var dataset = kind switch
         {
-            "jsonl" => ReadJsonl(full, fields ?? new DatasetFields()),
-            "clevr" => ReadClevr(full),
-            _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"Unknown dataset format '{format}'; use 'jsonl' or 'clevr'.", "format"),
+            "jsonl" => ReadJsonl(full, fields ?? new DatasetFields(), cancellationToken),
+            "clevr" => ReadClevr(full, cancellationToken),
+            _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"Unknown dataset format {SafeFiles.Quote(format)}; use 'jsonl' or 'clevr'.", "format"),
         };
         return dataset;
     }
@@ -51,13 +41,15 @@ internal static class DatasetReader
     private static string Guess(string path) =>
         path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "clevr" : "jsonl";
 
-    private static Dataset ReadJsonl(string path, DatasetFields fields)
+    private static Dataset ReadJsonl(string path, DatasetFields fields, CancellationToken cancellationToken)
     {
         var samples = new List<Sample>();
         var warnings = new List<string>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(SafeFiles.OpenRead(path, FileKind.Dataset));
+        while (reader.ReadLine() is { } line)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
@@ -100,13 +92,13 @@ internal static class DatasetReader
     }
 
     /// <summary>CLEVR's questions file: questions/CLEVR_split_questions.json next to images/split/.</summary>
-    private static Dataset ReadClevr(string path)
+    private static Dataset ReadClevr(string path, CancellationToken cancellationToken)
     {
-        using var stream = File.OpenRead(path);
+        var bytes = SafeFiles.ReadAllBytes(path, FileKind.Dataset, cancellationToken);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(stream);
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
@@ -115,6 +107,11 @@ internal static class DatasetReader
 
         using (document)
         {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new DimeException(DimeErrorCode.DatasetInvalid, $"A CLEVR questions file holds a JSON object with a 'questions' array, not {Describe(document.RootElement)}.", path);
+            }
+
             if (!document.RootElement.TryGetProperty("questions", out var questions) || questions.ValueKind != JsonValueKind.Array)
             {
                 throw new DimeException(DimeErrorCode.DatasetInvalid, "A CLEVR questions file needs a 'questions' array.", path);
@@ -129,7 +126,14 @@ internal static class DatasetReader
             var position = 0;
             foreach (var q in questions.EnumerateArray())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 position++;
+                if (q.ValueKind != JsonValueKind.Object)
+                {
+                    warnings.Add($"question {position}: is {Describe(q)}, not an object");
+                    continue;
+                }
+
                 var file = Field(q, null, ["image_filename"]);
                 var question = Field(q, null, ["question"]);
                 if (file is null || question is null)
@@ -161,8 +165,23 @@ internal static class DatasetReader
         return candidates.FirstOrDefault(c => File.Exists(Path.Combine(root, c))) ?? candidates[0];
     }
 
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.Null => "null",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "an object",
+    };
+
     private static string? Field(JsonElement row, string? preferred, string[] names)
     {
+        if (row.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
         foreach (var name in preferred is null ? names : [preferred])
         {
             if (row.TryGetProperty(name, out var value))

@@ -8,17 +8,17 @@ internal sealed class DatasetRegistry
 {
     private readonly ConcurrentDictionary<string, Dataset> _datasets = new(StringComparer.Ordinal);
 
-    public Dataset Open(string path, string? format = null, DatasetFields? fields = null)
+    public Dataset Open(string path, string? format = null, DatasetFields? fields = null, CancellationToken cancellationToken = default)
     {
         Protocol.Validate.OneOf(format, ["jsonl", "clevr"], "format");
-        var full = Path.GetFullPath(path);
+        var full = Dime.Inference.Files.SafeFiles.CheckPath(path, "dataset");
         var id = DatasetReader.IdOf(full);
         if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null && (format is null || string.Equals(format, open.Format, StringComparison.OrdinalIgnoreCase)))
         {
             return open;
         }
 
-        var dataset = DatasetReader.Read(full, format, fields);
+        var dataset = DatasetReader.Read(full, format, fields, cancellationToken);
         _datasets[id] = dataset;
         return dataset;
     }

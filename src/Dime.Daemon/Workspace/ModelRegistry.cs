@@ -19,7 +19,7 @@ internal sealed class ModelRegistry(Func<DeviceOptions> device) : IDisposable
 
     public ModelEntry Load(string manifestPath)
     {
-        var full = Path.GetFullPath(manifestPath);
+        var full = Inference.Files.SafeFiles.CheckPath(manifestPath, Inference.Files.FileKind.Manifest.Name);
         var id = "m-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..12];
         var lazy = _models.GetOrAdd(id, _ => new Lazy<ModelEntry>(() => new ModelEntry(id, OnnxModelLoader.Load(full, device()))));
         try

@@ -7,10 +7,7 @@ internal static class SafePaths
 {
     public static string Resolve(string root, string relativeOrAbsolute)
     {
-        if (string.IsNullOrWhiteSpace(relativeOrAbsolute) || relativeOrAbsolute.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "The image path is empty or not a valid path.", relativeOrAbsolute);
-        }
+        Dime.Inference.Files.SafeFiles.CheckPath(relativeOrAbsolute, "image");
 
         var fullRoot = Normalize(root);
         var full = Normalize(Path.Combine(fullRoot, relativeOrAbsolute));
@@ -18,8 +15,8 @@ internal static class SafePaths
         {
             throw new DimeException(
                 DimeErrorCode.PathOutsideDataset,
-                $"The path '{relativeOrAbsolute}' leads outside the dataset folder '{fullRoot}'.",
-                relativeOrAbsolute);
+                $"The path {Dime.Inference.Files.SafeFiles.Quote(relativeOrAbsolute)} leads outside the dataset folder {Dime.Inference.Files.SafeFiles.Quote(fullRoot)}.",
+                Dime.Inference.Files.SafeFiles.Quote(relativeOrAbsolute));
         }
 
         return full;

@@ -9,6 +9,9 @@ public enum DimeErrorCode
     InvalidArgument = 1000,
     NotInitialized = 1001,
     ShuttingDown = 1002,
+    PathInvalid = 1003,
+    NotARegularFile = 1004,
+    FileTooLarge = 1005,
 
     ModelNotFound = 1100,
     ManifestInvalid = 1101,

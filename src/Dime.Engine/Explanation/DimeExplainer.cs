@@ -26,6 +26,9 @@ public static class DimeExplainer
     internal const ulong TextBootstrapStream = 7;
     internal const int LimeSeedBound = 1000;
 
+    /// <summary>The most image segments explained: each is a feature of every fit, and fitting grows with its cube.</summary>
+    public const int MaxImageSegments = 2000;
+
     public static async Task<DimeExplanation> ExplainAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options,
         IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
@@ -124,10 +127,18 @@ public static class DimeExplainer
         var random = new Xoshiro256StarStar(options.Seed, ImageStream);
         var drawnSeed = random.NextInt(LimeSeedBound);
         run.Report(ExplainPhases.Segmentation, 0, 0);
-        var segmentation = run.Timed(ExplanationRun.SegmentationPhase, () => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed));
+        var segmentation = await run.TimedAsync(ExplanationRun.SegmentationPhase, () => Abandonable(() => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed), cancellationToken)).ConfigureAwait(false);
+        if (segmentation.Count > MaxImageSegments)
+        {
+            throw new DimeException(
+                DimeErrorCode.InvalidArgument,
+                $"The segmentation made {segmentation.Count} segments of the {instance.Image.Width}x{instance.Image.Height} image; at most {MaxImageSegments} are explained. Use fewer segments (a larger kernelSize or maxDist, SLIC, or a grid).",
+                "options.segmentation");
+        }
+
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Image(options.ImageSamples, segmentation.Count, random));
         var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, ImagePartnerStream, control));
-        var hiding = run.Timed(ExplanationRun.PerturbationPhase, () => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma));
+        var hiding = await run.TimedAsync(ExplanationRun.PerturbationPhase, () => Abandonable(() => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma), cancellationToken)).ConfigureAwait(false);
         var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
 
         var sampled = await SampleAndFitAsync(
@@ -136,7 +147,7 @@ public static class DimeExplainer
                 model, hiding, rows, from, to, partners, reference.Reference, instance.Text, labels, options.RowsPerBatch, values, run.Clock,
                 done => run.Report(ExplainPhases.Image, (double)done / rows.Count, done), cancellationToken),
             decomposition.G2, decomposition.Mu, model, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options, run, ImageBootstrapStream,
-            partial => partial with { Segmentation = info }).ConfigureAwait(false);
+            partial => partial with { Segmentation = info }, cancellationToken).ConfigureAwait(false);
         return new ImageExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
     }
 
@@ -157,7 +168,7 @@ public static class DimeExplainer
                 model, text, rows, from, to, maskToken, partners, reference.Reference, instanceImage, labels, options.RowsPerBatch, values, run.Clock,
                 done => run.Report(ExplainPhases.Text, (double)done / rows.Count, run.ImageRows + done), cancellationToken),
             decomposition.G1, decomposition.Mu, model, labels, options.TextFeatureSelection, options.TextFeatureCount, options, run, TextBootstrapStream,
-            partial => partial with { Features = info }).ConfigureAwait(false);
+            partial => partial with { Features = info }, cancellationToken).ConfigureAwait(false);
         return new TextExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
     }
 
@@ -178,7 +189,7 @@ public static class DimeExplainer
     private static async Task<SampledFit> SampleAndFitAsync(
         Modalities modality, FeatureRows rows, PartnerPlan partners, RowPasses passes, double[] fixedModalityMeans, double[] mu, IMultimodalModel model,
         int[] labels, FeatureSelection selection, int featureCount, ExplainOptions options, ExplanationRun run, ulong bootstrapStream,
-        Func<PartialExplanation, PartialExplanation> describe)
+        Func<PartialExplanation, PartialExplanation> describe, CancellationToken cancellationToken)
     {
         var settings = new FitSettings(selection, featureCount, options.RidgeAlpha);
         var values = new RowValues(rows.Count, labels.Length);
@@ -209,7 +220,8 @@ public static class DimeExplainer
         }
 
         var used = rows.Take(done);
-        var (fits, weights, targets) = run.Timed(ExplanationRun.FittingPhase, () => Fit(used, values.Take(done), fixedModalityMeans, mu, labels, settings, options));
+        run.Report(ExplainPhases.Fitting, 0, modality == Modalities.Image ? done : run.ImageRows + done);
+        var (fits, weights, targets) = await run.TimedAsync(ExplanationRun.FittingPhase, () => Abandonable(() => Fit(used, values.Take(done), fixedModalityMeans, mu, labels, settings, options), cancellationToken)).ConfigureAwait(false);
         BootstrapReport? bootstrap = null;
         if (options.BootstrapResamples > 0)
         {
@@ -224,6 +236,17 @@ public static class DimeExplainer
             rows.Count, done, stoppedEarly, convergence, partners.IsExact ? null : partners.Estimator, partners.Partners, partners.ReferenceSize,
             run.Clock.PairPasses - pairPasses);
         return new SampledFit(Explanations(model, labels, fits), sampling, bootstrap);
+    }
+
+    /// <summary>
+    /// Runs a step that has no cancellation points of its own (segmentation, hiding masks, fitting) on the thread pool
+    /// and stops waiting for it when cancelled: the request is answered at once; the step's bounded work (segments and
+    /// pixels are capped before it starts) ends by itself and its result is dropped.
+    /// </summary>
+    private static Task<T> Abandonable<T>(Func<T> step, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(step, CancellationToken.None).WaitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -9,6 +9,8 @@ public sealed record ExplainProgress(string Phase, double PhaseFraction, double 
 /// <summary>Names of the phases reported through <see cref="ExplainProgress"/>.</summary>
 public static class ExplainPhases
 {
+    /// <summary>Waiting for a free computation slot (the daemon runs at most one explanation per core at a time).</summary>
+    public const string Queued = "queued";
     public const string Reference = "reference";
     public const string Instance = "instance";
     public const string Segmentation = "segmentation";

@@ -2,10 +2,14 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
+using Dime.Inference.Files;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -30,33 +34,14 @@ public static class ImageLoader
     private const string Formats = "PNG, JPEG, BMP, GIF, TIFF, WebP, TGA or PBM";
     private static readonly ConcurrentDictionary<ImageLimits, Configuration> Configurations = new();
 
-    /// <summary>Reads and decodes an image file.</summary>
-    /// <exception cref="DimeException">ImageNotFound, ImageTooLarge, ImageUnsupported or ImageCorrupt.</exception>
-    public static RgbImage Load(string path, ImageLimits? limits = null)
+    /// <summary>Reads (through <see cref="SafeFiles"/>: a regular file within the size limit) and decodes an image file.</summary>
+    /// <exception cref="DimeException">ImageNotFound, ImageTooLarge, ImageUnsupported, ImageCorrupt, NotARegularFile or PathInvalid.</exception>
+    public static RgbImage Load(string path, ImageLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         limits ??= ImageLimits.Default;
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new DimeException(DimeErrorCode.ImageNotFound, $"The image {path} does not exist.", path);
-        }
-
-        if (file.Length > limits.MaxFileBytes)
-        {
-            throw new DimeException(DimeErrorCode.ImageTooLarge, $"The image {path} is {file.Length >> 20} MiB; the limit is {limits.MaxFileBytes >> 20} MiB.", path);
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DimeException(DimeErrorCode.ImageNotFound, $"The image {path} cannot be read: {e.Message}", path, e);
-        }
-
+        var bytes = SafeFiles.ReadAllBytes(path, FileKind.Image with { MaxBytes = limits.MaxFileBytes }, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         return Decode(bytes, path, limits);
     }
 
@@ -109,6 +94,11 @@ public static class ImageLoader
                 DimeErrorCode.ImageTooLarge,
                 $"The image {subject} is {info.Width}x{info.Height} ({pixels / 1e6:0.#} megapixels); the limit is {limits.MaxPixels / 1e6:0.#} megapixels.",
                 subject);
+        }
+
+        if (ImageStructure.Problem(data) is { } problem)
+        {
+            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The {format.Name} image {subject} is corrupt: {problem}.", subject);
         }
 
         if (format is JpegFormat && !HasJpegEnd(data))
@@ -166,7 +156,12 @@ public static class ImageLoader
             // width x height x 4 bytes (the widest pixel a decoder uses internally) plus headroom
             AllocationLimitMegabytes = (int)Math.Clamp((limits.MaxPixels * 8 >> 20) + 64, 64, 16384),
         });
-        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { MaxFrames = 1 });
+        // metadata (text, EXIF, ICC profiles) is never decoded: DIME does not use it, and compressed text can be a bomb
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { MaxFrames = 1, IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { IgnoreMetadata = true });
         return configuration;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dime.Engine.Errors;
+using Dime.Inference.Files;
 
 namespace Dime.Inference.Manifest;
 
@@ -8,31 +9,20 @@ namespace Dime.Inference.Manifest;
 internal static class ManifestReader
 {
     public const int FormatVersion = 1;
-    private const long MaxManifestBytes = 4 << 20;
 
     public static ModelManifest Read(string manifestPath)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);
-        var path = Path.GetFullPath(manifestPath);
+        var path = SafeFiles.CheckPath(manifestPath, FileKind.Manifest.Name);
         if (System.IO.Directory.Exists(path))
         {
             path = Path.Combine(path, "manifest.json");
         }
 
-        if (!File.Exists(path))
-        {
-            throw new DimeException(DimeErrorCode.ModelNotFound, $"No model manifest at {path}.", path);
-        }
-
-        if (new FileInfo(path).Length > MaxManifestBytes)
-        {
-            throw new DimeException(DimeErrorCode.ManifestInvalid, $"Model manifest {path} is larger than {MaxManifestBytes >> 20} MiB; is it really a manifest?", path);
-        }
-
+        var bytes = SafeFiles.ReadAllBytes(path, FileKind.Manifest);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions
             {
                 AllowTrailingCommas = true,
                 CommentHandling = JsonCommentHandling.Skip,
@@ -110,7 +100,7 @@ internal static class ManifestReader
             }
         }
 
-        var referenceDataset = root.String("referenceDataset") is { } reference ? Path.GetFullPath(Path.Combine(directory, reference)) : null;
+        var referenceDataset = root.String("referenceDataset") is { } reference ? SafeFiles.CheckPath(Path.Combine(directory, reference), "referenceDataset") : null;
         root.RejectUnknown();
         return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset);
     }
@@ -123,7 +113,7 @@ internal static class ManifestReader
             return null;
         }
 
-        var file = ResolveFile(graph, "path", directory);
+        var file = ResolveFile(graph, "path", directory, FileKind.Graph);
         var inputs = graph.RequiredObject("inputs");
         var image = role is GraphRole.TextEncoder ? null : inputs.String("image");
         var text = role is GraphRole.ImageEncoder ? null : inputs.String("text");
@@ -187,11 +177,11 @@ internal static class ManifestReader
             _ => throw tokenizer.Invalid(tokenizer.Field("kind"), $"unknown tokenizer kind '{kindText}'; use words (a vocabulary and a word pattern), wordpiece (BERT-style vocab.txt) or bpe (vocab.json + merges.txt)."),
         };
 
-        var vocabulary = ResolveFile(tokenizer, "vocabulary", directory);
+        var vocabulary = ResolveFile(tokenizer, "vocabulary", directory, FileKind.Vocabulary);
         string? merges = null;
         if (kind == TokenizerKind.Bpe)
         {
-            merges = ResolveFile(tokenizer, "merges", directory);
+            merges = ResolveFile(tokenizer, "merges", directory, FileKind.Vocabulary);
         }
         else
         {
@@ -267,17 +257,25 @@ internal static class ManifestReader
         }
     }
 
-    private static string ResolveFile(JsonFields fields, string name, string directory)
+    /// <summary>A file the manifest names: it must exist and be a regular file within its kind's size limit.</summary>
+    private static string ResolveFile(JsonFields fields, string name, string directory, FileKind kind)
     {
         var value = fields.RequiredString(name);
-        var file = Path.GetFullPath(Path.Combine(directory, value));
-        if (!File.Exists(file))
+        var field = fields.Field(name);
+        try
         {
-            var field = fields.Field(name);
-            var invalid = fields.Invalid(field, $"the file '{value}' does not exist (looked for {file}).");
-            throw new DimeException(DimeErrorCode.ModelNotFound, invalid.Message, field);
-        }
+            var file = SafeFiles.CheckPath(Path.Combine(directory, value), kind.Name);
+            if (!File.Exists(file) && !System.IO.Directory.Exists(file))
+            {
+                var invalid = fields.Invalid(field, $"the file {SafeFiles.Quote(value)} does not exist (looked for {SafeFiles.Quote(file)}).");
+                throw new DimeException(DimeErrorCode.ModelNotFound, invalid.Message, field);
+            }
 
-        return file;
+            return SafeFiles.Check(file, kind).Path;
+        }
+        catch (DimeException e) when (e.Code is DimeErrorCode.PathInvalid or DimeErrorCode.NotARegularFile or DimeErrorCode.FileTooLarge)
+        {
+            throw new DimeException(e.Code, $"{field}: {e.Message}", field, e);
+        }
     }
 }

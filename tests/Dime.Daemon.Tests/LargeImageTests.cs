@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dime.Daemon.Protocol;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using StreamJsonRpc;
+using Xunit.Abstractions;
+
+namespace Dime.Daemon.Tests;
+
+/// <summary>
+/// A 40-megapixel photo-sized image through the real daemon process (issue 14, item 3): a cancel lands quickly in every
+/// phase (reading and decoding, the reference set, segmentation, the image and text passes, fitting), and one whole
+/// explanation of it stays within the documented peak memory. The figures are printed; the bounds asserted are generous
+/// (the issue's target is 250 ms; shared CI machines vary).
+/// </summary>
+public sealed class LargeImageTests(ITestOutputHelper output)
+{
+    private const long PeakMemoryBound = 1_500L << 20;
+
+    [Fact]
+    public async Task Cancel_lands_in_every_phase_and_peak_memory_stays_bounded_on_a_40_megapixel_image()
+    {
+        var folder = TestPaths.NewTempFolder("large");
+        var path = Path.Combine(folder, "large.png");
+        using (var image = new Image<Rgb24>(8000, 5000))
+        {
+            image.ProcessPixelRows(rows =>
+            {
+                for (var y = 0; y < rows.Height; y++)
+                {
+                    var row = rows.GetRowSpan(y);
+                    for (var x = 0; x < row.Length; x++)
+                    {
+                        row[x] = new Rgb24((byte)(x / 40), (byte)(y / 25), (byte)((x ^ y) & 0xFF));
+                    }
+                }
+            });
+            await image.SaveAsPngAsync(path, new PngEncoder { CompressionLevel = PngCompressionLevel.BestSpeed });
+        }
+
+        await using var daemon = DaemonProcess.Start();
+        await daemon.Call<JsonElement>(ProtocolNames.Initialize, new { clientInfo = new { name = "tests" }, device = "cpu" });
+        var model = (await daemon.Call<JsonElement>(ProtocolNames.LoadModel, new { manifestPath = TestPaths.CleanManifest })).GetProperty("modelId").GetString();
+        var reference = (await daemon.Call<JsonElement>(ProtocolNames.OpenDataset, new { path = TestPaths.DemoDataset })).GetProperty("datasetId").GetString();
+        string? phase = null;
+        var phaseSeen = new TaskCompletionSource();
+        daemon.ProgressReceived += (token, value) =>
+        {
+            if (phase is not null && value.GetProperty("phase").GetString() == phase)
+            {
+                phaseSeen.TrySetResult();
+            }
+        };
+
+        var latencies = new List<string>();
+        var worst = 0L;
+        var run = 0;
+        foreach (var wanted in new[] { "decode", "reference", "segmentation", "image", "text", "fitting" })
+        {
+            run++;
+            phase = wanted == "decode" ? null : wanted;
+            phaseSeen = new TaskCompletionSource();
+            var options = new
+            {
+                referenceDatasetId = reference,
+                referenceSize = wanted == "reference" ? 150 : 10,
+                referenceSeed = run,
+                seed = run,
+                imageSamples = wanted == "fitting" ? 3000 : 4000,
+                textSamples = 4000,
+                modalities = wanted == "fitting" ? new[] { "image" } : new[] { "image", "text" },
+                segmentation = wanted switch
+                {
+                    "segmentation" => new { method = "quickshift", kernelSize = 2.0 },
+                    "fitting" => new { method = "grid", rows = 31, columns = 31 }, // 961 features: a fit of seconds
+                    _ => (object)new { method = "grid", rows = 8, columns = 8 },
+                },
+            };
+            using var cancel = new CancellationTokenSource();
+            var call = daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { imagePath = path, question = "is there a red circle?" }, options, progressToken = run }, cancel.Token);
+            if (wanted == "decode")
+            {
+                await Task.Delay(150);
+            }
+            else
+            {
+                await phaseSeen.Task.WaitAsync(TimeSpan.FromSeconds(120));
+            }
+
+            Assert.False(call.IsCompleted, $"{wanted}: the explanation ended before it could be cancelled");
+            var clock = Stopwatch.StartNew();
+            await cancel.CancelAsync();
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => call);
+            clock.Stop();
+            Assert.True(error is OperationCanceledException || error is RemoteInvocationException { ErrorCode: -32800 }, $"{wanted}: {error}");
+            latencies.Add($"{wanted} {clock.ElapsedMilliseconds} ms");
+            worst = Math.Max(worst, clock.ElapsedMilliseconds);
+        }
+
+        var whole = await daemon.Call<JsonElement>(ProtocolNames.Explain, new
+        {
+            modelId = model,
+            sample = new { imagePath = path, question = "is there a red circle?" },
+            options = new { referenceDatasetId = reference, referenceSize = 10, imageSamples = 200, textSamples = 200 },
+        });
+        var peak = PeakResidentBytes(daemon.Process.Id);
+        output.WriteLine($"40 MP image (8000x5000, explained at {whole.GetProperty("sample").GetProperty("width")}x{whole.GetProperty("sample").GetProperty("height")}): cancel latency {string.Join(", ", latencies)}; peak resident memory {peak >> 20} MiB");
+        Assert.True(worst < 1000, $"a cancel took {worst} ms: {string.Join(", ", latencies)}");
+        Assert.True(peak < PeakMemoryBound, $"peak resident memory {peak >> 20} MiB");
+        Assert.True(whole.GetProperty("sample").GetProperty("width").GetInt32() * whole.GetProperty("sample").GetProperty("height").GetInt32() <= 1_000_000);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>VmHWM of /proc/pid/status: the most resident memory the process ever had.</summary>
+    private static long PeakResidentBytes(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+}
