@@ -19,7 +19,7 @@ function must<T>(value: T | undefined): T {
 function stored(dir: string, result: ExplanationResult): ExplanationResult {
   const folder = join(dir, 'results', result.resultId);
   mkdirSync(folder, { recursive: true });
-  const placed: ExplanationResult = { ...result, artifacts: { ...must(result.artifacts), folder } };
+  const placed: ExplanationResult = { ...result, artifacts: { ...must(result.artifacts ?? undefined), folder } };
   writeFileSync(join(folder, 'result.json'), JSON.stringify(placed));
   return placed;
 }
@@ -35,7 +35,7 @@ describe('recent explanations', () => {
     assert.deepEqual(e.models, [explanation.model.name]);
     assert.deepEqual(e.predicted, [explanation.labels[explanation.prediction.label]]);
     assert.equal(e.question, explanation.sample.question);
-    assert.ok(e.resultFiles[0]!.endsWith(join(must(explanation.artifacts).folder, 'result.json')));
+    assert.ok(e.resultFiles[0]!.endsWith(join(must(explanation.artifacts ?? undefined).folder, 'result.json')));
     assert.deepEqual(e.dataset, { path: '/d/samples.jsonl', format: 'jsonl' });
   });
 
@@ -51,6 +51,7 @@ describe('recent explanations', () => {
   test('a result the daemon did not store (no artifacts) makes no entry', () => {
     const { artifacts: _, ...unstored } = explanation;
     assert.equal(explanationEntry(unstored, { label: 's', imagePath: '/x.png', at: 0 }), undefined);
+    assert.equal(explanationEntry({ ...explanation, artifacts: null }, { label: 's', imagePath: '/x.png', at: 0 }), undefined);
     assert.equal(compareEntry({ results: [comparison.results[0], unstored] }, { label: 's', imagePath: '/x.png', at: 0 }), undefined);
   });
 
