@@ -25,6 +25,7 @@ import type { Services } from './explain/services';
 import { ModelService } from './models/modelService';
 import { ModelStatusBar } from './models/modelStatusBar';
 import { PanelRegistry } from './panels/panelRegistry';
+import { RecentExplanations, registerRecentExplanations } from './recent/recentView';
 
 let daemon: DaemonService | undefined;
 
@@ -35,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const models = new ModelService(context, daemon, log);
   const datasets = new DatasetService(daemon, log);
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, cacheFolder: daemon.cacheFolder, log });
-  const services: Services = { context, log, daemon, models, datasets, panels, settings: () => settings };
+  const recent = new RecentExplanations(context.workspaceState);
+  const services: Services = { context, log, daemon, models, datasets, panels, settings: () => settings, remember: (entry) => entry && recent.record(entry) };
   const codeLens = new SampleCodeLensProvider(() => settings);
 
   context.subscriptions.push(
@@ -69,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerExportPanel(services),
     registerShowLogs(log),
     registerRestartDaemon(services),
+    registerRecentExplanations(services, recent),
   );
 
   log.info(`DIME ${String(context.extension.packageJSON['version'])} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);

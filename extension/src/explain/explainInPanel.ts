@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { explainOptions } from '../config/settings';
 import { Methods, type DatasetFormat, type ExplainOptions, type ExplanationResult, type ModelInfo, type SampleRef } from '../daemon/protocol';
 import type { DimePanel } from '../panels/dimePanel';
+import { explanationEntry } from '../recent/recentList';
 import { runInPanel } from './runInPanel';
 import type { Services } from './services';
 
@@ -83,6 +84,7 @@ export async function explainInPanel(services: Services, request: ExplainRequest
     panel.setTitle(`DIME: ${request.label} · ${result.model.name}`);
     const position = await positionOf(services, result);
     panel.post({ type: 'explanation', result, imageUri: panel.asWebviewUri(imagePath), ...(position ? { position } : {}) });
+    services.remember(explanationEntry(result, { label: request.label, imagePath, ...(request.dataset ? { dataset: request.dataset } : {}), at: Date.now() }));
     services.log.info(
       `explained ${request.label}: predicted ${result.labels[result.prediction.label] ?? '?'} on ${result.device.kind}, ${String(result.timings['total'] ?? '?')} ms${result.cached ? ' (cached)' : ''}`,
     );

@@ -5,6 +5,7 @@ import type { DaemonService } from '../daemon/daemonService';
 import type { DatasetService } from '../datasets/datasetService';
 import type { ModelService } from '../models/modelService';
 import type { PanelRegistry } from '../panels/panelRegistry';
+import type { RecentEntry } from '../recent/recentList';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -14,4 +15,6 @@ export interface Services {
   datasets: DatasetService;
   panels: PanelRegistry;
   settings(): DimeSettings;
+  /** Adds a finished explanation or comparison to the "Recent Explanations" view. */
+  remember(entry: RecentEntry | undefined): void;
 }

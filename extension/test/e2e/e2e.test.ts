@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -87,29 +87,44 @@ async function shot(name: string, target?: Locator): Promise<void> {
 
 /**
  * DIME_E2E_README_SHOTS=1 (real daemon only) also refreshes the repository README's screenshots,
- * docs/images/panel.png (the explanation panel) and docs/images/overview.png (the dataset overview):
- * the active panel's editor group maximized, the side bar hidden, a taller window, no notifications;
- * the layout is put back afterwards.
+ * docs/images/panel.png (the explanation panel) and overview.png: the window made wide
+ * enough that, with the side bar hidden and the editor groups of even width, the panel's group is about
+ * 1000 px wide; the shot is of that group only. Nothing is maximized (a maximized editor group left the
+ * command box inert for the tests after it), and the side bar, the group sizes and the window size are
+ * put back afterwards.
  */
 async function readmeShot(name: string, tab: string): Promise<void> {
   const file = README_SHOTS[name];
   if (process.env['DIME_E2E_README_SHOTS'] !== '1' || STUB || !file) return;
   const size = page.viewportSize();
-  await page.setViewportSize({ width: 1600, height: 1300 });
+  const groups = await page.locator('.editor-group-container').count();
+  await page.setViewportSize({ width: 60 + 1040 * Math.max(1, groups), height: 1300 });
   await runCommand('Notifications: Clear All Notifications');
+  await runCommand('View: Toggle Primary Side Bar Visibility');
+  await runCommand('View: Reset Editor Group Sizes');
   // the panel's editor group becomes the active one
   await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
-  await runCommand('View: Toggle Maximize Editor Group');
-  await runCommand('View: Toggle Primary Side Bar Visibility');
   await page.waitForTimeout(1500);
-  await shot(`readme-${name}`);
+  await shot(`readme-${name}`, page.locator('.editor-group-container.active'));
   await runCommand('View: Toggle Primary Side Bar Visibility');
-  await runCommand('View: Toggle Maximize Editor Group');
   if (size) await page.setViewportSize(size);
+  await runCommand('View: Reset Editor Group Sizes');
   await page.waitForTimeout(1000);
   assert.ok(existsSync(join(RESULTS, `readme-${name}.png`)), `README screenshot ${name}`);
   mkdirSync(README_IMAGES, { recursive: true });
   copyFileSync(join(RESULTS, `readme-${name}.png`), join(README_IMAGES, file));
+}
+
+/** The rows of the explorer's "DIME: Recent Explanations" view. */
+function recentRows(): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Recent Explanations/i }) }).locator('.monaco-list-row');
+}
+
+/** Expands the explorer's "DIME: Recent Explanations" section when it is collapsed. */
+async function expandRecent(): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: /Recent Explanations/i }).first();
+  await header.waitFor({ timeout: 30_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
 }
 
 async function dimeLogTail(): Promise<string> {
@@ -327,6 +342,83 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await page.waitForTimeout(1000);
   });
 
+  test('compare two models, then export: each model in its own subfolder, the toast counts what is on disk', async (t) => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
+    await runCommand('DIME: Compare Models on Sample…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'mini-CLEVR biased' }).first().click({ timeout: 30_000 });
+    const view = await panelTitled('DIME compare');
+    await view.locator('#app[data-state="done"], #app[data-state="error"]').waitFor({ timeout: 600_000 });
+    assert.equal(await view.locator('#app').getAttribute('data-state'), 'done', (await view.locator('#status-message').textContent()) ?? '');
+    assert.deepEqual(await view.locator('.model-name').allTextContents(), ['mini-CLEVR clean', 'mini-CLEVR biased']);
+    await shot('compare');
+    await readmeShot('compare', 'DIME compare');
+
+    const target = join(tmpdir(), `dime-e2e-export-${process.pid}`);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(target, { recursive: true });
+    await view.locator('#export').click();
+    // VS Code's own (simple) folder dialog: it fills in its start folder first; then type ours and accept it
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '') !== '', undefined, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await input.fill(`${target}/`);
+    await page.waitForTimeout(1000);
+    if ((await input.inputValue()) !== `${target}/`) await input.fill(`${target}/`);
+    await page.waitForTimeout(500);
+    await shot('export-dialog');
+    assert.equal(await input.inputValue(), `${target}/`, 'the export folder is typed into the dialog');
+    // accept; should the dialog still be open (it navigated instead), type the folder again and accept again
+    const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' });
+    for (let attempt = 0; attempt < 3 && (await input.isVisible()); attempt++) {
+      if ((await input.inputValue()) !== `${target}/`) {
+        await input.fill(`${target}/`);
+        await page.waitForTimeout(1000);
+      }
+      if (await ok.isVisible().catch(() => false)) await ok.click();
+      else await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+      t.diagnostic(`export dialog, attempt ${attempt + 1}: ${(await input.isVisible()) ? `still open at "${await input.inputValue()}"` : 'accepted'}`);
+    }
+    const toast = page.locator('.notification-toast', { hasText: /DIME: exported \d+ files/ });
+    await toast.first().waitFor({ timeout: 60_000 });
+    const said = Number(/exported (\d+) files/.exec((await toast.first().textContent()) ?? '')?.[1]);
+    const files = ['mini-CLEVR-clean', 'mini-CLEVR-biased'].flatMap((m) => ['result.json', 'report.html'].map((f) => join(target, m, f)));
+    for (const f of files) assert.ok(existsSync(f), `${f} exists`);
+    const onDisk = readdirSync(target, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    t.diagnostic(`the toast says ${said} files; ${onDisk} are on disk`);
+    assert.equal(said, onDisk);
+    const clean = JSON.parse(readFileSync(join(target, 'mini-CLEVR-clean', 'result.json'), 'utf8')) as { model: { name: string } };
+    assert.equal(clean.model.name, 'mini-CLEVR clean', "the clean model's result is not overwritten");
+    rmSync(target, { recursive: true, force: true });
+  });
+
+  test('the Recent Explanations view lists the results and opens one from the stored result, not computed again', async (t) => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    const samples = samplesOf(dataset);
+    await expandRecent();
+    const rows = recentRows();
+    await rows.first().waitFor({ timeout: 30_000 });
+    const texts = await rows.allTextContents();
+    t.diagnostic(`recent: ${texts.join(' | ')}`);
+    assert.match(texts[0] ?? '', /mini-CLEVR clean vs mini-CLEVR biased/, 'the comparison is the newest entry');
+    const wanted = `sample ${samples[1]!.id} · mini-CLEVR clean`;
+    assert.ok(texts.some((x) => x.includes(wanted)), `"${wanted}" is listed`);
+    const before = Date.now();
+    await rows.filter({ hasText: wanted }).first().click();
+    const view = await panelTitled(`sample ${samples[1]!.id}`);
+    await view.locator('#app[data-state="done"]').waitFor({ timeout: 30_000 });
+    t.diagnostic(`shown after ${Date.now() - before} ms`);
+    assert.equal(await view.locator('#question').textContent(), samples[1]!.question);
+    const [m, uc, mi] = await Promise.all(['#value-m', '#value-uc', '#value-mi'].map(async (id) => Number(await view.locator(id).getAttribute('data-value'))));
+    assert.ok(Math.abs(m! - (uc! + mi!)) <= 1e-6 * Math.max(1, Math.abs(m!)), `M ${m} = UC ${uc} + MI ${mi}`);
+    await page.waitForTimeout(1000);
+    const log = await dimeLogTail();
+    assert.match(log, new RegExp(`opened the stored explanation of sample ${samples[1]!.id} \\(`), 'read back from the result cache');
+    await shot('recent');
+  });
+
   test('the dataset overview opens from the palette (EMAP, shares, samples)', async () => {
     if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
@@ -389,6 +481,10 @@ describe('DIME after a window reload', () => {
     // rendered from the webview's saved state: the daemon is not asked again
     await explanation.locator('#app[data-state="done"] canvas.overlay[data-coloured]').first().waitFor({ timeout: 30_000 });
     assert.ok(['yes', ...LABELS].includes((await explanation.locator('#prediction').textContent()) ?? ''));
+    // the Recent Explanations view comes back from the workspace state
+    await expandRecent();
+    await recentRows().first().waitFor({ timeout: 30_000 });
+    assert.match((await recentRows().first().textContent()) ?? '', /mini-CLEVR clean vs mini-CLEVR biased/);
     await shot('restored');
   });
 });
