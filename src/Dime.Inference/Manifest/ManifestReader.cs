@@ -8,6 +8,9 @@ namespace Dime.Inference.Manifest;
 internal static class ManifestReader
 {
     public const int FormatVersion = 1;
+
+    /// <summary>Graphs wired by name (Manifest/Wiring.cs); format 1 keeps loading.</summary>
+    public const int WiredFormatVersion = 2;
     private const long MaxManifestBytes = 4 << 20;
 
     public static ModelManifest Read(string manifestPath)
@@ -59,9 +62,9 @@ internal static class ManifestReader
     {
         var directory = Path.GetDirectoryName(path)!;
         var version = root.Int("version", 1, int.MaxValue) ?? FormatVersion;
-        if (version != FormatVersion)
+        if (version != FormatVersion && version != WiredFormatVersion)
         {
-            throw root.Invalid("version", $"this DIME reads manifest format {FormatVersion}, the file says {version}.");
+            throw root.Invalid("version", $"this DIME reads manifest formats {FormatVersion} and {WiredFormatVersion}, the file says {version}.");
         }
 
         var name = root.String("name") ?? Path.GetFileName(directory);
@@ -72,20 +75,16 @@ internal static class ManifestReader
             throw root.Invalid("output", $"is '{output}', but DIME needs pre-softmax logits (additivity does not survive a softmax); export the graph before its softmax and write \"logits\".");
         }
 
-        var graphs = root.RequiredObject("graphs");
-        var full = ReadGraph(graphs, "full", GraphRole.Full, directory);
-        var imageEncoder = ReadGraph(graphs, "imageEncoder", GraphRole.ImageEncoder, directory);
-        var textEncoder = ReadGraph(graphs, "textEncoder", GraphRole.TextEncoder, directory);
-        var fusion = ReadGraph(graphs, "fusion", GraphRole.Fusion, directory);
-        graphs.RejectUnknown();
-        if (full is null && fusion is null)
+        GraphSpec? full = null, imageEncoder = null, textEncoder = null, fusion = null;
+        WiringSpec? wiring = null, fullWiring = null;
+        if (version == WiredFormatVersion)
         {
-            throw graphs.Invalid("graphs", "declares neither a 'full' graph nor a 'fusion' head; at least one is needed.");
+            wiring = WiringReader.ReadGraphs(root, directory);
+            fullWiring = WiringReader.ReadFull(root, directory);
         }
-
-        if (fusion is null && (imageEncoder is not null || textEncoder is not null))
+        else
         {
-            throw graphs.Invalid("graphs.fusion", "is missing: encoders are only used together with a fusion head.");
+            (full, imageEncoder, textEncoder, fusion) = ReadRoleGraphs(root, directory);
         }
 
         var image = ReadImage(root.RequiredObject("image"));
@@ -112,7 +111,29 @@ internal static class ManifestReader
 
         var referenceDataset = root.String("referenceDataset") is { } reference ? Path.GetFullPath(Path.Combine(directory, reference)) : null;
         root.RejectUnknown();
-        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset);
+        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset, wiring, fullWiring);
+    }
+
+    /// <summary>Format 1: the four fixed roles.</summary>
+    private static (GraphSpec? Full, GraphSpec? ImageEncoder, GraphSpec? TextEncoder, GraphSpec? Fusion) ReadRoleGraphs(JsonFields root, string directory)
+    {
+        var graphs = root.RequiredObject("graphs");
+        var full = ReadGraph(graphs, "full", GraphRole.Full, directory);
+        var imageEncoder = ReadGraph(graphs, "imageEncoder", GraphRole.ImageEncoder, directory);
+        var textEncoder = ReadGraph(graphs, "textEncoder", GraphRole.TextEncoder, directory);
+        var fusion = ReadGraph(graphs, "fusion", GraphRole.Fusion, directory);
+        graphs.RejectUnknown();
+        if (full is null && fusion is null)
+        {
+            throw graphs.Invalid("graphs", "declares neither a 'full' graph nor a 'fusion' head; at least one is needed.");
+        }
+
+        if (fusion is null && (imageEncoder is not null || textEncoder is not null))
+        {
+            throw graphs.Invalid("graphs.fusion", "is missing: encoders are only used together with a fusion head.");
+        }
+
+        return (full, imageEncoder, textEncoder, fusion);
     }
 
     private static GraphSpec? ReadGraph(JsonFields graphs, string key, GraphRole role, string directory)
@@ -267,7 +288,7 @@ internal static class ManifestReader
         }
     }
 
-    private static string ResolveFile(JsonFields fields, string name, string directory)
+    internal static string ResolveFile(JsonFields fields, string name, string directory)
     {
         var value = fields.RequiredString(name);
         var file = Path.GetFullPath(Path.Combine(directory, value));

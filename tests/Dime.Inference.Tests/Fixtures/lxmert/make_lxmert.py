@@ -184,7 +184,7 @@ def main():
             "output": "logits",
         },
         "image": {"width": SIZE, "height": SIZE, "resize": "pil-bicubic", "mean": MEAN, "std": STD},
-        "tokenizer": {"kind": "wordpiece", "vocabulary": "vocab.txt", "lowercase": True, "maxLength": MAX_LENGTH, "maskToken": "[MASK]"},
+        "tokenizer": {"kind": "wordpiece", "vocabulary": "vocab.txt", "lowercase": True, "maxLength": MAX_LENGTH, "maskToken": "[MASK]", "bosToken": "[CLS]", "eosToken": "[SEP]"},
         "labels": labels,
     }
     with open(os.path.join(HERE, "manifest.json"), "w", encoding="utf-8") as f:
