@@ -119,12 +119,18 @@ internal static class BenchCommand
                 var seconds = new Dictionary<string, double>();
                 foreach (var (name, path) in paths)
                 {
+                    var callsBefore = loaded.GraphCalls;
                     var started = Stopwatch.GetTimestamp();
                     var prepared = await PreparedReference.PrepareAsync(path, referenceSet, null, cancellationToken).ConfigureAwait(false);
                     var explanation = await DimeExplainer.ExplainAsync(path, instance, prepared, options, null, cancellationToken).ConfigureAwait(false);
                     seconds[name] = Stopwatch.GetElapsedTime(started).TotalSeconds;
                     var t = explanation.Timings!;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-10} {seconds[name],8:0.00} s  (reference grid {prepared.ElapsedMs / 1000:0.00} s, model {t.ModelMs / 1000:0.00} s, engine {t.EngineMs / 1000:0.00} s)"));
+                    var calls = Explaining.ResultMapper.GraphCalls(callsBefore, loaded.GraphCalls).Where(c => c.Count > 0).ToList();
+                    if (calls.Count > 0)
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"             graph calls: {string.Join(", ", calls.Select(c => $"{c.Name} {c.Count:0}"))}"));
+                    }
                 }
 
                 if (seconds.Count == 2)

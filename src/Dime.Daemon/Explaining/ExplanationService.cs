@@ -64,6 +64,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             return cached;
         }
 
+        var callsBefore = model.Loaded.GraphCalls;
         var referenceStarted = Stopwatch.GetTimestamp();
         var prepared = await references.GetAsync(model, referenceDataset, options.ReferenceSizeOrDefault, options.ReferenceSeedOrDefault, options.StratifiedOrDefault, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
         var referenceMs = Stopwatch.GetElapsedTime(referenceStarted).TotalMilliseconds;
@@ -95,6 +96,11 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
             .ToDictionary(t => t.Key, t => t.Value);
         timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        foreach (var (name, count) in ResultMapper.GraphCalls(callsBefore, model.Loaded.GraphCalls))
+        {
+            timings[name] = count;
+        }
+
         result = result with { Artifacts = artifacts, Timings = timings };
         store.Save(result);
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
