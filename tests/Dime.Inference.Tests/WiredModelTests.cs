@@ -225,3 +225,45 @@ public sealed class WiredModelTests
 
     private static JsonDocument Reference() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "reference.json")));
 }
+
+/// <summary>Format 2 over the toy graphs as a CLIP-style dual encoder with a head: a text-side graph as well.</summary>
+public sealed class WiredDualEncoderTests
+{
+    private static readonly string[] Texts = ["is there a red cube", "what color is the ball", "blue", string.Empty];
+
+    [Fact]
+    public async Task A_dual_encoder_runs_each_encoder_once_per_distinct_input_and_equals_format_1()
+    {
+        using var v1 = ModelFolder.Toy();
+        using var v2 = ModelFolder.Toy(m =>
+        {
+            m["version"] = 2;
+            m["graphs"] = JsonNode.Parse("""
+                {
+                  "vision": { "path": "image_encoder.onnx", "inputs": { "image": "image" } },
+                  "words": { "path": "text_encoder.onnx", "inputs": { "tokens": "text.ids", "attention_mask": "text.attentionMask" } },
+                  "head": { "path": "fusion.onnx", "inputs": { "image_features": "vision.image_features", "text_features": "words.text_features" } }
+                }
+                """);
+            m["logits"] = "head.logits";
+            m["full"] = JsonNode.Parse("""{ "path": "model.onnx", "inputs": { "image": "image", "tokens": "text.ids", "attention_mask": "text.attentionMask" }, "output": "logits" }""");
+        });
+        using var format1 = OnnxModelLoader.Load(v1.Manifest, DeviceOptions.Cpu);
+        using var format2 = OnnxModelLoader.Load(v2.Manifest, DeviceOptions.Cpu);
+        var random = new Random(5);
+        var images = new ImageList([.. Enumerable.Range(0, 3).Select(_ => ModelChecker.SyntheticImage(random, 12, 10))]);
+        string[] texts = [.. Texts, Texts[0], Texts[1]];
+
+        var expected = await format1.Split!.EvaluateGridAsync(images, texts, CancellationToken.None);
+        var actual = await format2.Split!.EvaluateGridAsync(images, texts, CancellationToken.None);
+        var check = await ModelChecker.CheckAsync(format2, images, texts, 1e-5, CancellationToken.None);
+
+        Assert.Equal(expected.Values, actual.Values, (a, b) => Math.Abs(a - b) <= 1e-5);
+        Assert.True(check.Passed, check.ToString());
+        Assert.Equal(new Dictionary<string, string> { ["vision"] = "image", ["words"] = "text", ["head"] = "pair" }, format2.GraphSides);
+        var rows = format2.GraphCalls.ToDictionary(c => c.Graph, c => c.Rows);
+        Assert.Equal(2 * 3, rows["vision"]); // unkeyed images: once per image per call
+        Assert.Equal(Texts.Length, rows["words"]); // texts are their own key: once per distinct text, kept between calls
+        Assert.Equal(2 * 3 * texts.Length, rows["head"]);
+    }
+}
