@@ -18,6 +18,7 @@ import { DaemonService } from './daemon/daemonService';
 import { DaemonStatusBar } from './daemon/statusBar';
 import { JSONL_SELECTOR, SampleCodeLensProvider } from './datasets/codeLensProvider';
 import { DatasetService } from './datasets/datasetService';
+import { attachExplanationLoop } from './explain/explanationLoop';
 import type { Services } from './explain/services';
 import { ModelService } from './models/modelService';
 import { ModelStatusBar } from './models/modelStatusBar';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panels.onDidAdd((panel) => {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
+      if (panel.kind === 'explanation') attachExplanationLoop(services, panel);
     }),
     registerExplainSample(services),
     registerExplainImage(services),

@@ -37,6 +37,10 @@ public sealed class ExplainOverRpcTests
         var folder = result.GetProperty("artifacts").GetProperty("folder").GetString()!;
         Assert.True(File.Exists(Path.Combine(folder, "report.html")));
         Assert.True(File.Exists(Path.Combine(folder, "result.json")));
+        // the report's timings row is filled (it once was always empty) and its legend uses the one colour scale
+        var report = await File.ReadAllTextAsync(Path.Combine(folder, "report.html"));
+        Assert.Matches(@"<td>timings</td><td>reference \d+ ms, .*model \d+ ms.*total \d+ ms</td>", report);
+        Assert.Contains(Reports.ColorScale.CssGradient(), report, StringComparison.Ordinal);
         Assert.NotEmpty(result.GetProperty("artifacts").GetProperty("overlays").EnumerateArray());
 
         await WaitUntil(() => progress.Any(p => p.GetProperty("phase").GetString() == "done"));

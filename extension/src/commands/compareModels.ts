@@ -51,6 +51,7 @@ export function registerCompareModels(s: Services): vscode.Disposable {
       const imagePath = absolute(result.results[0].sample.imagePath, dataset.folder);
       panel.allowFolders([path.dirname(imagePath)]);
       panel.resultIds = result.results.map((r) => r.resultId);
+      panel.resultNames = result.results.map((r) => r.model.name);
       panel.post({ type: 'compare', result, imageUri: panel.asWebviewUri(imagePath) });
     } catch (error) {
       reportError(s.log, 'Compare models', error);

@@ -98,6 +98,7 @@ export async function openDatasetSample(s: Services, panel: DimePanel, ref: { da
       imagePath,
       dataFolders: [dataset.folder, path.dirname(imagePath)],
       baseFolder: dataset.folder,
+      ...(origin.dataset ? { dataset: origin.dataset } : {}),
     });
   } catch (error) {
     reportError(s.log, 'Open sample', error);

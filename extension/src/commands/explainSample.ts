@@ -27,6 +27,7 @@ export function registerExplainSample(s: Services): vscode.Disposable {
         ...(target.imagePath ? { imagePath: target.imagePath } : {}),
         dataFolders: [datasetFolder, ...(target.imagePath ? [path.dirname(target.imagePath)] : [])],
         baseFolder: datasetFolder,
+        dataset: { path: target.document.fileName, format: target.format },
       });
     } catch (error) {
       reportError(s.log, 'Explain sample', error);

@@ -1,9 +1,11 @@
 /** "DIME: Export Panel…": the JSON result, the overlay PNGs and the HTML report, written by the daemon. */
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Methods } from '../daemon/protocol';
 import { reportError } from '../explain/runInPanel';
 import type { Services } from '../explain/services';
 import { DimePanel } from '../panels/dimePanel';
+import { countOnDisk, exportTargets } from '../panels/exportPlan';
 
 export const EXPORT_PANEL = 'dime.exportPanel';
 
@@ -22,12 +24,16 @@ export function registerExportPanel(s: Services): vscode.Disposable {
       });
       if (!folder?.[0]) return;
       const target = folder[0].fsPath;
-      let files = 0;
+      const written: string[] = [];
+      const targets = exportTargets(
+        target,
+        panel.resultIds.map((resultId, i) => ({ resultId, name: panel.resultNames[i] ?? `result-${i + 1}` })),
+      );
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting…' }, async () => {
-        for (const resultId of panel.resultIds) {
-          files += (await s.daemon.request(Methods.export, { resultId, folder: target })).files.length;
-        }
+        for (const t of targets) written.push(...(await s.daemon.request(Methods.export, { resultId: t.resultId, folder: t.folder })).files);
       });
+      // What is on disk, not what was asked for: a count that cannot hide an overwrite.
+      const files = countOnDisk(written, existsSync);
       panel.post({ type: 'exported', folder: target, files });
       const choice = await vscode.window.showInformationMessage(`DIME: exported ${files} files to ${target}.`, 'Reveal');
       if (choice === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', folder[0]);

@@ -51,6 +51,20 @@ export function looksLikeManifest(text: string): boolean {
 }
 
 /**
+ * What a model is called in the status bar and panel titles: the manifest's "name", else its folder's name
+ * (never a long absolute path).
+ */
+export function modelName(manifestPath: string, manifestText: string | undefined): string {
+  try {
+    const name = (JSON.parse(manifestText ?? '') as { name?: unknown }).name;
+    if (typeof name === 'string' && name.trim() !== '') return name.trim().slice(0, 80);
+  } catch {
+    // not JSON: fall back to the folder
+  }
+  return path.basename(path.dirname(manifestPath)) || path.basename(manifestPath);
+}
+
+/**
  * May this manifest be loaded? Bundled ones always; any other only in a trusted workspace.
  */
 export function mayLoad(manifestPath: string, bundled: readonly ModelChoice[], trusted: boolean): boolean {

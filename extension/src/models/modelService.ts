@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DaemonService } from '../daemon/daemonService';
 import { Methods, type ModelInfo } from '../daemon/protocol';
-import { bundledModels, looksLikeManifest, mayLoad, type ModelChoice } from './modelCatalog';
+import { bundledModels, looksLikeManifest, mayLoad, modelName, type ModelChoice } from './modelCatalog';
 
 const STATE_KEY = 'dime.model.manifestPath';
 
@@ -44,7 +44,7 @@ export class ModelService implements vscode.Disposable {
         return bundled[0]!;
       }
       if (mayLoad(stored, bundled, vscode.workspace.isTrusted)) {
-        return { manifestPath: stored, label: vscode.workspace.asRelativePath(stored), description: 'workspace model', source: 'workspace' };
+        return { manifestPath: stored, label: modelName(stored, readText(stored)), description: vscode.workspace.asRelativePath(stored), source: 'workspace' };
       }
       this.log.warn(`the selected model ${stored} is ignored: the workspace is not trusted`);
     }
@@ -62,7 +62,7 @@ export class ModelService implements vscode.Disposable {
       try {
         const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
         if (looksLikeManifest(text)) {
-          out.push({ manifestPath: file.fsPath, label: vscode.workspace.asRelativePath(file), description: 'workspace manifest', source: 'workspace' });
+          out.push({ manifestPath: file.fsPath, label: modelName(file.fsPath, text), description: vscode.workspace.asRelativePath(file), source: 'workspace' });
         }
       } catch {
         // unreadable: not offered
@@ -110,5 +110,13 @@ export class ModelService implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }

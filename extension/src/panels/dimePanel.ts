@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { DatasetFormat } from '../daemon/protocol';
 import { buildWebviewHtml, createNonce } from './html';
 import { MessageReplay } from './messageReplay';
-import { isWebviewMessage, stateResultId, type HostMessage, type PanelKind, type PanelState } from './messages';
+import { isWebviewMessage, stateResultId, type HostMessage, type LoopMessage, type PanelKind, type PanelState } from './messages';
 
 export const VIEW_TYPES: Record<PanelKind, string> = {
   explanation: 'dime.explanation',
@@ -39,6 +39,9 @@ export class DimePanel implements vscode.Disposable {
   private readonly openSampleEmitter = new vscode.EventEmitter<{ datasetId: string; index: number }>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly activeEmitter = new vscode.EventEmitter<boolean>();
+  private readonly loopEmitter = new vscode.EventEmitter<LoopMessage>();
+  /** Retry, previous / next, re-explain, pin (the explanation panel's loop, handled in explain/explanationLoop.ts). */
+  readonly onDidRequestLoop = this.loopEmitter.event;
   readonly onDidCancel = this.cancelEmitter.event;
   readonly onDidRequestExport = this.exportEmitter.event;
   readonly onDidOpenSample = this.openSampleEmitter.event;
@@ -47,8 +50,18 @@ export class DimePanel implements vscode.Disposable {
 
   /** Result ids this panel shows (for export). */
   resultIds: string[] = [];
+  /** What each result is called (its model's name), parallel to resultIds: names its export subfolder. */
+  resultNames: string[] = [];
   /** Where a dataset overview came from, so its rows can be explained again after a reload. */
   origin: PanelOrigin = {};
+  /** A pinned panel is kept: new explanations do not reuse it. */
+  pinned = false;
+  /** A request is running in this panel. */
+  busy = false;
+  /** What the panel shows, so that explaining the same sample again comes back to it. */
+  sampleKey: string | undefined;
+  /** How to run the panel's explanation again (set by explain/explainInPanel.ts; absent after a reload). */
+  loop: unknown;
 
   static create(env: PanelEnvironment, kind: PanelKind, title: string, dataFolders: string[]): DimePanel {
     const panel = vscode.window.createWebviewPanel(
@@ -68,7 +81,9 @@ export class DimePanel implements vscode.Disposable {
     if (state) {
       const id = stateResultId(state);
       revived.resultIds = state.compare ? state.compare.result.results.map((r) => r.resultId) : id ? [id] : [];
+      revived.resultNames = state.compare ? state.compare.result.results.map((r) => r.model.name) : [];
       const ds = state.dataset?.result;
+      revived.pinned = state.pinned === true;
       if (ds) revived.origin = { manifestPath: ds.model.manifestPath, dataset: { path: ds.dataset.path, format: ds.dataset.format } };
       // The request of a panel that was running when the window reloaded is gone with the old extension host.
       if (state.phase === 'running') revived.post({ type: 'error', message: 'Interrupted by a reload of the window: run the explanation again.' });
@@ -89,6 +104,7 @@ export class DimePanel implements vscode.Disposable {
       this.exportEmitter,
       this.openSampleEmitter,
       this.activeEmitter,
+      this.loopEmitter,
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidChangeViewState((e) => this.activeEmitter.fire(e.webviewPanel.active)),
       panel.onDidDispose(() => this.dispose()),
@@ -160,6 +176,14 @@ export class DimePanel implements vscode.Disposable {
         break;
       case 'openSample':
         this.openSampleEmitter.fire({ datasetId: message.datasetId, index: message.index });
+        break;
+      case 'retry':
+      case 'navigate':
+      case 'reexplain':
+        this.loopEmitter.fire(message);
+        break;
+      case 'pin':
+        this.pinned = message.pinned;
         break;
       case 'log':
         this.env.log[message.level](`[${this.kind} panel] ${message.message}`);

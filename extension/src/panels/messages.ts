@@ -18,9 +18,17 @@ export interface ViewOptions {
   /** Overlay opacity in [0, 1]. */
   opacity: number;
   borders: boolean;
+  /** What the colour scale spans: all cells, each modality, or each cell (absent: shared). */
+  scale?: ScaleMode;
+  /** The image under the heat: a grey copy with the heat filled in, or the colour image with the heat outlined. */
+  base?: BaseMode;
+  /** Whether "How to read this" is open. */
+  howToRead?: boolean;
 }
 
-export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false };
+export type ScaleMode = 'shared' | 'modality' | 'cell';
+export type BaseMode = 'grey' | 'colour';
+export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false, scale: 'shared', base: 'grey' };
 export const TOP_K_CHOICES: readonly number[] = [0, 1, 3, 5, 10, 20];
 
 // ------------------------------------------------------------------ host -> webview
@@ -39,6 +47,13 @@ export interface ExplanationMessage {
   type: 'explanation';
   result: ExplanationResult;
   imageUri: string;
+  /** Where the sample sits in its dataset, for previous / next (absent for an image with a typed question). */
+  position?: { index: number; count: number };
+}
+/** A short remark in the panel's note line ("This is the last sample."). */
+export interface NoteMessage {
+  type: 'note';
+  text: string;
 }
 export interface DatasetMessage {
   type: 'dataset';
@@ -72,11 +87,36 @@ export type HostMessage =
   | CompareMessage
   | CancelledMessage
   | ErrorMessage
-  | ExportedMessage;
+  | ExportedMessage
+  | NoteMessage;
 
 // ------------------------------------------------------------------ webview -> host
 
+/** What the settings drawer of an explanation panel sets for a re-run. */
+export interface RunSettings {
+  imageSamples: number;
+  textSamples: number;
+  referenceSize: number;
+  seed: number;
+  segmentation: 'auto' | 'quickshift' | 'slic' | 'grid';
+  hide: 'median' | 'mean' | 'constant' | 'blur';
+  labels: 'all' | 'top';
+}
+export const SEGMENTATIONS: readonly RunSettings['segmentation'][] = ['auto', 'quickshift', 'slic', 'grid'];
+export const HIDE_MODES: readonly RunSettings['hide'][] = ['median', 'mean', 'constant', 'blur'];
+/** Bounds of the drawer's numbers (the same as the settings' in package.json). */
+export const RUN_LIMITS = { samples: [10, 100000], referenceSize: [1, 10000] } as const;
+export const MAX_QUESTION = 1000;
+
+/** The explanation panel's loop: retry, previous / next sample, re-explain with an edited question or settings, pin. */
+export type LoopMessage =
+  | { type: 'retry' }
+  | { type: 'navigate'; delta: -1 | 1 }
+  | { type: 'pin'; pinned: boolean }
+  | { type: 'reexplain'; question?: string; settings?: RunSettings };
+
 export type WebviewMessage =
+  | LoopMessage
   | { type: 'ready' }
   | { type: 'cancel' }
   | { type: 'export' }
@@ -105,7 +145,18 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'ready':
     case 'cancel':
     case 'export':
+    case 'retry':
       return hasOnly(value, ['type']);
+    case 'navigate':
+      return hasOnly(value, ['type', 'delta']) && (value['delta'] === -1 || value['delta'] === 1);
+    case 'pin':
+      return hasOnly(value, ['type', 'pinned']) && typeof value['pinned'] === 'boolean';
+    case 'reexplain':
+      return (
+        hasOnly(value, ['type', 'question', 'settings']) &&
+        (value['question'] === undefined || (boundedString(value['question'], MAX_QUESTION) && value['question'].trim() !== '')) &&
+        (value['settings'] === undefined || isRunSettings(value['settings']))
+      );
     case 'openSample':
       return (
         hasOnly(value, ['type', 'datasetId', 'index']) &&
@@ -123,6 +174,26 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     default:
       return false;
   }
+}
+
+function intIn(value: unknown, lo: number, hi: number): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= lo && (value as number) <= hi;
+}
+
+export function isRunSettings(value: unknown): value is RunSettings {
+  if (!isObject(value)) return false;
+  const [sLo, sHi] = RUN_LIMITS.samples;
+  const [nLo, nHi] = RUN_LIMITS.referenceSize;
+  return (
+    hasOnly(value, ['imageSamples', 'textSamples', 'referenceSize', 'seed', 'segmentation', 'hide', 'labels']) &&
+    intIn(value['imageSamples'], sLo, sHi) &&
+    intIn(value['textSamples'], sLo, sHi) &&
+    intIn(value['referenceSize'], nLo, nHi) &&
+    intIn(value['seed'], 0, 2 ** 31 - 1) &&
+    SEGMENTATIONS.includes(value['segmentation'] as RunSettings['segmentation']) &&
+    HIDE_MODES.includes(value['hide'] as RunSettings['hide']) &&
+    (value['labels'] === 'all' || value['labels'] === 'top')
+  );
 }
 
 /** Validates a message from the host (the webview's side of the same contract). */
@@ -144,7 +215,14 @@ export function isHostMessage(value: unknown): value is HostMessage {
         (value['message'] === undefined || typeof value['message'] === 'string')
       );
     case 'explanation':
-      return typeof value['imageUri'] === 'string' && isExplanationResult(value['result']);
+      return (
+        typeof value['imageUri'] === 'string' &&
+        isExplanationResult(value['result']) &&
+        (value['position'] === undefined ||
+          (isObject(value['position']) && intIn(value['position']['index'], 0, Number.MAX_SAFE_INTEGER) && intIn(value['position']['count'], 1, Number.MAX_SAFE_INTEGER)))
+      );
+    case 'note':
+      return boundedString(value['text'], MAX_TEXT);
     case 'dataset':
       return isDatasetResult(value['result']);
     case 'compare':
@@ -162,8 +240,11 @@ export function isHostMessage(value: unknown): value is HostMessage {
 
 export function isViewOptions(value: unknown): value is ViewOptions {
   if (!isObject(value)) return false;
-  const { label, topK, sign, opacity, borders } = value;
+  const { label, topK, sign, opacity, borders, scale, base, howToRead } = value;
   return (
+    (scale === undefined || scale === 'shared' || scale === 'modality' || scale === 'cell') &&
+    (base === undefined || base === 'grey' || base === 'colour') &&
+    (howToRead === undefined || typeof howToRead === 'boolean') &&
     (label === undefined || (Number.isSafeInteger(label) && (label as number) >= 0)) &&
     Number.isSafeInteger(topK) &&
     (topK as number) >= 0 &&
@@ -188,6 +269,8 @@ export interface PanelState {
   dataset?: DatasetMessage;
   compare?: CompareMessage;
   error?: string;
+  /** Pinned panels are kept: a new explanation does not reuse them. */
+  pinned?: boolean;
 }
 
 export function isPanelState(value: unknown): value is PanelState {
@@ -196,6 +279,7 @@ export function isPanelState(value: unknown): value is PanelState {
   if (kind !== 'explanation' && kind !== 'dataset' && kind !== 'compare') return false;
   if (typeof value['title'] !== 'string' || !isViewOptions(value['view'])) return false;
   if (!['empty', 'running', 'done', 'cancelled', 'error'].includes(value['phase'] as string)) return false;
+  if (value['pinned'] !== undefined && typeof value['pinned'] !== 'boolean') return false;
   const check = (key: string, type: HostMessage['type']): boolean =>
     value[key] === undefined || (isObject(value[key]) && value[key]['type'] === type && isHostMessage(value[key]));
   return check('start', 'start') && check('explanation', 'explanation') && check('dataset', 'dataset') && check('compare', 'compare');

@@ -33,6 +33,25 @@ export class PanelRegistry implements vscode.Disposable {
     return this.add(DimePanel.create(this.env, kind, title, dataFolders));
   }
 
+  /**
+   * The panel a new explanation goes to: the one that shows the same sample, else an unpinned idle one of the
+   * kind (explaining sample after sample keeps one tab), else a new one.
+   */
+  reuseOrCreate(kind: PanelKind, sampleKey: string, title: string, dataFolders: string[]): DimePanel {
+    const idle = [...this.panels].filter((p) => p.kind === kind && !p.busy);
+    const reused = idle.find((p) => p.sampleKey === sampleKey) ?? idle.find((p) => !p.pinned);
+    if (!reused) {
+      const created = this.create(kind, title, dataFolders);
+      created.sampleKey = sampleKey;
+      return created;
+    }
+    reused.allowFolders(dataFolders);
+    reused.setTitle(title);
+    reused.sampleKey = sampleKey;
+    reused.reveal();
+    return reused;
+  }
+
   private add(panel: DimePanel): DimePanel {
     this.panels.add(panel);
     this.lastActive = panel;

@@ -237,6 +237,49 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await readmeShot('explanation', `DIME: sample ${samplesOf(dataset)[0]!.id}`);
   });
 
+  test('previous / next and a new explanation reuse the one panel', async () => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    const samples = samplesOf(dataset);
+    const dimeTabs = page.locator('.tabs-container .tab', { hasText: /^DIME: / });
+    assert.equal(await dimeTabs.count(), 1);
+    let view = await panelTitled(`sample ${samples[0]!.id}`);
+    await view.locator('#next').click();
+    view = await panelTitled(`sample ${samples[1]!.id}`);
+    await view.locator('#app[data-state="done"]').waitFor({ timeout: 300_000 });
+    assert.equal(await view.locator('#question').textContent(), samples[1]!.question);
+    assert.equal(await view.locator('#position').textContent(), `sample 2 of ${samples.length}`);
+    await view.locator('#previous').click();
+    view = await panelTitled(`sample ${samples[0]!.id}`);
+    await view.locator('#app[data-state="done"]').waitFor({ timeout: 300_000 });
+    assert.equal(await view.locator('#question').textContent(), samples[0]!.question);
+    // the CodeLens of another sample goes to the same (unpinned) panel
+    await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
+    await page.locator('.codelens-decoration a', { hasText: 'Explain with DIME' }).nth(2).click();
+    view = await panelTitled(`sample ${samples[2]!.id}`);
+    await view.locator('#app[data-state="done"]').waitFor({ timeout: 300_000 });
+    assert.equal(await dimeTabs.count(), 1, `one DIME tab: ${(await page.locator('.tabs-container .tab').allTextContents()).join(' | ')}`);
+    await shot('reused');
+  });
+
+  test('edit the question and re-explain in place; pin keeps the panel', async () => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    const samples = samplesOf(dataset);
+    let view = await panelTitled(`sample ${samples[2]!.id}`);
+    const question = 'is there a red circle?' === samples[2]!.question ? 'is there a blue square?' : 'is there a red circle?';
+    await view.locator('#question-drawer summary').click();
+    await view.locator('#question-editor').fill(question);
+    await view.locator('#reexplain-question').click();
+    view = await panelTitled('(edited question)');
+    await view.locator('#app[data-state="done"], #app[data-state="error"]').waitFor({ timeout: 300_000 });
+    assert.equal(await view.locator('#app').getAttribute('data-state'), 'done', (await view.locator('#status-message').textContent()) ?? '');
+    assert.equal(await view.locator('#question').textContent(), question);
+    const [m, uc, mi] = await Promise.all(['#value-m', '#value-uc', '#value-mi'].map(async (id) => Number(await view.locator(id).getAttribute('data-value'))));
+    assert.ok(Math.abs(m! - (uc! + mi!)) <= 1e-6 * Math.max(1, Math.abs(m!)), `M ${m} = UC ${uc} + MI ${mi}`);
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: /^DIME: / }).count(), 1);
+    await view.locator('#pin').click();
+    await shot('edited-question');
+  });
+
   test('a second explanation can be cancelled from its panel', async (t) => {
     if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     assert.ok(server);
@@ -288,7 +331,8 @@ describe('DIME after a window reload', () => {
     await page.waitForTimeout(3000);
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-    const tabs = page.locator('.tabs-container .tab', { hasText: /^DIME: sample \S+ · / });
+    // the pinned panel (its question edited) is the first of the explanation tabs
+    const tabs = page.locator('.tabs-container .tab', { hasText: /^DIME: sample .* · / });
     await tabs.first().waitFor({ timeout: 60_000 });
     t.diagnostic(`restored tabs: ${(await page.locator('.tabs-container .tab').allTextContents()).join(' | ')}`);
     await tabs.first().click();

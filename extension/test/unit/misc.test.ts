@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { InitializeResult } from '../../src/daemon/protocol';
 import { presentStatus } from '../../src/daemon/statusPresentation';
-import { bundledModels, isInside, looksLikeManifest, mayLoad } from '../../src/models/modelCatalog';
+import { bundledModels, isInside, looksLikeManifest, mayLoad, modelName } from '../../src/models/modelCatalog';
 import { stderrLevel } from '../../src/util/logger';
 import { Emitter } from '../../src/util/emitter';
 
@@ -90,5 +90,14 @@ describe('logging and events', () => {
     sub.dispose();
     e.fire(2);
     assert.deepEqual(seen, [1]);
+  });
+});
+
+describe('model names', () => {
+  test('a model is called by its manifest name, else its folder, never its absolute path', () => {
+    assert.equal(modelName('/home/me/models/clean/manifest.json', JSON.stringify({ name: 'mini-CLEVR clean', labels: [] })), 'mini-CLEVR clean');
+    assert.equal(modelName('/home/me/models/biased/manifest.json', '{"labels": []}'), 'biased');
+    assert.equal(modelName('/home/me/models/biased/manifest.json', 'not json'), 'biased');
+    assert.equal(modelName('/x/manifest.json', JSON.stringify({ name: '   ' })), 'x');
   });
 });

@@ -214,7 +214,10 @@ describe('explanation panel (real bundle, headless Chromium)', () => {
     await page.mouse.move(box.x + ((CIRCLE.x + 0.5) / W) * box.width, box.y + ((CIRCLE.y + 0.5) / H) * box.height);
     await page.waitForSelector('#tooltip:not([hidden])');
     const w = weightsOf(predicted, 'm')[circleRegion]!;
-    assert.equal(await text(page, '#tooltip'), `M · region ${circleRegion}: ${formatWeight(w)} (rank 1 of ${REGIONS})`);
+    assert.match((await text(page, '#tooltip')) ?? '', new RegExp(`^M · region ${circleRegion} \\((bottom right|right)\\): ${formatWeight(w).replace('+', '\\+')} \\(rank 1 of ${REGIONS}\\)$`));
+    // the hovered region is outlined in all three image cells, and its row marked in their lists
+    for (const part of PARTS) assert.equal(await page.locator(`canvas.focus-layer[data-part="${part}"]`).getAttribute('data-region'), String(circleRegion));
+    assert.equal(await page.locator(`.image-cell[data-part="m"] .feature.marked`).getAttribute('data-feature'), String(circleRegion));
     // "red" acts through the interaction: its MI weight is the largest of the question's words
     const red = page.locator('.words[data-part="mi"] .word', { hasText: /^red$/ });
     await red.hover();

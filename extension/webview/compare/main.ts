@@ -6,12 +6,12 @@ import { renderControls } from '../shared/controls';
 import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
 import { ExplanationGrid } from '../shared/grid';
-import { renderLegend } from '../shared/legend';
+import { updateGrids } from '../shared/scaleView';
 import { applyEnding, PanelShell } from '../shared/shell';
 import { renderPrediction, renderSample } from '../shared/summary';
 import { onThemeChange } from '../shared/theme';
 import { renderValues } from '../shared/values';
-import { explainedLabels, sharedMax, valuesFor } from '../shared/view';
+import { explainedLabels, valuesFor } from '../shared/view';
 import { vscodeApi } from '../shared/vscodeApi';
 
 const api = vscodeApi();
@@ -76,13 +76,11 @@ function updateView(): void {
   if (!rendered) return;
   const results = rendered.message.result.results;
   const label = currentLabel(rendered.message);
-  const max = sharedMax(results, label);
+  updateGrids(results, rendered.columns.map((c) => c.grid), rendered.legend, state.view, label);
   results.forEach((r, i) => {
     const col = rendered!.columns[i]!;
-    col.grid.update(state.view, label, max);
     col.values.replaceChildren(renderValues(valuesFor(r, label), r.labels[label] ?? String(label), `c${i}-`));
   });
-  renderLegend(rendered.legend, max);
   shell.root.dataset['label'] = String(label);
 }
 

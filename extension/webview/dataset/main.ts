@@ -36,6 +36,11 @@ function renderResult(message: DatasetMessage): void {
       card('accuracy of its additive projection', pct(r.emap.projectedAccuracy), 'acc-projection', 'f without interactions (UC only)'),
       card('EMAP gap', `${(r.emap.gap * 100).toFixed(1)} points`, 'emap-gap', 'accuracy that needs multimodal interactions'),
     ),
+    h('p', {
+      class: 'muted emap-note',
+      id: 'emap-note',
+      text: 'How the shares below and the gap relate: a share says how large |UC| and |MI| are in a label’s logit; the gap says how often the answer changes when MI is removed. Both can be large at once: UC often lifts every plausible answer alike (the question type says “a shape”), and a smaller MI is what picks one of them. A high UC share with a large gap means the interactions are small but decisive.',
+    }),
   );
 
   const bars = h('div', { class: 'share-bars', id: 'share-bars' });

@@ -6,23 +6,32 @@ import { renderControls } from '../shared/controls';
 import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
 import { ExplanationGrid } from '../shared/grid';
-import { renderLegend } from '../shared/legend';
+import { renderHowToRead } from '../shared/howToRead';
+import { updateGrids } from '../shared/scaleView';
 import { applyEnding, PanelShell } from '../shared/shell';
 import { renderPrediction, renderSample } from '../shared/summary';
 import { onThemeChange } from '../shared/theme';
+import { renderWarnings, warningsFor } from '../shared/trust';
 import { renderValues } from '../shared/values';
-import { explainedLabels, sharedMax, valuesFor } from '../shared/view';
+import { explainedLabels, valuesFor } from '../shared/view';
 import { vscodeApi } from '../shared/vscodeApi';
+import { runSettingsOf } from '../../src/explain/runSettings';
+import { renderLoopBar } from './loop';
 
 const api = vscodeApi();
 let state: PanelState = restoreState('explanation');
-const shell = new PanelShell(() => api.post({ type: 'cancel' }));
+const shell = new PanelShell(
+  () => api.post({ type: 'cancel' }),
+  () => api.post({ type: 'retry' }),
+);
 
 interface Rendered {
   message: ExplanationMessage;
   grid: ExplanationGrid;
   legend: HTMLElement;
   values: HTMLElement;
+  warnings: HTMLElement;
+  howToRead: HTMLElement;
 }
 let rendered: Rendered | undefined;
 
@@ -41,6 +50,8 @@ function renderAll(): void {
   rendered = undefined;
   if (state.explanation) {
     renderResult(state.explanation);
+    // a re-run keeps the previous result in view, dimmed, until the new one arrives
+    shell.content.classList.toggle('stale', state.phase === 'running');
   } else {
     shell.content.replaceChildren(renderSample(state.start?.question, state.start?.imageUri));
   }
@@ -59,12 +70,27 @@ function renderResult(message: ExplanationMessage): void {
   const grid = new ExplanationGrid(result, message.imageUri);
   const legend = h('div', { class: 'legend', id: 'legend' });
   const values = h('div', { class: 'values-slot' });
+  const warnings = h('div', { class: 'warnings-slot' });
+  const howToRead = h('div', { class: 'how-slot' });
   const controls = renderControls(labels, state.view, label, onViewChange, () => api.post({ type: 'export' }));
   shell.content.replaceChildren(
     h('div', { class: 'top' }, renderSample(result.sample.question, message.imageUri, truth), renderPrediction(result)),
+    renderLoopBar({
+      question: result.sample.question,
+      ...(message.position ? { position: message.position } : {}),
+      settings: runSettingsOf(result),
+      pinned: state.pinned === true,
+      post: (m) => api.post(m),
+      onPin: (pinned) => {
+        state = { ...state, pinned };
+        save();
+      },
+    }),
+    warnings,
     controls,
     h('div', { class: 'scale-row' }, values, legend),
     grid.element,
+    howToRead,
     renderDetails({
       model: result.model,
       device: result.device,
@@ -79,7 +105,7 @@ function renderResult(message: ExplanationMessage): void {
       ],
     }),
   );
-  rendered = { message, grid, legend, values };
+  rendered = { message, grid, legend, values, warnings, howToRead };
   updateView();
 }
 
@@ -87,10 +113,16 @@ function updateView(): void {
   if (!rendered) return;
   const result = rendered.message.result;
   const label = currentLabel(rendered.message);
-  const max = sharedMax([result], label);
-  rendered.grid.update(state.view, label, max);
-  renderLegend(rendered.legend, max);
-  rendered.values.replaceChildren(renderValues(valuesFor(result, label), result.labels[label] ?? String(label)));
+  const labelText = result.labels[label] ?? String(label);
+  updateGrids([result], [rendered.grid], rendered.legend, state.view, label);
+  rendered.values.replaceChildren(renderValues(valuesFor(result, label), labelText));
+  rendered.warnings.replaceChildren(renderWarnings(warningsFor(result, label)));
+  rendered.howToRead.replaceChildren(
+    renderHowToRead(result.values.find((v) => v.label === label), labelText, result.settings.referenceSize, state.view.howToRead ?? false, (open) => {
+      state = { ...state, view: { ...state.view, howToRead: open } };
+      save();
+    }),
+  );
   shell.root.dataset['label'] = String(label);
 }
 
@@ -102,10 +134,12 @@ function onViewChange(view: ViewOptions): void {
 
 function handle(message: HostMessage): void {
   switch (message.type) {
-    case 'start':
-      state = { kind: 'explanation', title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
+    case 'start': {
+      const { error: _e, ...rest } = state;
+      state = { ...rest, title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
       renderAll();
       break;
+    }
     case 'progress':
       if (state.phase !== 'running') {
         state = { ...state, phase: 'running' };
@@ -120,8 +154,9 @@ function handle(message: HostMessage): void {
       break;
     }
     default: {
-      const ended = applyEnding(shell, state, message);
+      const ended = applyEnding(shell, state, message, state.explanation ? 'Cancelled: the panel still shows the previous result.' : undefined);
       if (!ended) return;
+      shell.content.classList.remove('stale');
       state = ended;
     }
   }

@@ -1,19 +1,13 @@
 /**
  * The one diverging colour scale every cell uses (pure): blue for negative weights, red for positive,
- * neutral at 0, symmetric around 0 (ColorBrewer RdBu, which stays readable for common colour-vision
- * deficiencies). t = weight / max in [-1, 1].
+ * symmetric around 0 (ColorBrewer RdBu). Its constants come from the daemon's scale
+ * (src/Dime.Daemon/Reports/ColorScale.cs, the source, also used by the HTML report) through the generated
+ * colorScale.generated.ts; a unit test checks this code against colours the daemon computed.
+ * t = weight / max in [-1, 1].
  */
-export type Rgb = [number, number, number];
+import { ALPHA_FLOOR, HUE_FLOOR, STOPS, type Rgb } from './colorScale.generated';
 
-const STOPS: readonly Rgb[] = [
-  [5, 48, 97],
-  [33, 102, 172],
-  [103, 169, 207],
-  [247, 247, 247],
-  [239, 138, 98],
-  [178, 24, 43],
-  [103, 0, 31],
-];
+export type { Rgb };
 
 export function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -30,7 +24,7 @@ export function diverging(t: number): Rgb {
 
 /** Opacity of a coloured feature: stronger weights are more opaque, scaled by the user's opacity. */
 export function alphaFor(t: number, opacity: number): number {
-  return clamp(opacity, 0, 1) * (0.25 + 0.75 * Math.min(1, Math.abs(Number.isFinite(t) ? t : 0)));
+  return clamp(opacity, 0, 1) * (ALPHA_FLOOR + (1 - ALPHA_FLOOR) * Math.min(1, Math.abs(Number.isFinite(t) ? t : 0)));
 }
 
 /**
@@ -40,7 +34,7 @@ export function alphaFor(t: number, opacity: number): number {
  */
 export function weightColour(t: number, opacity: number): { rgb: Rgb; alpha: number } {
   const x = clamp(Number.isFinite(t) ? t : 0, -1, 1);
-  const hue = x === 0 ? 0 : Math.sign(x) * (0.3 + 0.7 * Math.abs(x));
+  const hue = x === 0 ? 0 : Math.sign(x) * (HUE_FLOOR + (1 - HUE_FLOOR) * Math.abs(x));
   return { rgb: diverging(hue), alpha: alphaFor(x, opacity) };
 }
 

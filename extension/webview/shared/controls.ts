@@ -1,7 +1,8 @@
 /** The view controls: label, top-k, sign, opacity, segment borders, export. They never ask the daemon. */
-import { TOP_K_CHOICES, type SignFilter, type ViewOptions } from '../../src/panels/messages';
+import { TOP_K_CHOICES, type BaseMode, type SignFilter, type ViewOptions } from '../../src/panels/messages';
 import { h } from './dom';
 import { button, checkbox, labelled, select } from './elements';
+import { SCALE_MODES } from './scales';
 
 export interface LabelChoice {
   index: number;
@@ -52,11 +53,27 @@ export function renderControls(
   const opacity = h('input', {
     id: 'opacity',
     class: 'range',
-    attrs: { type: 'range', min: '0', max: '100', step: '5', value: String(Math.round(view.opacity * 100)), 'aria-label': 'Overlay opacity' },
+    attrs: { type: 'range', min: '0', max: '100', step: '5', value: String(Math.round(view.opacity * 100)), 'aria-label': 'Opacity of the image heatmaps (words are always fully coloured)' },
   });
   opacity.addEventListener('input', () => {
     const value = Number(opacity.value);
     if (Number.isFinite(value)) emit({ opacity: Math.min(1, Math.max(0, value / 100)) });
+  });
+
+  const scale = select('scale-select', 'Colour scale', SCALE_MODES, view.scale ?? 'shared');
+  scale.addEventListener('change', () => {
+    const found = SCALE_MODES.find((s) => s.value === scale.value);
+    if (found) emit({ scale: found.value });
+  });
+
+  const bases: { value: BaseMode; text: string }[] = [
+    { value: 'grey', text: 'grey image, heat filled' },
+    { value: 'colour', text: 'colour image, heat outlined' },
+  ];
+  const base = select('base-select', 'Image base', bases, view.base ?? 'grey');
+  base.addEventListener('change', () => {
+    const found = bases.find((b) => b.value === base.value);
+    if (found) emit({ base: found.value });
   });
 
   const borders = checkbox('borders', 'Segment borders', view.borders);
@@ -68,7 +85,9 @@ export function renderControls(
     labelled('Label', labelSelect),
     labelled('Features', topK),
     labelled('Sign', sign),
-    labelled('Opacity', opacity),
+    labelled('Scale', scale),
+    labelled('Base', base),
+    labelled('Image opacity', opacity),
     borders,
   );
   if (onExport) {

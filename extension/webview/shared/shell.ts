@@ -14,10 +14,15 @@ export class PanelShell {
   private readonly phaseText = h('span', { class: 'phase', id: 'phase' });
   private readonly bar = progressBar('progress');
   private readonly cancel = button('Cancel', 'cancel', true);
+  private readonly retry = button('Retry', 'retry', true);
   private readonly message = h('div', { class: 'status-message', id: 'status-message' });
   private readonly note = h('div', { class: 'note', id: 'note' });
 
-  constructor(onCancel: () => void) {
+  /** `onRetry`: the panel can run its request again after a cancel or an error. */
+  constructor(
+    onCancel: () => void,
+    private readonly onRetry?: () => void,
+  ) {
     const root = document.getElementById('app');
     if (!root) throw new Error('no #app element');
     this.root = root;
@@ -26,7 +31,8 @@ export class PanelShell {
       this.phaseText.textContent = 'Cancelling…';
       onCancel();
     });
-    this.status.append(h('div', { class: 'status-line' }, this.phaseText, this.cancel), this.bar, this.message);
+    this.retry.addEventListener('click', () => this.onRetry?.());
+    this.status.append(h('div', { class: 'status-line' }, this.phaseText, h('span', { class: 'status-actions' }, this.retry, this.cancel)), this.bar, this.message);
     this.content = h('div', { class: 'content', id: 'content' });
     root.replaceChildren(h('header', { class: 'panel-header' }, this.title, this.subtitle), this.status, this.note, this.content);
     this.setPhase('empty');
@@ -45,6 +51,8 @@ export class PanelShell {
     this.bar.hidden = !running;
     this.cancel.hidden = !running;
     this.cancel.disabled = false;
+    this.retry.hidden = !this.onRetry || (phase !== 'cancelled' && phase !== 'error');
+    if (phase !== 'done' && phase !== 'empty') this.note.textContent = '';
     this.status.classList.toggle('error', phase === 'error');
     if (running) {
       this.phaseText.textContent = text ?? 'Starting…';
@@ -86,6 +94,9 @@ export function applyEnding(shell: PanelShell, state: PanelState, message: HostM
       return { ...state, phase: 'error', error: message.message };
     case 'exported':
       shell.showNote(`Exported ${message.files} files to ${message.folder}.`);
+      return null;
+    case 'note':
+      shell.showNote(message.text);
       return null;
     default:
       return undefined;

@@ -29,18 +29,36 @@ internal static class ExplainCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
+                // the arguments first: a mistake is reported before the model is loaded
+                var imagePath = result.GetValue(image);
+                var questionText = result.GetValue(question);
+                if (imagePath is not null && string.IsNullOrWhiteSpace(questionText))
+                {
+                    throw new DimeException(DimeErrorCode.InvalidArgument, "--image needs --question: the question to ask about the image (e.g. --question \"what color is the circle?\").", "--question");
+                }
+
+                if (imagePath is null && questionText is not null)
+                {
+                    throw new DimeException(DimeErrorCode.InvalidArgument, "--question goes with --image; a dataset sample (--dataset, --index) brings its own question.", "--question");
+                }
+
+                Workspace.Dataset? opened = null;
+                if (imagePath is null)
+                {
+                    opened = daemon.Datasets.Open(result.GetValue(dataset) ?? DemoAssets.Dataset ?? throw Missing("--dataset"));
+                    var wanted = result.GetValue(index);
+                    if (wanted < 0 || wanted >= opened.Samples.Count)
+                    {
+                        throw new DimeException(
+                            DimeErrorCode.SampleNotFound,
+                            string.Create(CultureInfo.InvariantCulture, $"--index {wanted} is past the end of {Path.GetFileName(opened.Path)}: it has {opened.Samples.Count} samples (--index 0 to {opened.Samples.Count - 1})."),
+                            "--index");
+                    }
+                }
+
                 var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw Missing("--model"));
-                Console.Error.WriteLine($"model: {entry.Loaded.Name} on {entry.Loaded.Device}");
-                SampleRef sample;
-                if (result.GetValue(image) is { } imagePath)
-                {
-                    sample = new SampleRef(ImagePath: imagePath, Question: result.GetValue(question) ?? throw Missing("--question"));
-                }
-                else
-                {
-                    var opened = daemon.Datasets.Open(result.GetValue(dataset) ?? DemoAssets.Dataset ?? throw Missing("--dataset"));
-                    sample = new SampleRef(opened.Id, result.GetValue(index));
-                }
+                Console.Error.WriteLine($"model: {entry.Loaded.Name} on {DeviceLine(entry.Loaded.Device)}");
+                var sample = opened is null ? new SampleRef(ImagePath: imagePath, Question: questionText) : new SampleRef(opened.Id, result.GetValue(index));
 
                 var dto = options.Read(result);
                 if (result.GetValue(reference) is { } referencePath)
@@ -58,6 +76,23 @@ internal static class ExplainCommand
         return command;
     }
 
+    /// <summary>The strongest three features by |weight|, "red +12.22, thing +4.15, shape +3.62".</summary>
+    private static string Top(IReadOnlyList<double> weights, Func<int, string> name) =>
+        string.Join(", ", weights.Select((w, i) => (w, i)).OrderByDescending(x => Math.Abs(x.w)).Take(3).Select(x => string.Create(CultureInfo.InvariantCulture, $"{name(x.i)} {x.w:+0.00;-0.00}")));
+
+    /// <summary>The device, and in one sentence why the CPU is used when CUDA was wanted.</summary>
+    internal static string DeviceLine(Dime.Inference.DeviceInfo device)
+    {
+        if (device.FallbackReason is not { } reason)
+        {
+            return device.Device;
+        }
+
+        var missing = System.Text.RegularExpressions.Regex.Match(reason, @"([\w.+-]+\.(?:so(?:\.\d+)*|dll))\s*:?\s*(?:cannot open|not found|No such file)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var why = missing.Success ? $"{missing.Groups[1].Value} is missing" : "its libraries could not be loaded";
+        return $"the CPU, because CUDA could not be loaded ({why}); install the CUDA and cuDNN libraries ONNX Runtime needs to use the GPU";
+    }
+
     internal static DimeException Missing(string option) =>
         new(DimeErrorCode.InvalidArgument, $"{option} is required (no bundled demo was found next to the daemon).", option);
 
@@ -69,10 +104,22 @@ internal static class ExplainCommand
         Console.WriteLine(string.Create(invariant, $"question:   {r.Sample.Question}"));
         Console.WriteLine(string.Create(invariant, $"answer:     {r.Labels[predicted]} ({r.Prediction.Top[0].Probability:P1}){(r.Sample.Answer is { } truth ? $", ground truth {truth}" : string.Empty)}"));
         Console.WriteLine(string.Create(invariant, $"logit:      {values.Logit:0.000} = UC {values.Uc:0.000} + MI {values.Mi:0.000}"));
-        if (r.Text?.Explanations.FirstOrDefault(e => e.Label == predicted) is { } text)
+        var image = r.Image?.Explanations.FirstOrDefault(e => e.Label == predicted);
+        var text = r.Text?.Explanations.FirstOrDefault(e => e.Label == predicted);
+        foreach (var (part, pick) in new (string, Func<LabelExplanation, Part>)[] { ("M", e => e.M), ("UC", e => e.Uc), ("MI", e => e.Mi) })
         {
-            var words = text.Uc.Weights.Select((w, i) => (w, i)).OrderByDescending(x => Math.Abs(x.w)).Take(3).Select(x => string.Create(invariant, $"{r.Text.Features[x.i]} {x.w:+0.00;-0.00}"));
-            Console.WriteLine($"top words:  UC {string.Join(", ", words)}");
+            var line = new List<string>();
+            if (text is not null)
+            {
+                line.Add("words " + Top(pick(text).Weights, i => r.Text!.Features[i]));
+            }
+
+            if (image is not null)
+            {
+                line.Add("regions " + Top(pick(image).Weights, i => i.ToString(invariant)));
+            }
+
+            Console.WriteLine($"top {part + ":",-7} {string.Join("   ", line)}");
         }
 
         Console.WriteLine(string.Create(invariant, $"seed:       {r.Settings["seed"]}   device: {r.Device.Name}   time: {r.Timings["total"] / 1000:0.0} s{(r.Cached ? " (cached)" : string.Empty)}"));

@@ -89,7 +89,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Text: ResultMapper.Text(explanation.Text, word => model.Loaded.Tokenize(word).Words.Any(w => w.Unknown)),
             Quality: qualityNode,
             Settings: settings,
-            Timings: new Dictionary<string, double>(),
+            Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
             Artifacts: null);
         var folder = store.FolderOf(resultId);
         var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
@@ -106,6 +106,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
         return result;
+    }
+
+    /// <summary>The timings the report can show: every phase but writing the report itself, and the total so far.</summary>
+    private static Dictionary<string, double> TimingsSoFar(PhaseTimings? phases, double referenceMs, long started)
+    {
+        var timings = ResultMapper.Timings(phases, referenceMs, 0).Where(t => t.Key != "artifacts").ToDictionary(t => t.Key, t => t.Value);
+        timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        return timings;
     }
 
     private static async Task<JsonObject> QualityAsync(

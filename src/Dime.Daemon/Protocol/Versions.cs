@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 
 namespace Dime.Daemon.Protocol;
 
@@ -7,7 +6,7 @@ internal sealed record Versions(string Daemon, string Dotnet, string OnnxRuntime
 {
     public static readonly Versions Current = new(
         typeof(Versions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
-        RuntimeInformation.FrameworkDescription,
+        Environment.Version.ToString(), // the number only: clients print ".NET {dotnet}" (FrameworkDescription made that ".NET .NET 10.0.1")
         "1.31.0");
 }
 

@@ -21,7 +21,7 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>DIME: ").Append(E(result.Sample.Question)).Append("</title><style>").Append(Css).Append("</style></head><body>");
+            .Append("<title>DIME: ").Append(E(result.Sample.Question)).Append("</title><style>").Append(Css.Replace("{{LEGEND_GRADIENT}}", ColorScale.CssGradient(), StringComparison.Ordinal)).Append("</style></head><body>");
 
         html.Append("<header><h1>Why did the model answer <q>").Append(E(result.Labels[result.Prediction.Label])).Append("</q>?</h1>")
             .Append("<p class=\"question\">").Append(E(result.Sample.Question)).Append("</p>")
@@ -122,6 +122,6 @@ internal static class HtmlReport
         .badge { display: inline-block; margin-left: 8px; font-size: 12px; color: #59636e; border: 1px solid #d1d9e0; border-radius: 8px; padding: 0 6px; }
         .values { font-family: ui-monospace, monospace; }
         .legend { display: flex; align-items: center; gap: 6px; font-size: 12px; }
-        .legend i { display: inline-block; width: 200px; height: 10px; background: linear-gradient(90deg, rgb(33,102,172), #fff, rgb(178,24,43)); }
+        .legend i { display: inline-block; width: 200px; height: 10px; background: {{LEGEND_GRADIENT}}; }
         """;
 }

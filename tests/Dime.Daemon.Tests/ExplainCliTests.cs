@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Dime.Daemon.Tests;
+
+/// <summary>The `explain` command line, run as the real daemon executable.</summary>
+public sealed class ExplainCliTests
+{
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var cache = TestPaths.NewTempFolder("cli-cache");
+        foreach (var a in new[] { DaemonProcess.DaemonDll, "explain", "--cache", cache }.Concat(arguments))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task An_image_without_a_question_is_a_clear_error()
+    {
+        var (code, _, err) = await Run("--model", TestPaths.CleanManifest, "--image", Path.Combine(TestPaths.RepoRoot, "demo", "dataset", "images", "0004.png"));
+        Assert.Equal(2, code);
+        Assert.Contains("--image needs --question", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("bundled demo", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_past_the_end_names_the_range()
+    {
+        var (code, _, err) = await Run("--model", TestPaths.CleanManifest, "--dataset", TestPaths.DemoDataset, "--index", "100000");
+        Assert.Equal(2, code);
+        Assert.Matches(@"--index 100000 is past the end of samples\.jsonl: it has \d+ samples \(--index 0 to \d+\)", err);
+    }
+
+    [Fact]
+    public async Task The_summary_prints_the_top_features_of_M_UC_and_MI()
+    {
+        var folder = TestPaths.NewTempFolder("cli-out");
+        var (code, output, err) = await Run(
+            "--model", TestPaths.CleanManifest, "--dataset", TestPaths.DemoDataset, "--index", "4",
+            "--image-samples", "60", "--text-samples", "60", "--reference-size", "8", "--labels", "top", "--out", folder);
+        Assert.True(code == 0, err);
+        foreach (var part in new[] { "M:", "UC:", "MI:" })
+        {
+            Assert.Matches($@"top {part}\s+words \S+ [+-]\d+\.\d\d, .*regions \d+ [+-]\d+\.\d\d", output);
+        }
+
+        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+    }
+}
