@@ -64,6 +64,7 @@ public static partial class OnnxModelLoader
                 fallbackReason,
                 cuda && device.UseTf32,
                 OrtRuntime.Version);
+            owned.Reverse(); // the graphs before the session options they were made with
             return new LoadedModel(manifest, info, hash, tokenizer, preprocessor, null, null, null, null, [], [.. owned], options, wired, full);
         }
         catch (OnnxRuntimeException e) when (cuda)
