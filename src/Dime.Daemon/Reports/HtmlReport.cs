@@ -49,7 +49,7 @@ internal static class HtmlReport
         }
 
         html.Append("<tr><td>device</td><td>").Append(E(result.Device.Name)).Append(result.Device.FallbackReason is { } why ? " (" + E(why) + ")" : string.Empty).Append("</td></tr>");
-        html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
+        html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Select(t => t.Key.StartsWith("runs.", StringComparison.Ordinal) || t.Key.StartsWith("rows.", StringComparison.Ordinal) ? $"{t.Key} {t.Value:0}" : $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
         html.Append("</table><p class=\"meta\">Made by DIME for VS Code. UC: unimodal contributions; MI: multimodal interactions; M = UC + MI. ")
             .Append("Weights are LIME surrogate coefficients in logit units; R² is the surrogate's weighted fit.</p></section></body></html>");
         return html.ToString();
