@@ -3,6 +3,7 @@
 #   bash scripts/test-all.sh            all suites
 #   bash scripts/test-all.sh dotnet     only the .NET suites
 #   bash scripts/test-all.sh extension  only the extension suites (unit, webview, end to end in code-server)
+#   bash scripts/test-all.sh slurm      only the Slurm suite (a one-node Slurm on this machine; needs root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
@@ -45,6 +46,16 @@ if [[ "$only" != dotnet ]] && { ! command -v chromium >/dev/null || ! dpkg -s li
   fi
 fi
 
+# Set-up: the Slurm suite runs a one-node cluster from Debian's slurm-wlm and munge.
+if [[ "$only" == all || "$only" == slurm ]] && { ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; }; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "== installing slurm-wlm and munge"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+  else
+    echo "!! the Slurm suite needs Debian's slurm-wlm and munge, and root: sudo apt-get install slurm-wlm munge"
+  fi
+fi
+
 if [[ "$only" == all || "$only" == dotnet ]]; then
   dotnet build Dime.sln -c Release 2>&1 | tail -3
   for project in tests/*/*.csproj; do
@@ -61,6 +72,10 @@ if [[ "$only" == all || "$only" == extension ]]; then
       fi
     done
   fi
+fi
+
+if [[ "$only" == all || "$only" == slurm ]]; then
+  run_suite "slurm" bash scripts/slurm/test-slurm.sh
 fi
 
 rm -rf "$results"

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerCompareModels } from './commands/compareModels';
 import { openDatasetSample, registerExplainDataset } from './commands/explainDataset';
+import { openStoredSample, registerOpenDatasetResult } from './commands/openDatasetResult';
 import { registerExplainImage } from './commands/explainImage';
 import { registerExplainSample } from './commands/explainSample';
 import { EXPORT_PANEL, registerExportPanel } from './commands/exportPanel';
@@ -54,12 +55,14 @@ export function activate(context: vscode.ExtensionContext): void {
     panels.onDidAdd((panel) => {
       panel.onDidRequestExport(() => void vscode.commands.executeCommand(EXPORT_PANEL, panel));
       if (panel.kind === 'dataset') panel.onDidOpenSample((ref) => void openDatasetSample(services, panel, ref));
+      if (panel.kind === 'dataset') panel.onDidOpenStored((index) => void openStoredSample(services, panel, index));
       if (panel.kind === 'explanation') attachExplanationLoop(services, panel);
     }),
     registerExplainSample(services),
     registerExplainImage(services),
     registerSelectModel(services),
     registerExplainDataset(services),
+    registerOpenDatasetResult(services),
     registerCompareModels(services),
     registerExportPanel(services),
     registerShowLogs(log),

@@ -22,6 +22,9 @@ public sealed class MalformedCorpusTests(MalformedCorpusFixture fixture) : IClas
         { "offset is a string", """{"jsonrpc":"2.0","id":ID,"method":"dime/listSamples","params":{"datasetId":"$dataset","offset":"x"}}""", -32602 },
         { "seed is a string", """{"jsonrpc":"2.0","id":ID,"method":"dime/explain","params":{"modelId":"$model","sample":{"datasetId":"$dataset","index":0},"options":{"seed":"abc"}}}""", -32602 },
         { "samples is fractional", """{"jsonrpc":"2.0","id":ID,"method":"dime/explain","params":{"modelId":"$model","sample":{"datasetId":"$dataset","index":0},"options":{"imageSamples":1.5}}}""", -32602 },
+        { "partners negative", """{"jsonrpc":"2.0","id":ID,"method":"dime/explain","params":{"modelId":"$model","sample":{"datasetId":"$dataset","index":0},"options":{"partners":-2}}}""", 1000 },
+        { "unknown partner estimator", """{"jsonrpc":"2.0","id":ID,"method":"dime/explain","params":{"modelId":"$model","sample":{"datasetId":"$dataset","index":0},"options":{"partnerEstimator":"some"}}}""", 1000 },
+        { "bootstrap too large", """{"jsonrpc":"2.0","id":ID,"method":"dime/explain","params":{"modelId":"$model","sample":{"datasetId":"$dataset","index":0},"options":{"quality":{"bootstrap":100000}}}}""", 1000 },
         { "initialize twice", """{"jsonrpc":"2.0","id":ID,"method":"initialize","params":{}}""", 1000 },
 
         // datasets

@@ -127,6 +127,27 @@ public sealed class DemoModelTests(DemoModels models)
         }
     }
 
+    [Fact]
+    public async Task Arbitrary_pairs_equal_their_grid_entries_on_the_split_path_and_the_full_graph()
+    {
+        var picks = new[] { 3, 8, 9, 14 };
+        var texts = picks.Select(i => DemoData.Samples[i].Question).ToArray();
+        int[] imageOf = [0, 0, 2, 3, 1, 3, 0];
+        int[] textOf = [1, 3, 0, 0, 2, 2, 1];
+        foreach (var model in new[] { models.Clean.Model, models.Clean.FullGraph! })
+        {
+            var grid = await model.EvaluateGridAsync(DemoData.ImagesOf(picks), texts, CancellationToken.None);
+            var pairs = await model.EvaluatePairsAsync(DemoData.ImagesOf(picks), texts, imageOf, textOf, CancellationToken.None);
+
+            Assert.Equal(imageOf.Length * 21, pairs.Length);
+            for (var p = 0; p < imageOf.Length; p++)
+            {
+                var expected = grid.Row(imageOf[p], textOf[p]).ToArray();
+                Assert.All(expected.Zip(pairs.AsSpan(p * 21, 21).ToArray()), v => Assert.Equal(v.First, v.Second, 4));
+            }
+        }
+    }
+
     private static double Percent(bool[] correct) => Math.Round(100.0 * correct.Count(c => c) / correct.Length, 2);
 
     private static float[] ReadFloats(string path)

@@ -33,6 +33,9 @@ export interface DimeSettings {
     textMask: 'delete' | 'mask';
     labels: 'top' | 'all';
     stabilityRuns: number;
+    /** null: the daemon's default; 0: exact. */
+    partners: number | null;
+    partnerEstimator: 'perRow' | 'shared' | null;
   };
   datasetCount: number;
 }
@@ -56,6 +59,8 @@ export const DEFAULT_SETTINGS: DimeSettings = {
     textMask: 'delete',
     labels: 'top',
     stabilityRuns: 0,
+    partners: null,
+    partnerEstimator: null,
   },
   datasetCount: 100,
 };
@@ -97,6 +102,16 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
     }
     return value;
   };
+  /** null when unset (the daemon decides) or invalid (with a warning). */
+  const optionalInt = (key: string, min: number, max: number): number | null => {
+    const value = get(key);
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      warnings.push(`${SECTION}.${key} must be an integer in [${min}, ${max}] or null; using the daemon's default`);
+      return null;
+    }
+    return value;
+  };
   const bool = (key: string, fallback: boolean): boolean => {
     const value = get(key);
     if (value === undefined || value === null) return fallback;
@@ -128,6 +143,8 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
         textMask: oneOf('explain.textMask', ['delete', 'mask'], d.explain.textMask),
         labels: oneOf('explain.labels', ['top', 'all'], d.explain.labels),
         stabilityRuns: int('explain.stabilityRuns', 0, 20, d.explain.stabilityRuns),
+        partners: optionalInt('explain.partners', 0, 1000),
+        partnerEstimator: get('explain.partnerEstimator') == null ? null : oneOf<'perRow' | 'shared'>('explain.partnerEstimator', ['perRow', 'shared'], 'perRow'),
       },
       datasetCount: int('dataset.explainCount', 1, 100_000, d.datasetCount),
     },
@@ -170,6 +187,8 @@ export function explainOptions(settings: DimeSettings): ExplainOptions {
     textMask: e.textMask,
   };
   if (e.stabilityRuns > 0) options.quality = { stabilityRuns: e.stabilityRuns };
+  if (e.partners !== null) options.partners = e.partners;
+  if (e.partnerEstimator !== null) options.partnerEstimator = e.partnerEstimator;
   return options;
 }
 

@@ -176,7 +176,13 @@ export interface ExplainOptions {
   imageFeatures?: number;
   textFeatureCount?: number;
   featureSelection?: { image?: FeatureSelection; text?: FeatureSelection };
-  quality?: { stabilityRuns?: number; curves?: boolean };
+  quality?: { stabilityRuns?: number; curves?: boolean; bootstrap?: number };
+  /** k reference partners per perturbed row; 0 = exact (all N); absent = the daemon's default. */
+  partners?: number;
+  partnerEstimator?: 'perRow' | 'shared';
+  /** Partial results in `$/progress` as rows arrive. */
+  partial?: boolean;
+  untilStable?: boolean;
   seed?: number;
 }
 
@@ -209,10 +215,47 @@ export interface Segmentation {
   map: number[];
 }
 
+/** Agreement between two successive partial fits, over every label and part. */
+export interface Convergence {
+  topK: number;
+  minTopKOverlap: number;
+  minSpearman: number;
+  maxRelativeChange: number;
+  isStable: boolean;
+}
+
+/** How a modality's rows were made (docs/protocol.md, Sampling). */
+export interface Sampling {
+  plannedRows: number;
+  rows: number;
+  stoppedEarly: boolean;
+  lastConvergence?: Convergence;
+  estimator: 'exact' | 'perRow' | 'shared';
+  partners: number;
+  referenceSize: number;
+  pairPasses: number;
+}
+
+export interface PartStability {
+  meanSpearman: number;
+  minSpearman: number;
+  meanTopKOverlap: number;
+}
+
+/** Stability of every part from a bootstrap over the rows already computed. */
+export interface Bootstrap {
+  resamples: number;
+  topK: number;
+  seed: number;
+  labels: { label: number; name: string; m: PartStability; uc: PartStability; mi: PartStability }[];
+}
+
 export interface ImageExplanations {
   segmentation: Segmentation;
   samples: number;
   explanations: LabelExplanation[];
+  sampling?: Sampling;
+  bootstrap?: Bootstrap;
 }
 
 export interface TextToken {
@@ -252,6 +295,8 @@ export interface TextExplanations {
   tokens: TextToken[];
   samples: number;
   explanations: LabelExplanation[];
+  sampling?: Sampling;
+  bootstrap?: Bootstrap;
 }
 
 /** Values at the instance; logit = uc + mi. */
@@ -311,7 +356,8 @@ export interface ExplanationResult {
   quality?: { stability?: Stability; curves?: unknown };
   settings: { seed: number; referenceSize: number; referenceSeed: number; [option: string]: unknown };
   timings: Record<string, number>;
-  artifacts: Artifacts;
+  /** Absent in the results explain-dataset stores (no overlays unless --artifacts). */
+  artifacts?: Artifacts;
 }
 
 export interface DatasetOptions extends ExplainOptions {
@@ -351,6 +397,35 @@ export interface DatasetResult {
   timings: Record<string, number>;
 }
 
+/** The strongest features of one part (M, UC or MI) for the predicted label: an image segment's number or a word. */
+export interface IndexTopFeatures {
+  m: { feature: string; weight: number }[];
+  uc: { feature: string; weight: number }[];
+  mi: { feature: string; weight: number }[];
+}
+
+/**
+ * One line of the index.jsonl that `Dime.Daemon explain-dataset` writes next to results/<index>/result.json
+ * (src/Dime.Daemon/Sharding/ExplanationIndex.cs, docs/slurm.md). `result` is relative to the output folder;
+ * a sample that failed has `error` and no result.
+ */
+export interface DatasetIndexLine {
+  index: number;
+  id: string;
+  key: string;
+  question: string;
+  answer?: string;
+  prediction?: { label: string; labelIndex: number; probability: number };
+  correct?: boolean;
+  /** At the predicted label: the logit M = UC + MI. */
+  values?: { m: number; uc: number; mi: number };
+  miShare?: number;
+  imageTop?: IndexTopFeatures;
+  textTop?: IndexTopFeatures;
+  result?: string;
+  error?: { code: string; message: string };
+}
+
 export interface CompareResult {
   results: [ExplanationResult, ExplanationResult];
 }
@@ -359,6 +434,20 @@ export interface ProgressValue {
   phase: string;
   fraction: number;
   message?: string;
+  /** With `options.partial`: a fit of the rows so far (docs/protocol.md, PartialResult). */
+  partial?: PartialResult;
+}
+
+/** A partial fit: a few labels' surrogates; segmentation or features and tokens with a modality's first partial only. */
+export interface PartialResult {
+  modality: 'image' | 'text';
+  rows: number;
+  plannedRows: number;
+  convergence?: Convergence;
+  explanations: LabelExplanation[];
+  segmentation?: Segmentation;
+  features?: string[];
+  tokens?: TextToken[];
 }
 
 export interface VersionsInfo {

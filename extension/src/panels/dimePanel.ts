@@ -20,6 +20,8 @@ export const VIEW_TYPES: Record<PanelKind, string> = {
 export interface PanelOrigin {
   manifestPath?: string;
   dataset?: { path: string; format: DatasetFormat };
+  /** The explain-dataset output folder a stored overview was opened from. */
+  storedFolder?: string;
 }
 
 export interface PanelEnvironment {
@@ -37,6 +39,7 @@ export class DimePanel implements vscode.Disposable {
   private readonly cancelEmitter = new vscode.EventEmitter<void>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
   private readonly openSampleEmitter = new vscode.EventEmitter<{ datasetId: string; index: number }>();
+  private readonly openStoredEmitter = new vscode.EventEmitter<number>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly activeEmitter = new vscode.EventEmitter<boolean>();
   private readonly loopEmitter = new vscode.EventEmitter<LoopMessage>();
@@ -45,6 +48,8 @@ export class DimePanel implements vscode.Disposable {
   readonly onDidCancel = this.cancelEmitter.event;
   readonly onDidRequestExport = this.exportEmitter.event;
   readonly onDidOpenSample = this.openSampleEmitter.event;
+  /** A row of a stored explain-dataset overview was clicked: the sample index. */
+  readonly onDidOpenStored = this.openStoredEmitter.event;
   readonly onDidDispose = this.disposeEmitter.event;
   readonly onDidChangeActive = this.activeEmitter.event;
 
@@ -85,6 +90,7 @@ export class DimePanel implements vscode.Disposable {
       const ds = state.dataset?.result;
       revived.pinned = state.pinned === true;
       if (ds) revived.origin = { manifestPath: ds.model.manifestPath, dataset: { path: ds.dataset.path, format: ds.dataset.format } };
+      if (state.stored) revived.origin = { storedFolder: state.stored.folder };
       // The request of a panel that was running when the window reloaded is gone with the old extension host.
       if (state.phase === 'running') revived.post({ type: 'error', message: 'Interrupted by a reload of the window: run the explanation again.' });
     }
@@ -103,6 +109,7 @@ export class DimePanel implements vscode.Disposable {
       this.cancelEmitter,
       this.exportEmitter,
       this.openSampleEmitter,
+      this.openStoredEmitter,
       this.activeEmitter,
       this.loopEmitter,
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
@@ -176,6 +183,9 @@ export class DimePanel implements vscode.Disposable {
         break;
       case 'openSample':
         this.openSampleEmitter.fire({ datasetId: message.datasetId, index: message.index });
+        break;
+      case 'openStored':
+        this.openStoredEmitter.fire(message.index);
         break;
       case 'retry':
       case 'navigate':

@@ -2,7 +2,7 @@
  * Messages between the extension host and the webview panels, and their type guards. Pure: both the
  * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
  */
-import type { CompareResult, DatasetResult, ExplanationResult, ProgressValue } from '../daemon/protocol';
+import type { CompareResult, DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue } from '../daemon/protocol';
 import { isCompareResult, isDatasetResult, isExplanationResult } from './resultGuards';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
@@ -59,6 +59,12 @@ export interface DatasetMessage {
   type: 'dataset';
   result: DatasetResult;
 }
+/** A stored explain-dataset output (its index.jsonl) opened from disk: each row opens its stored result. */
+export interface StoredDatasetMessage {
+  type: 'storedDataset';
+  folder: string;
+  rows: DatasetIndexLine[];
+}
 export interface CompareMessage {
   type: 'compare';
   result: CompareResult;
@@ -84,6 +90,7 @@ export type HostMessage =
   | ProgressMessage
   | ExplanationMessage
   | DatasetMessage
+  | StoredDatasetMessage
   | CompareMessage
   | CancelledMessage
   | ErrorMessage
@@ -121,6 +128,7 @@ export type WebviewMessage =
   | { type: 'cancel' }
   | { type: 'export' }
   | { type: 'openSample'; datasetId: string; index: number }
+  | { type: 'openStored'; index: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 const MAX_TEXT = 4000;
@@ -165,6 +173,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
         Number.isSafeInteger(value['index']) &&
         (value['index'] as number) >= 0
       );
+    case 'openStored':
+      return hasOnly(value, ['type', 'index']) && Number.isSafeInteger(value['index']) && (value['index'] as number) >= 0;
     case 'log':
       return (
         hasOnly(value, ['type', 'level', 'message']) &&
@@ -225,6 +235,8 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return boundedString(value['text'], MAX_TEXT);
     case 'dataset':
       return isDatasetResult(value['result']);
+    case 'storedDataset':
+      return typeof value['folder'] === 'string' && Array.isArray(value['rows']) && value['rows'].every(isIndexLine);
     case 'compare':
       return typeof value['imageUri'] === 'string' && isCompareResult(value['result']);
     case 'cancelled':
@@ -236,6 +248,25 @@ export function isHostMessage(value: unknown): value is HostMessage {
     default:
       return false;
   }
+}
+
+/** The fields of an index.jsonl line that the overview shows, checked (the file comes from disk). */
+export function isIndexLine(value: unknown): value is DatasetIndexLine {
+  if (!isObject(value)) return false;
+  const { index, id, question, answer, prediction, correct, values, miShare, result } = value;
+  const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  return (
+    Number.isSafeInteger(index) &&
+    (index as number) >= 0 &&
+    typeof id === 'string' &&
+    typeof question === 'string' &&
+    (answer === undefined || typeof answer === 'string') &&
+    (prediction === undefined || (isObject(prediction) && typeof prediction['label'] === 'string' && Number.isSafeInteger(prediction['labelIndex']))) &&
+    (correct === undefined || typeof correct === 'boolean') &&
+    (values === undefined || (isObject(values) && finite(values['m']) && finite(values['uc']) && finite(values['mi']))) &&
+    (miShare === undefined || finite(miShare)) &&
+    (result === undefined || typeof result === 'string')
+  );
 }
 
 export function isViewOptions(value: unknown): value is ViewOptions {
@@ -267,6 +298,7 @@ export interface PanelState {
   start?: StartMessage;
   explanation?: ExplanationMessage;
   dataset?: DatasetMessage;
+  stored?: StoredDatasetMessage;
   compare?: CompareMessage;
   error?: string;
   /** Pinned panels are kept: a new explanation does not reuse them. */
@@ -282,7 +314,7 @@ export function isPanelState(value: unknown): value is PanelState {
   if (value['pinned'] !== undefined && typeof value['pinned'] !== 'boolean') return false;
   const check = (key: string, type: HostMessage['type']): boolean =>
     value[key] === undefined || (isObject(value[key]) && value[key]['type'] === type && isHostMessage(value[key]));
-  return check('start', 'start') && check('explanation', 'explanation') && check('dataset', 'dataset') && check('compare', 'compare');
+  return check('start', 'start') && check('explanation', 'explanation') && check('dataset', 'dataset') && check('stored', 'storedDataset') && check('compare', 'compare');
 }
 
 /** The result id a restored panel can export, if any. */

@@ -2,7 +2,8 @@
  * End to end in real VS Code (code-server 4.139.1 = VS Code 1.139.1, headless Debian Chromium):
  * install the VSIX, open the demo dataset folder, open samples.jsonl, click the CodeLens on a sample,
  * wait for the panel, check the prediction and M = UC + MI, start a second explanation and cancel it,
- * open the dataset overview; screenshots and logs go to test-results/e2e/.
+ * open the dataset overview, open a stored explain-dataset output (written by the real daemon's command line)
+ * and one of its stored explanations; screenshots and logs go to test-results/e2e/.
  *
  * Environment:
  *   DIME_E2E_VSIX     the VSIX to install (default: extension/dime-vscode.vsix, built by `npm run package`)
@@ -11,6 +12,7 @@
  *                     `npm run test:e2e:stub` points it at test/e2e/stub-daemon.cjs (fixture answers)
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +24,9 @@ const RESULTS = join(ROOT, 'test-results', 'e2e');
 const VSIX = process.env['DIME_E2E_VSIX'] ?? join(ROOT, 'dime-vscode.vsix');
 const STUB = process.env['DIME_E2E_DAEMON'];
 const DATASET = resolve(process.env['DIME_E2E_DATASET'] ?? join(ROOT, '..', 'demo', 'dataset'));
+/** An explain-dataset output the test writes with the real daemon, opened by a keybinding with the folder as args. */
+const STORED = join(tmpdir(), `dime-e2e-stored-${process.pid}`);
+const STORED_KEY = 'ctrl+alt+shift+o';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 /** The repository README's screenshots: e2e shot name -> file in <repo>/docs/images. */
 const README_IMAGES = join(ROOT, '..', 'docs', 'images');
@@ -160,12 +165,14 @@ after(async () => {
   await context?.close().catch(() => undefined);
   await server?.stop();
   if (dataset !== DATASET) rmSync(dataset, { recursive: true, force: true });
+  rmSync(STORED, { recursive: true, force: true });
 });
 
 describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () => {
   test('installs the VSIX into a fresh code-server', async () => {
     server = new CodeServer(join(RESULTS, 'code-server.log'));
     server.writeSettings(baseSettings);
+    writeFileSync(join(server.userData, 'User', 'keybindings.json'), JSON.stringify([{ key: STORED_KEY, command: 'dime.openDatasetResult', args: STORED }]));
     const out = server.installExtension(VSIX);
     assert.match(out, /successfully installed/i);
   });
@@ -321,6 +328,32 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await page.waitForTimeout(500);
     await shot('overview');
     await readmeShot('overview', 'DIME overview');
+  });
+  test('a stored explain-dataset output opens in the overview; a row opens its stored explanation', async () => {
+    if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
+    // The real daemon's command line writes the output (the staged one of the VSIX, else the repository build).
+    const daemon = [join(ROOT, 'daemon', 'Dime.Daemon'), join(ROOT, '..', 'src', 'Dime.Daemon', 'bin', 'Release', 'net10.0', 'Dime.Daemon')].find((p) => existsSync(p));
+    assert.ok(daemon, 'no daemon executable: scripts/stage-daemon.sh or dotnet build -c Release');
+    const model = join(ROOT, '..', 'demo', 'models', 'clean', 'manifest.json');
+    const run = spawnSync(daemon, ['--log-level', 'warning', 'explain-dataset', '--model', model, '--dataset', join(dataset, 'samples.jsonl'), '--range', '0:3',
+      '--image-samples', '50', '--text-samples', '50', '--reference-size', '4', '--out', STORED], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = readFileSync(join(STORED, 'index.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; prediction: { label: string } });
+
+    await page.locator('.tabs-container .tab', { hasText: 'samples.jsonl' }).first().click();
+    await page.keyboard.press('Control+Alt+Shift+O');
+    const view = await panelTitled('DIME stored explanations');
+    await view.locator('#app[data-state="done"] #stored-summary').waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('#samples-table tbody tr').count(), 3);
+    await view.locator('th[data-sort="id"] button').click();
+    assert.deepEqual(await view.locator('#samples-table tbody tr a.link').allTextContents(), lines.map((l) => l.id).sort());
+    await shot('stored-overview');
+
+    await view.locator('#samples-table tbody tr a.link', { hasText: lines[0]!.id }).click();
+    const explanation = await panelTitled(`sample ${lines[0]!.id}`);
+    await explanation.locator('#app[data-state="done"] canvas.overlay').first().waitFor({ timeout: 60_000 });
+    assert.equal(await explanation.locator('#prediction').textContent(), lines[0]!.prediction.label);
+    await shot('stored-explanation');
   });
 });
 

@@ -83,6 +83,18 @@ describe('settings', () => {
     assert.equal(explainOptions(DEFAULT_SETTINGS).labels, 'top');
   });
 
+  test('partners are sent only when set, and 0 asks for exact', () => {
+    assert.equal(explainOptions(DEFAULT_SETTINGS).partners, undefined);
+    assert.equal(explainOptions(DEFAULT_SETTINGS).partnerEstimator, undefined);
+    const { settings } = parseSettings(from({ 'explain.partners': 20, 'explain.partnerEstimator': 'shared' }));
+    assert.equal(explainOptions(settings).partners, 20);
+    assert.equal(explainOptions(settings).partnerEstimator, 'shared');
+    assert.equal(explainOptions(parseSettings(from({ 'explain.partners': 0 })).settings).partners, 0);
+    const bad = parseSettings(from({ 'explain.partners': -3, 'explain.partnerEstimator': 'some' }));
+    assert.equal(bad.settings.explain.partners, null);
+    assert.equal(bad.warnings.length, 2);
+  });
+
   test('datasetFields sends only the fields that differ from the defaults', () => {
     assert.equal(datasetFields(DEFAULT_SETTINGS.fields), undefined);
     assert.deepEqual(datasetFields({ ...DEFAULT_SETTINGS.fields, question: 'text' }), { question: 'text' });

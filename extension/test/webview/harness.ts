@@ -15,7 +15,7 @@ import type { PanelKind } from '../../src/panels/messages';
 
 export const ROOT = resolve(__dirname, '../../..'); // out/test/webview -> extension/
 export const RESULTS = join(ROOT, 'test-results', 'webview');
-const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

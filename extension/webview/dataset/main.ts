@@ -3,13 +3,13 @@
  * and the samples most driven by interaction, each a link to its own explanation.
  */
 import '../shared/panel.css';
-import type { DatasetMessage, HostMessage, PanelState } from '../../src/panels/messages';
+import type { DatasetMessage, HostMessage, PanelState, StoredDatasetMessage } from '../../src/panels/messages';
 import { listen, restoreState } from '../shared/boot';
-import { formatValue } from '../shared/colorScale';
 import { renderDetails } from '../shared/details';
 import { h } from '../shared/dom';
 import { applyEnding, PanelShell } from '../shared/shell';
 import { vscodeApi } from '../shared/vscodeApi';
+import { renderSampleTable, type SampleRow } from './sampleTable';
 
 const api = vscodeApi();
 let state: PanelState = restoreState('dataset');
@@ -64,38 +64,18 @@ function renderResult(message: DatasetMessage): void {
     );
   }
 
-  const table = h('table', { class: 'samples', id: 'samples-table' });
-  table.append(
-    h(
-      'thead',
-      {},
-      h('tr', {}, ...['#', 'sample', 'question', 'answer', 'predicted', 'MI share', 'UC', 'MI'].map((c) => h('th', { text: c, attrs: { scope: 'col' } }))),
-    ),
-  );
-  const body = h('tbody');
-  r.samples.forEach((s, rank) => {
-    const link = h('a', { class: 'link', text: s.id, attrs: { href: '#', role: 'button' }, data: { index: String(s.index) } });
-    link.addEventListener('click', (e) => {
-      e.preventDefault();
-      api.post({ type: 'openSample', datasetId: r.dataset.datasetId, index: s.index });
-    });
-    const predicted = name(s.predicted);
-    body.append(
-      h(
-        'tr',
-        { data: { index: String(s.index) } },
-        h('td', { text: String(rank + 1) }),
-        h('td', {}, link),
-        h('td', { class: 'q', text: s.question }),
-        h('td', { text: s.answer ?? '' }),
-        h('td', { class: s.answer === undefined ? '' : s.answer === predicted ? 'ok' : 'wrong', text: predicted }),
-        h('td', { class: 'num', text: pct(s.miShare) }),
-        h('td', { class: 'num', text: formatValue(s.uc) }),
-        h('td', { class: 'num', text: formatValue(s.mi) }),
-      ),
-    );
-  });
-  table.append(body);
+  const rows: SampleRow[] = r.samples.map((x) => ({
+    index: x.index,
+    id: x.id,
+    question: x.question,
+    ...(x.answer === undefined ? {} : { answer: x.answer }),
+    predicted: name(x.predicted),
+    ...(x.answer === undefined ? {} : { correct: x.answer === name(x.predicted) }),
+    miShare: x.miShare,
+    uc: x.uc,
+    mi: x.mi,
+  }));
+  const table = renderSampleTable(rows, (index) => api.post({ type: 'openSample', datasetId: r.dataset.datasetId, index }));
 
   shell.content.replaceChildren(
     emap,
@@ -107,7 +87,13 @@ function renderResult(message: DatasetMessage): void {
       h('div', { class: 'share-legend' }, h('span', { class: 'share uc key' }), ' UC (unimodal) ', h('span', { class: 'share mi key' }), ' MI (interaction)'),
       bars,
     ),
-    h('section', {}, h('h2', { text: 'Samples most driven by interaction' }), h('p', { class: 'muted', text: 'Click a sample to open its explanation.' }), table),
+    h(
+      'section',
+      {},
+      h('h2', { text: r.samples.length < r.count ? 'Samples most driven by interaction' : 'Samples' }),
+      h('p', { class: 'muted', text: 'Click a column to sort, filter by label, correctness or MI share; click a sample to open its explanation.' }),
+      table,
+    ),
     renderDetails({
       model: r.model,
       device: r.device,
@@ -119,9 +105,49 @@ function renderResult(message: DatasetMessage): void {
   );
 }
 
+/** A stored explain-dataset output: a summary and the table; a row opens the sample's stored explanation. */
+function renderStored(message: StoredDatasetMessage): void {
+  const rows: SampleRow[] = message.rows.map((l) => ({
+    index: l.index,
+    id: l.id,
+    question: l.question,
+    ...(l.answer === undefined ? {} : { answer: l.answer }),
+    ...(l.prediction ? { predicted: l.prediction.label } : {}),
+    ...(l.correct === undefined ? {} : { correct: l.correct }),
+    ...(l.miShare === undefined ? {} : { miShare: l.miShare }),
+    ...(l.values ? { uc: l.values.uc, mi: l.values.mi } : {}),
+    ...(l.error ? { failed: l.error.message } : {}),
+  }));
+  const judged = rows.filter((r) => r.correct !== undefined);
+  const shares = rows.map((r) => r.miShare).filter((v): v is number => v !== undefined);
+  const failed = rows.filter((r) => r.failed !== undefined).length;
+  shell.content.replaceChildren(
+    h(
+      'section',
+      { id: 'stored-summary' },
+      h('h2', { text: 'Stored explanations' }),
+      h(
+        'div',
+        { class: 'cards' },
+        card('samples explained', String(rows.length - failed), 'stored-count', failed > 0 ? `${failed} failed` : 'none failed'),
+        card('accuracy of the model f', judged.length > 0 ? pct(judged.filter((r) => r.correct).length / judged.length) : '–', 'stored-accuracy', `on ${judged.length} samples with an answer`),
+        card('mean MI share', shares.length > 0 ? pct(shares.reduce((a, b) => a + b, 0) / shares.length) : '–', 'stored-mi', '|MI| / (|UC| + |MI|) at the predicted label'),
+      ),
+    ),
+    h(
+      'section',
+      {},
+      h('h2', { text: 'Samples' }),
+      h('p', { class: 'muted', text: `Click a column to sort, filter by label, correctness or MI share; click a sample to open its stored explanation (${message.folder}).` }),
+      renderSampleTable(rows, (index) => api.post({ type: 'openStored', index })),
+    ),
+  );
+}
+
 function renderAll(): void {
   shell.setTitle(state.start?.title ?? state.title, state.start?.subtitle);
   if (state.dataset) renderResult(state.dataset);
+  else if (state.stored) renderStored(state.stored);
   else shell.content.replaceChildren();
   shell.setPhase(state.phase, state.error);
 }
@@ -136,8 +162,14 @@ function handle(message: HostMessage): void {
       shell.progress(message);
       return;
     case 'dataset': {
-      const { error: _e, ...rest } = state;
+      const { error: _e, stored: _s, ...rest } = state;
       state = { ...rest, phase: 'done', dataset: message };
+      renderAll();
+      break;
+    }
+    case 'storedDataset': {
+      const { error: _e, dataset: _d, ...rest } = state;
+      state = { ...rest, phase: 'done', stored: message };
       renderAll();
       break;
     }

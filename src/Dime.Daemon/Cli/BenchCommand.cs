@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
+using Dime.Daemon.Requests;
 using Dime.Engine.Benchmarks;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
@@ -55,6 +56,7 @@ internal static class BenchCommand
         });
         command.Subcommands.Add(EngineCommand());
         command.Subcommands.Add(ExplainBenchCommand(tf32));
+        command.Subcommands.Add(PartnersBench.Create());
         return command;
     }
 
@@ -87,7 +89,13 @@ internal static class BenchCommand
         var reference = new Option<int>("--reference-size") { Description = "N.", DefaultValueFactory = _ => 100 };
         var skipFull = new Option<bool>("--split-only") { Description = "Time only the split path (the full graph takes minutes on a CPU)." };
         var rows = new Option<int>("--rows-per-batch") { Description = "Perturbations per model call.", DefaultValueFactory = _ => new ExplainOptions().RowsPerBatch };
-        var command = new Command("explain", "Whole DIME explanations of a demo sample (reference grid included), split path against full graph.") { model, samples, reference, skipFull, rows };
+        var partners = new Option<int>("--partners") { Description = "k of the subsampled run (per-row partners).", DefaultValueFactory = _ => ExplainOptionsDto.DefaultPartners > 0 ? ExplainOptionsDto.DefaultPartners : 10 };
+        var command = new Command(
+            "explain",
+            "Whole DIME explanations of a demo sample, split path against full graph, exact against k partners: pair passes, wall time, time to the first partial result, agreement.")
+        {
+            model, samples, reference, skipFull, rows, partners,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var daemon = DaemonCommandLine.CreateDaemon(result);
@@ -103,8 +111,10 @@ internal static class BenchCommand
                     [.. picked.Select(s => s.Question)],
                     [.. picked.Select(s => s.Answer)]);
                 var instance = new ExplainInstance(ImageLoader.Load(dataset.ImageFullPath(instanceSample)), instanceSample.Question, "instance");
-                var options = new ExplainOptions { ImageSamples = result.GetValue(samples), TextSamples = result.GetValue(samples), RowsPerBatch = result.GetValue(rows) };
-                Console.WriteLine($"one DIME explanation on {loaded.Device}: S = {options.ImageSamples} per modality, N = {n}, {loaded.Labels.Count} labels");
+                var options = new ExplainOptionsDto(ImageSamples: result.GetValue(samples), TextSamples: result.GetValue(samples), ReferenceSize: n, Partial: true)
+                    .Resolve(null, loaded.Tokenizer.MaskToken, instance.Image) with { RowsPerBatch = result.GetValue(rows) };
+                var k = result.GetValue(partners);
+                Console.WriteLine($"one DIME explanation on {loaded.Device}: S = {options.ImageSamples} per modality, N = {n}, {loaded.Labels.Count} labels, partial results on");
                 var paths = new List<(string Name, IMultimodalModel Model)>();
                 if (loaded.Split is { } split)
                 {
@@ -119,29 +129,61 @@ internal static class BenchCommand
                 var seconds = new Dictionary<string, double>();
                 foreach (var (name, path) in paths)
                 {
-                    var callsBefore = loaded.GraphCalls;
-                    var started = Stopwatch.GetTimestamp();
                     var prepared = await PreparedReference.PrepareAsync(path, referenceSet, null, cancellationToken).ConfigureAwait(false);
-                    var explanation = await DimeExplainer.ExplainAsync(path, instance, prepared, options, null, cancellationToken).ConfigureAwait(false);
-                    seconds[name] = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                    var t = explanation.Timings!;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-10} {seconds[name],8:0.00} s  (reference grid {prepared.ElapsedMs / 1000:0.00} s, model {t.ModelMs / 1000:0.00} s, engine {t.EngineMs / 1000:0.00} s)"));
-                    var calls = Explaining.ResultMapper.GraphCalls(callsBefore, loaded.GraphCalls).Where(c => c.Count > 0).ToList();
-                    if (calls.Count > 0)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: reference grid {prepared.ElapsedMs / 1000:0.00} s (once per model and reference set)"));
+                    var runs = new List<(string Mode, DimeExplanation Explanation, double Seconds, string Calls)>();
+                    foreach (var (mode, modeOptions) in new[] { ("exact", options with { Partners = null }), ($"k = {k}", options with { Partners = k, PartnerEstimator = Engine.Disentanglement.PartnerEstimator.PerRow }) })
                     {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"             graph calls: {string.Join(", ", calls.Select(c => $"{c.Name} {c.Count:0}"))}"));
+                        var callsBefore = loaded.GraphCalls;
+                        var started = Stopwatch.GetTimestamp();
+                        var explanation = await DimeExplainer.ExplainAsync(path, instance, prepared, modeOptions, null, cancellationToken).ConfigureAwait(false);
+                        var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                        var calls = Explaining.ResultMapper.GraphCalls(callsBefore, loaded.GraphCalls).Where(c => c.Count > 0).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} {c.Count:0}"));
+                        runs.Add((mode, explanation, wall, string.Join(", ", calls)));
                     }
+
+                    foreach (var (mode, explanation, wall, calls) in runs)
+                    {
+                        var t = explanation.Timings!;
+                        var pairs = explanation.Image!.Sampling!.PairPasses + explanation.Text!.Sampling!.PairPasses;
+                        var agreement = mode == "exact" ? string.Empty : " agreement with exact " + Agreement(runs[0].Explanation, explanation);
+                        Console.WriteLine(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"    {mode,-8} {pairs,8} pairs {wall,7:0.00} s  first partial {t.FirstPartialMs / 1000,5:0.00} s  (model {t.ModelMs / 1000:0.00} s, engine {t.EngineMs / 1000:0.00} s, bootstrap {t.BootstrapMs / 1000:0.00} s){agreement}"));
+                        if (calls.Length > 0)
+                        {
+                            Console.WriteLine($"             graph calls: {calls}");
+                        }
+                    }
+
+                    var (exact, cheap) = (runs[0], runs[1]);
+                    Console.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"    k = {k}: {(double)(exact.Explanation.Image!.Sampling!.PairPasses + exact.Explanation.Text!.Sampling!.PairPasses) / (cheap.Explanation.Image!.Sampling!.PairPasses + cheap.Explanation.Text!.Sampling!.PairPasses):0.0}x fewer pairs, {exact.Seconds / cheap.Seconds:0.0}x faster"));
+                    seconds[name] = exact.Seconds;
                 }
 
                 if (seconds.Count == 2)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  split path is {seconds["full graph"] / seconds["split"]:0.0}x faster"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  exact: split path is {seconds["full graph"] / seconds["split"]:0.0}x faster than the full graph"));
                 }
 
                 return 0;
             }).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>Over every explained label's six cells (modality x part): mean Spearman, mean top-5 overlap, largest weight difference relative to exact's largest weight.</summary>
+    private static string Agreement(DimeExplanation exact, DimeExplanation other)
+    {
+        var pairs = new[] { (exact.Image!.Labels, other.Image!.Labels), (exact.Text!.Labels, other.Text!.Labels) }
+            .SelectMany(m => m.Item1.Zip(m.Item2, (a, b) => new[] { (a.M, b.M), (a.UC, b.UC), (a.MI, b.MI) }).SelectMany(x => x))
+            .ToList();
+        var spearman = pairs.Average(p => Engine.Quality.RankStatistics.Spearman(p.Item1.Weights, p.Item2.Weights));
+        var top5 = pairs.Average(p => Engine.Quality.RankStatistics.TopKOverlap(p.Item1.Weights, p.Item2.Weights, 5));
+        var largest = pairs.Max(p => Convergence.RelativeChange(p.Item2.Weights, p.Item1.Weights));
+        return string.Create(CultureInfo.InvariantCulture, $"Spearman {spearman:0.00}, top-5 {top5:0.00}, max rel. diff {largest:0.00}");
     }
 
     private static DeviceOptions Device(string device, string? tf32) =>

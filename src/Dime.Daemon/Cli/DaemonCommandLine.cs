@@ -23,6 +23,8 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(ExplainDatasetCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CheckModelCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());

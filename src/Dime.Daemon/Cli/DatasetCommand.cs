@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using Dime.Daemon.Sharding;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Reports;
 using Dime.Daemon.Requests;
 
 namespace Dime.Daemon.Cli;
 
-/// <summary>`dataset`: EMAP over a slice of a dataset -> dataset.json and dataset.html.</summary>
+/// <summary>`dataset`: EMAP over a slice of a dataset -> dataset.json, dataset.html and samples.jsonl; or one shard of it.</summary>
 internal static class DatasetCommand
 {
     public static Command Create()
@@ -17,10 +16,12 @@ internal static class DatasetCommand
         var offset = new Option<int>("--offset") { Description = "First sample of the slice.", DefaultValueFactory = _ => 0 };
         var count = new Option<int>("--count") { Description = "Samples in the slice (its n x n grid is evaluated).", DefaultValueFactory = _ => 100 };
         var top = new Option<int>("--top") { Description = "How many of the most interactive samples to list.", DefaultValueFactory = _ => 20 };
-        var output = new Option<string>("--out") { Description = "Folder for dataset.json and dataset.html.", DefaultValueFactory = _ => Path.Combine("dime-out", "dataset") };
+        var range = new Option<string?>("--range") { Description = "The slice as a:b (samples a to b-1; a: runs to the end); overrides --offset and --count." };
+        var shard = new Option<string?>("--shard") { Description = "Compute only shard i of n (i/n) of the slice's grid into --out; `merge` joins the shards." };
+        var output = new Option<string>("--out") { Description = "Folder for dataset.json, dataset.html and samples.jsonl (a shard's partial with --shard).", DefaultValueFactory = _ => Path.Combine("dime-out", "dataset") };
         var command = new Command("dataset", "EMAP over a dataset slice: accuracy against the additive projection, UC and MI per label, the most interactive samples.")
         {
-            model, dataset, offset, count, top, output,
+            model, dataset, offset, count, range, shard, top, output,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -29,12 +30,19 @@ internal static class DatasetCommand
             {
                 var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw ExplainCommand.Missing("--model"));
                 var opened = daemon.Datasets.Open(result.GetValue(dataset) ?? DemoAssets.Dataset ?? throw ExplainCommand.Missing("--dataset"));
-                Validate.Range(result.GetValue(count), 2, ExplainDatasetHandler.MaxSlice, "--count");
-                var report = await ExplainDatasetHandler.RunAsync(entry, opened, result.GetValue(offset), result.GetValue(count), result.GetValue(top), new ConsoleProgress("dataset"), cancellationToken).ConfigureAwait(false);
+                Validate.Range(result.GetValue(top), 1, 10_000, "--top");
+                var slice = result.GetValue(range) is { } text
+                    ? SampleRange.Parse(text, opened.Samples.Count, "--range")
+                    : SampleRange.Parse(string.Create(CultureInfo.InvariantCulture, $"{result.GetValue(offset)}:{Math.Min((long)result.GetValue(offset) + Math.Max(0, result.GetValue(count)), opened.Samples.Count)}"), opened.Samples.Count, "--offset/--count");
+                var part = ShardSpec.Parse(result.GetValue(shard));
                 var folder = Path.GetFullPath(result.GetValue(output)!);
-                Directory.CreateDirectory(folder);
-                await File.WriteAllBytesAsync(Path.Combine(folder, "dataset.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json.Options), cancellationToken).ConfigureAwait(false);
-                await File.WriteAllTextAsync(Path.Combine(folder, "dataset.html"), DatasetReport.Render(report, entry.Loaded.Name, opened.Path), cancellationToken).ConfigureAwait(false);
+                var report = await ExplainDatasetHandler.RunAsync(entry, opened, slice, part, folder, result.GetValue(top), new ConsoleProgress("dataset"), cancellationToken).ConfigureAwait(false);
+                if (report is null)
+                {
+                    Console.WriteLine($"shard {part} (samples {part.Of(slice)} of {slice}) written to {folder}; join the shards with `merge`");
+                    return 0;
+                }
+
                 var invariant = CultureInfo.InvariantCulture;
                 Console.WriteLine(string.Create(invariant, $"samples:            {report.Count} ({report.SamplesWithAnswers} with answers)"));
                 Console.WriteLine(string.Create(invariant, $"accuracy:           {report.Emap.Accuracy:P1}"));

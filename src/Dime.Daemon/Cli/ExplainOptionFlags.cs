@@ -18,12 +18,17 @@ internal sealed class ExplainOptionFlags
     private readonly Option<string> _modalities = new("--modalities") { Description = "image, text or image,text.", DefaultValueFactory = _ => "image,text" };
     private readonly Option<int> _stability = new("--stability") { Description = "Runs with other seeds to measure stability (0: none).", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _curves = new("--curves") { Description = "Compute deletion and insertion curves." };
+    private readonly Option<int?> _partners = new("--partners") { Description = $"k, the reference partners per perturbed row (0: exact, all N; default {ExplainOptionsDto.DefaultPartners})." };
+    private readonly Option<string?> _partnerEstimator = new("--partner-estimator") { Description = "perRow (each row draws its own k partners) or shared (one subset for every row)." };
+    private readonly Option<int?> _bootstrap = new("--bootstrap") { Description = "Bootstrap resamples of the rows for the stability figures (0: off)." };
+    private readonly Option<bool> _partial = new("--partial") { Description = "Print partial results as rows arrive (after 100, 250, 500, then every 250 rows)." };
+    private readonly Option<bool> _untilStable = new("--until-stable") { Description = "Stop a modality's sampling once its top features stop changing." };
 
     public static ExplainOptionFlags Create() => new();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _seed, _imageSamples, _textSamples, _referenceSize, _segmentation, _hide, _textMask, _labels, _modalities, _stability, _curves })
+        foreach (var option in new Option[] { _seed, _imageSamples, _textSamples, _referenceSize, _segmentation, _hide, _textMask, _labels, _modalities, _stability, _curves, _partners, _partnerEstimator, _bootstrap, _partial, _untilStable })
         {
             command.Options.Add(option);
         }
@@ -44,7 +49,11 @@ internal sealed class ExplainOptionFlags
             Segmentation: new SegmentationDto(result.GetValue(_segmentation), null, null, null, null, null, null, null, null),
             Hide: new HideDto(result.GetValue(_hide), null, null),
             TextMask: result.GetValue(_textMask),
-            Quality: new QualityDto(result.GetValue(_stability), result.GetValue(_curves)),
-            Seed: result.GetValue(_seed));
+            Quality: new QualityDto(result.GetValue(_stability), result.GetValue(_curves), result.GetValue(_bootstrap)),
+            Seed: result.GetValue(_seed),
+            Partners: result.GetValue(_partners),
+            PartnerEstimator: result.GetValue(_partnerEstimator),
+            Partial: result.GetValue(_partial) ? true : null,
+            UntilStable: result.GetValue(_untilStable) ? true : null);
     }
 }

@@ -14,7 +14,7 @@ using Dime.Engine.Quality;
 namespace Dime.Daemon.Explaining;
 
 /// <summary>What a long request reports while it runs: the phase and the overall fraction done.</summary>
-internal sealed record ProgressValue(string Phase, double Fraction, string? Message = null);
+internal sealed record ProgressValue(string Phase, double Fraction, string? Message = null, PartialResult? Partial = null);
 
 /// <summary>
 /// The explanation pipeline as the daemon runs it, for JSON-RPC and the command line alike:
@@ -40,7 +40,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return (ResultMapper.Predict(model.Loaded.Labels, [.. logits.Select(v => (double)v)], top), logits);
     }
 
-    public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
+    public Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, IProgress<ProgressValue>? progress, CancellationToken cancellationToken) =>
+        ExplainAsync(model, sampleRef, options, writeArtifacts: true, progress, cancellationToken);
+
+    /// <summary>
+    /// Without <paramref name="writeArtifacts"/> no overlay, report or cache entry is written (a cached result is still
+    /// used): the caller stores the result itself, as explain-dataset does.
+    /// </summary>
+    public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, bool writeArtifacts, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
@@ -72,7 +79,8 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var instance = new ExplainInstance(sample.Image, sample.Info.Question, sample.Info.DatasetId is { } d ? $"{d}#{sample.Info.Index}:{sample.ImageHash}" : "img:" + sample.ImageHash);
         var quality = options.Quality;
         var wantsQuality = (quality?.StabilityRuns ?? 0) >= 2 || quality?.Curves == true;
-        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98), cancellationToken).ConfigureAwait(false);
+        var partialLabels = TopLabels(prediction, labels, sample.Info.Answer).Where(l => labelIndices is null || labelIndices.Contains(l)).ToHashSet();
+        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98, partialLabels), cancellationToken).ConfigureAwait(false);
         var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
 
         var artifactsStarted = Stopwatch.GetTimestamp();
@@ -91,8 +99,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Settings: settings,
             Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
             Artifacts: null);
-        var folder = store.FolderOf(resultId);
-        var artifacts = ArtifactWriter.Write(folder, result, sample.Image);
+        var artifacts = writeArtifacts ? ArtifactWriter.Write(store.FolderOf(resultId), result, sample.Image) : null;
         var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
             .ToDictionary(t => t.Key, t => t.Value);
         timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
@@ -102,7 +109,11 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         }
 
         result = result with { Artifacts = artifacts, Timings = timings };
-        store.Save(result);
+        if (writeArtifacts)
+        {
+            store.Save(result);
+        }
+
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {timings["total"]:0} ms ({resultId})");
         return result;
@@ -192,12 +203,18 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     }
 
     /// <summary>Maps the engine's overall fraction into [from, to] of the request's progress.</summary>
-    private static IProgress<ExplainProgress>? Scale(IProgress<ProgressValue>? progress, double from, double to) =>
-        progress is null ? null : new ScaledProgress(progress, from, to);
+    /// <summary>Partial fits go on with the surrogates of <paramref name="partialLabels"/> only, which keeps each notification small.</summary>
+    private static IProgress<ExplainProgress>? Scale(IProgress<ProgressValue>? progress, double from, double to, IReadOnlyCollection<int>? partialLabels = null) =>
+        progress is null ? null : new ScaledProgress(progress, from, to, partialLabels ?? []);
 
-    private sealed class ScaledProgress(IProgress<ProgressValue> target, double from, double to) : IProgress<ExplainProgress>
+    private sealed class ScaledProgress(IProgress<ProgressValue> target, double from, double to, IReadOnlyCollection<int> partialLabels) : IProgress<ExplainProgress>
     {
+        private readonly HashSet<Modalities> _described = [];
+
         public void Report(ExplainProgress value) =>
-            target.Report(new ProgressValue(value.Phase, from + ((to - from) * Math.Clamp(value.OverallFraction, 0, 1))));
+            target.Report(new ProgressValue(
+                value.Phase,
+                from + ((to - from) * Math.Clamp(value.OverallFraction, 0, 1)),
+                Partial: value.Partial is { } partial ? ResultMapper.Partial(partial, partialLabels, _described.Add(partial.Modality)) : null));
     }
 }

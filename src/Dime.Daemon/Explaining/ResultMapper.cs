@@ -33,7 +33,12 @@ internal static class ResultMapper
             return null;
         }
 
-        var s = image.Segmentation;
+        return new Requests.ImageExplanation(
+            Segmentation(image.Segmentation), image.Samples, [.. image.Labels.Select(Label)], Sampling(image.Sampling), image.Bootstrap);
+    }
+
+    public static Requests.SegmentationInfo Segmentation(Engine.Explanation.SegmentationInfo s)
+    {
         var p = s.Parameters;
         var method = p.Method.ToString().ToLowerInvariant();
         var parameters = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -56,7 +61,7 @@ internal static class ResultMapper
                 break;
         }
 
-        return new Requests.ImageExplanation(new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap), image.Samples, [.. image.Labels.Select(Label)]);
+        return new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap);
     }
 
     /// <param name="isUnknown">Whether the model's tokenizer turns a word into its unknown token.</param>
@@ -68,9 +73,7 @@ internal static class ResultMapper
         }
 
         var f = text.Features;
-        var unknown = f.Words.Select(isUnknown).ToArray();
-        var tokens = f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i], f.TokenFeatures[i] >= 0 && unknown[f.TokenFeatures[i]] ? true : null)).ToList();
-        return new Requests.TextExplanation(f.Words, tokens, text.Samples, [.. text.Labels.Select(Label)]);
+        return new Requests.TextExplanation(f.Words, Tokens(f, isUnknown), text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
     }
 
     /// <summary>
@@ -87,6 +90,32 @@ internal static class ResultMapper
         }
     }
 
+    /// <summary>The text's tokens, words marked when the model's tokenizer turns them into its unknown token (when known).</summary>
+    public static IReadOnlyList<TextToken> Tokens(TextFeatureInfo f, Func<string, bool>? isUnknown = null)
+    {
+        var unknown = f.Words.Select(w => isUnknown?.Invoke(w) ?? false).ToArray();
+        return [.. f.Tokens.Select((t, i) => new TextToken(t, f.TokenFeatures[i], f.TokenFeatures[i] >= 0 && unknown[f.TokenFeatures[i]] ? true : null))];
+    }
+
+    public static SamplingInfo? Sampling(RowSampling? s) => s is null ? null : new SamplingInfo(
+        s.PlannedRows, s.Rows, s.StoppedEarly, s.LastConvergence, s.Estimator is { } e ? (e == Engine.Disentanglement.PartnerEstimator.Shared ? "shared" : "perRow") : "exact",
+        s.Partners, s.ReferenceSize, s.PairPasses);
+
+    /// <summary>
+    /// A partial fit as `$/progress` carries it: the rows so far, the convergence since the previous partial, the
+    /// surrogates of at most <paramref name="labels"/> (the labels the panel opens on), and with the first partial
+    /// of a modality its segmentation or words.
+    /// </summary>
+    public static PartialResult Partial(PartialExplanation partial, IReadOnlyCollection<int> labels, bool first) => new(
+        partial.Modality == Modalities.Image ? "image" : "text",
+        partial.Rows,
+        partial.PlannedRows,
+        partial.Convergence,
+        [.. partial.Labels.Where(l => labels.Contains(l.Label)).Select(Label)],
+        first && partial.Segmentation is { } s ? Segmentation(s) : null,
+        first && partial.Features is { } f ? f.Words : null,
+        first && partial.Features is { } g ? Tokens(g) : null);
+
     public static IReadOnlyDictionary<string, double> Timings(PhaseTimings? t, double referenceMs, double artifactsMs)
     {
         var timings = new Dictionary<string, double>(StringComparer.Ordinal) { ["reference"] = Math.Round(referenceMs, 1) };
@@ -101,6 +130,11 @@ internal static class ResultMapper
             timings["fitting"] = Math.Round(t.FittingMs, 1);
             timings["engine"] = Math.Round(t.EngineMs, 1);
             timings["explanation"] = Math.Round(t.TotalMs, 1);
+            timings["bootstrap"] = Math.Round(t.BootstrapMs, 1);
+            if (t.FirstPartialMs is { } firstPartial)
+            {
+                timings["firstPartial"] = Math.Round(firstPartial, 1);
+            }
         }
 
         timings["artifacts"] = Math.Round(artifactsMs, 1);
@@ -129,7 +163,15 @@ internal static class ResultMapper
             ["textFeatureCount"] = o.TextFeatureCount,
             ["kernelWidth"] = o.KernelWidth,
             ["ridgeAlpha"] = o.RidgeAlpha,
+            ["partners"] = o.Partners is { } k && k < referenceSize ? k : 0,
+            ["bootstrap"] = o.BootstrapResamples,
+            ["untilStable"] = o.UntilStable,
         };
+        if (o.Partners is { } partners && partners < referenceSize)
+        {
+            settings["partnerEstimator"] = o.PartnerEstimator == Engine.Disentanglement.PartnerEstimator.Shared ? "shared" : "perRow";
+        }
+
         if (o.HideMode == Engine.Perturbation.HideMode.Constant)
         {
             settings["hideColor"] = new JsonArray(o.HideColor.R, o.HideColor.G, o.HideColor.B);

@@ -7,7 +7,7 @@ namespace Dime.Daemon.Protocol;
 
 /// <summary>
 /// Sends a request's progress as LSP-style `$/progress` notifications {token, value}, at most every 50 ms
-/// (phase changes and completion always go out), in the order they were reported.
+/// (phase changes, partial results and completion always go out), in the order they were reported.
 /// </summary>
 internal sealed class ProgressNotifier(JsonRpc rpc, JsonElement token) : IProgress<ProgressValue>
 {
@@ -25,7 +25,7 @@ internal sealed class ProgressNotifier(JsonRpc rpc, JsonElement token) : IProgre
         lock (_gate)
         {
             var now = Stopwatch.GetTimestamp();
-            var changed = value.Phase != _phase || value.Fraction >= 1;
+            var changed = value.Phase != _phase || value.Fraction >= 1 || value.Partial is not null;
             if (!changed && Stopwatch.GetElapsedTime(_last, now) < Interval)
             {
                 return;

@@ -72,7 +72,8 @@ internal static class HtmlReport
             {
                 var part = Parts(image)[p];
                 html.Append("<td><img class=\"overlay\" alt=\"").Append(PartNames[p]).Append(" overlay\" src=\"").Append(DataUri(overlayPng(PartNames[p], label) ?? [])).Append("\">")
-                    .Append("<span class=\"badge\">R² ").Append(F(part.R2, "0.00")).Append("</span></td>");
+                    .Append("<span class=\"badge\">R² ").Append(F(part.R2, "0.00")).Append("</span>")
+                    .Append(StabilityBadge(result.Image?.Bootstrap, label, p)).Append("</td>");
             }
 
             if (text is not null && result.Text is { } textResult)
@@ -93,13 +94,26 @@ internal static class HtmlReport
                         .Append(F(a * OverlayRenderer.Opacity, "0.00")).Append(")\">").Append(E(token.Text)).Append("</span>");
                 }
 
-                html.Append("<span class=\"badge\">R² ").Append(F(part.R2, "0.00")).Append("</span></td>");
+                html.Append("<span class=\"badge\">R² ").Append(F(part.R2, "0.00")).Append("</span>")
+                    .Append(StabilityBadge(textResult.Bootstrap, label, p)).Append("</td>");
             }
 
             html.Append("</tr>");
         }
 
         html.Append("</table></section>");
+    }
+
+    /// <summary>The bootstrap stability of part <paramref name="part"/> (M, UC, MI) of a label: mean top-k overlap and Spearman of the refits.</summary>
+    private static string StabilityBadge(Engine.Quality.BootstrapReport? bootstrap, int label, int part)
+    {
+        if (bootstrap?.Labels.FirstOrDefault(l => l.Label == label) is not { } stability)
+        {
+            return string.Empty;
+        }
+
+        var figures = part switch { 0 => stability.M, 1 => stability.UC, _ => stability.MI };
+        return $"<span class=\"badge\" title=\"bootstrap over the rows, B = {bootstrap.Resamples}\">top-{bootstrap.TopK} stable {F(figures.MeanTopKOverlap, "0.00")}, ρ {F(figures.MeanSpearman, "0.00")}</span>";
     }
 
     private static Part[] Parts(LabelExplanation? explanation) => explanation is null ? [] : [explanation.M, explanation.Uc, explanation.Mi];

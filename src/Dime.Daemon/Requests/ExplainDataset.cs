@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
+using Dime.Daemon.Sharding;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Explanation;
 using StreamJsonRpc;
@@ -26,65 +26,50 @@ internal sealed record DatasetResult(
 /// <summary>
 /// EMAP over a slice of a dataset: the slice's n x n grid, the accuracy of the model against that of its additive
 /// projection (the gap is what interactions buy), the share of |UC| and |MI| per label, and the samples most driven
-/// by interactions, each one click from its own explanation.
+/// by interactions, each one click from its own explanation. The grid is streamed through files in the cache folder
+/// (Sharding/EmapPartial), so the slice may be the whole dataset; every sample's line is in its samples.jsonl.
 /// </summary>
 internal sealed class ExplainDatasetHandler(Daemon daemon, JsonRpc rpc)
 {
-    public const int MaxSlice = 1_000;
-
     [JsonRpcMethod(ProtocolNames.ExplainDataset, UseSingleObjectParameterDeserialization = true)]
     public async Task<DatasetResult> ExplainDatasetAsync(ExplainDatasetParams parameters, CancellationToken cancellationToken)
     {
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.ModelId, "modelId");
         Validate.NotEmpty(parameters.DatasetId, "datasetId");
-        Validate.Range(parameters.Count, 2, MaxSlice, "count");
+        Validate.Range(parameters.Count, 2, int.MaxValue, "count");
         var top = parameters.Options?.TopSamples ?? 20;
-        Validate.Range(top, 1, MaxSlice, "options.topSamples");
+        Validate.Range(top, 1, 10_000, "options.topSamples");
         var model = daemon.Models.Get(parameters.ModelId);
         var dataset = daemon.Datasets.Get(parameters.DatasetId);
         Validate.Range(parameters.Offset, 0, dataset.Samples.Count - 1, "offset");
         using var running = daemon.Running();
         var progress = ProgressNotifier.For(rpc, parameters.ProgressToken);
-        return await RunAsync(model, dataset, parameters.Offset, parameters.Count, top, progress, cancellationToken).ConfigureAwait(false);
+        var slice = new SampleRange(parameters.Offset, (int)Math.Min((long)parameters.Offset + parameters.Count, dataset.Samples.Count));
+        var folder = Path.Combine(daemon.Options.CacheFolder, "datasets", EmapPartial.Manifest(model, dataset, slice, ShardSpec.Whole).Key);
+        return await RunAsync(model, dataset, slice, ShardSpec.Whole, folder, top, progress, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A whole run always finishes its overview.");
     }
 
-    public static async Task<DatasetResult> RunAsync(ModelEntry model, Dataset dataset, int offset, int count, int top, IProgress<Explaining.ProgressValue>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Computes the slice's shard into <paramref name="folder"/>; for the whole slice (shard 0/1) it also writes the
+    /// overview there (dataset.json, dataset.html, samples.jsonl) and returns it, for a shard it returns null.
+    /// </summary>
+    public static async Task<DatasetResult?> RunAsync(ModelEntry model, Dataset dataset, SampleRange slice, ShardSpec shard, string folder, int top, IProgress<Explaining.ProgressValue>? progress, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var skipped = new List<string>();
-        var (reference, kept) = Explaining.DatasetSamples.Load(dataset, dataset.Samples.Skip(offset).Take(count), minimum: 2, skipped, cancellationToken);
-        var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        var engineProgress = progress is null ? null : new Progress<ExplainProgress>(p => progress.Report(new Explaining.ProgressValue("dataset", p.OverallFraction)));
-        var report = await EmapAnalysis.AnalyzeAsync(model.Loaded.Model, reference, engineProgress, cancellationToken).ConfigureAwait(false);
-        var predictedCounts = report.SamplesByInteraction.GroupBy(x => x.Predicted).ToDictionary(g => g.Key, g => g.Count());
-        var result = new DatasetResult(
-            Explaining.ResultStore.IdOf("dataset", Versions.Current.Daemon, model.Loaded.ContentHash, dataset.Id, dataset.LastWriteUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), offset.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ModelInfo.Of(model),
-            DeviceInfo.Of(model.Loaded.Device),
-            DatasetInfo.Of(dataset),
-            offset,
-            report.Samples,
-            report.SamplesWithAnswers,
-            model.Loaded.Labels,
-            new Emap(report.Accuracy, report.ProjectedAccuracy, report.Gap),
-            [.. report.Labels.Select(l =>
-            {
-                var total = l.SumAbsUC + l.SumAbsMI;
-                return new LabelShare(l.Label, predictedCounts.GetValueOrDefault(l.Label), total > 0 ? l.SumAbsUC / total : 0, total > 0 ? l.SumAbsMI / total : 0);
-            })],
-            [.. report.SamplesByInteraction.Take(top).Select(s =>
-            {
-                var sample = kept[s.Index];
-                return new InteractionSample(sample.Index, sample.Id, sample.Question, sample.Answer, s.Predicted, s.ProjectedPrediction, s.UC + s.MI, s.UC, s.MI, s.InteractionShare);
-            })],
-            skipped,
-            new System.Text.Json.Nodes.JsonObject { ["seed"] = 0, ["offset"] = offset, ["count"] = count, ["topSamples"] = top },
-            new Dictionary<string, double>
-            {
-                ["images"] = Math.Round(loadMs, 1),
-                ["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
-            });
+        if (slice.Count < 2)
+        {
+            throw new Engine.Errors.DimeException(Engine.Errors.DimeErrorCode.InvalidArgument, $"The slice {slice} holds {slice.Count} sample(s); EMAP needs at least 2.", "count");
+        }
+
+        var manifest = await EmapPartial.ComputeAsync(model, dataset, slice, shard, folder, progress, cancellationToken).ConfigureAwait(false);
+        if (shard != ShardSpec.Whole)
+        {
+            return null;
+        }
+
+        var result = EmapMerge.Finish([(folder, manifest)], folder, top, i => dataset.Samples[i]);
+        PartialMerge.WriteOverview(folder, result);
         progress?.Report(new Explaining.ProgressValue(ExplainPhases.Done, 1));
         return result;
     }

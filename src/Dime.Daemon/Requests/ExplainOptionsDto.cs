@@ -14,7 +14,8 @@ internal sealed record HideDto(string? Mode, int[]? Color, double? Sigma);
 
 internal sealed record FeatureSelectionDto(string? Image, string? Text);
 
-internal sealed record QualityDto(int? StabilityRuns, bool? Curves);
+/// <summary>stabilityRuns: K-seed stability (K more explanations); bootstrap: B resamples of the rows (no model calls, 0 = off).</summary>
+internal sealed record QualityDto(int? StabilityRuns, bool? Curves, int? Bootstrap = null);
 
 /// <summary>
 /// The options of dime/explain as the client sends them (docs/protocol.md, ExplainOptions). Everything is optional;
@@ -37,11 +38,25 @@ internal sealed record ExplainOptionsDto(
     int? TextFeatureCount = null,
     FeatureSelectionDto? FeatureSelection = null,
     QualityDto? Quality = null,
-    int? Seed = null)
+    int? Seed = null,
+    int? Partners = null,
+    string? PartnerEstimator = null,
+    bool? Partial = null,
+    bool? UntilStable = null)
 {
     public const int MaxSamples = 20_000;
     public const int MaxReference = 1_000;
     public const int MaxStabilityRuns = 10;
+    public const int MaxBootstrap = 200;
+
+    /// <summary>
+    /// k, the reference partners per perturbed row when the request names none: the smallest k whose agreement with
+    /// exact DIME was at least exact's own seed-to-seed agreement in every cell of `bench partners` on the demo
+    /// models (README, "Fewer pair passes"). 0 is exact.
+    /// </summary>
+    public const int DefaultPartners = 50;
+
+    public static readonly string[] PartnerEstimators = ["perRow", "shared"];
 
     public static readonly string[] SegmentationMethods = ["auto", "quickshift", "slic", "grid"];
     /// <summary>
@@ -53,11 +68,18 @@ internal sealed record ExplainOptionsDto(
     public static readonly string[] TextMasks = ["delete", "mask"];
     private static readonly string[] Selections = ["none", "auto", "forward", "highestWeights"];
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int ReferenceSizeOrDefault => ReferenceSize ?? 100;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int ReferenceSeedOrDefault => ReferenceSeed ?? 0;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool StratifiedOrDefault => Stratified ?? true;
+
+    public int PartnersOrDefault => Partners ?? DefaultPartners;
+
+    private static readonly int DefaultBootstrap = new ExplainOptions().BootstrapResamples;
 
     /// <summary>Checks every value and makes the engine's options. Labels are resolved by the caller.</summary>
     public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image)
@@ -70,6 +92,9 @@ internal sealed record ExplainOptionsDto(
         Validate.Range(ImageFeatures ?? 10, 1, 10_000, "options.imageFeatures");
         Validate.Range(TextFeatureCount ?? 10, 1, 10_000, "options.textFeatureCount");
         Validate.Range(Quality?.StabilityRuns ?? 0, 0, MaxStabilityRuns, "options.quality.stabilityRuns");
+        Validate.Range(Quality?.Bootstrap ?? DefaultBootstrap, 0, MaxBootstrap, "options.quality.bootstrap");
+        Validate.Range(PartnersOrDefault, 0, MaxReference, "options.partners");
+        Validate.OneOf(PartnerEstimator, PartnerEstimators, "options.partnerEstimator");
         Validate.OneOf(TextFeatures, ["words", "positions"], "options.textFeatures");
         Validate.OneOf(TextMask, TextMasks, "options.textMask");
         if (TextMask is "mask" && string.IsNullOrEmpty(maskToken))
@@ -95,6 +120,12 @@ internal sealed record ExplainOptionsDto(
             TextFeatureSelection = ParseSelection(FeatureSelection?.Text, Engine.Fitting.FeatureSelection.Auto, "options.featureSelection.text"),
             TextFeatureCount = TextFeatureCount ?? 10,
             Seed = Seed ?? 0,
+            Partners = PartnersOrDefault == 0 ? null : PartnersOrDefault,
+            PartnerEstimator = string.Equals(PartnerEstimator, "shared", StringComparison.OrdinalIgnoreCase) ? Engine.Disentanglement.PartnerEstimator.Shared : Engine.Disentanglement.PartnerEstimator.PerRow,
+            StratifiedPartners = StratifiedOrDefault,
+            BootstrapResamples = Quality?.Bootstrap ?? DefaultBootstrap,
+            PartialResults = Partial ?? false,
+            UntilStable = UntilStable ?? false,
         };
     }
 

@@ -34,13 +34,33 @@ internal sealed record LabelExplanation(int Label, Part M, Part Uc, Part Mi);
 
 internal sealed record SegmentationInfo(string Method, IReadOnlyDictionary<string, object> Parameters, int Count, int Width, int Height, IReadOnlyList<int> Map);
 
-internal sealed record ImageExplanation(SegmentationInfo Segmentation, int Samples, IReadOnlyList<LabelExplanation> Explanations);
+/// <summary>
+/// How the rows were made: planned and fitted rows, untilStable's early stop and last convergence, the partner
+/// estimator ("exact", "perRow" or "shared") with k of N partners, and the (image, text) pairs evaluated.
+/// </summary>
+internal sealed record SamplingInfo(
+    int PlannedRows, int Rows, bool StoppedEarly, Engine.Explanation.Convergence? LastConvergence, string Estimator, int Partners, int ReferenceSize, long PairPasses);
+
+/// <summary>Samples is the rows fitted; bootstrap is the stability of every part from resampling them (null when off).</summary>
+internal sealed record ImageExplanation(
+    SegmentationInfo Segmentation, int Samples, IReadOnlyList<LabelExplanation> Explanations, SamplingInfo? Sampling = null, Engine.Quality.BootstrapReport? Bootstrap = null);
 
 /// <summary>A piece of the question as written: a word (with the index of its feature) or a separator (feature -1).</summary>
 /// <param name="Unknown">True for a word that the model's tokenizer turns into its unknown token ([UNK]); absent otherwise.</param>
 internal sealed record TextToken(string Text, int Feature, bool? Unknown = null);
 
-internal sealed record TextExplanation(IReadOnlyList<string> Features, IReadOnlyList<TextToken> Tokens, int Samples, IReadOnlyList<LabelExplanation> Explanations);
+internal sealed record TextExplanation(
+    IReadOnlyList<string> Features, IReadOnlyList<TextToken> Tokens, int Samples, IReadOnlyList<LabelExplanation> Explanations, SamplingInfo? Sampling = null,
+    Engine.Quality.BootstrapReport? Bootstrap = null);
+
+/// <summary>
+/// A partial fit in a `$/progress` notification (docs/protocol.md): the rows so far out of those planned, the
+/// convergence since the previous partial, a few labels' surrogates, and with a modality's first partial its
+/// segmentation (image) or features and tokens (text).
+/// </summary>
+internal sealed record PartialResult(
+    string Modality, int Rows, int PlannedRows, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanation> Explanations,
+    SegmentationInfo? Segmentation, IReadOnlyList<string>? Features, IReadOnlyList<TextToken>? Tokens);
 
 internal sealed record Overlay(string Modality, string Part, int Label, string Path);
 

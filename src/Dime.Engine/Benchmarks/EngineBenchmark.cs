@@ -51,7 +51,7 @@ public sealed record EngineBenchmarkReport(
         text.AppendLine(c, $"  perturbation setup      {t.PerturbationMs,8:F1} ms");
         text.AppendLine(c, $"  rendering (all threads) {t.RenderingMs,8:F1} ms");
         text.AppendLine(c, $"  disentanglement         {t.DisentanglementMs,8:F1} ms");
-        text.AppendLine(c, $"  fitting                 {t.FittingMs,8:F1} ms");
+        text.AppendLine(c, $"  fitting                 {t.FittingMs,8:F1} ms (bootstrap stability {t.BootstrapMs:F1} ms of it)");
         text.AppendLine(c, $"  model calls (free model){t.ModelMs,8:F1} ms");
         text.AppendLine(c, $"  total                   {t.TotalMs,8:F1} ms, engine's own {t.EngineMs:F1} ms");
         text.AppendLine(c, $"  peak managed memory {PeakManagedBytes / 1048576.0:F1} MiB, allocated {AllocatedBytes / 1048576.0:F1} MiB");

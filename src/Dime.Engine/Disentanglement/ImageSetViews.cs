@@ -39,3 +39,17 @@ internal sealed class ConcatenatedImageSet(ImageSet first, ImageSet second) : Im
 
     public override string? CacheKey(int index) => index < first.Count ? first.CacheKey(index) : second.CacheKey(index - first.Count);
 }
+
+/// <summary>The images of another set at the given indices, keys included.</summary>
+internal sealed class ImageSubset(ImageSet source, int[] indices) : ImageSet
+{
+    public override int Count => indices.Length;
+
+    public override int WidthOf(int index) => source.WidthOf(indices[index]);
+
+    public override int HeightOf(int index) => source.HeightOf(indices[index]);
+
+    public override void Render(int index, Span<byte> destination) => source.Render(indices[index], destination);
+
+    public override string? CacheKey(int index) => source.CacheKey(indices[index]);
+}

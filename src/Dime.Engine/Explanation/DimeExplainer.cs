@@ -4,6 +4,7 @@ using Dime.Engine.Errors;
 using Dime.Engine.Fitting;
 using Dime.Engine.Models;
 using Dime.Engine.Perturbation;
+using Dime.Engine.Quality;
 using Dime.Engine.Sampling;
 using Dime.Engine.Segmentation;
 
@@ -12,12 +13,17 @@ namespace Dime.Engine.Explanation;
 /// <summary>
 /// DIME (Lyu et al., AIES 2022): split the model's logits into unimodal contributions UC = g1(a) + g2(b) - mu and
 /// multimodal interactions MI = f - UC over a reference set R, then explain f, UC and MI with one LIME run per modality:
-///   segment the image -> sample rows -> perturb -> infer in chunks -> disentangle -> fit.
+///   segment the image -> sample rows (and each row's reference partners: all N, or k of them) -> perturb ->
+///   infer in chunks -> disentangle -> fit (also at checkpoints, for partial results) -> bootstrap stability.
 /// </summary>
 public static class DimeExplainer
 {
     internal const ulong ImageStream = 1;
     internal const ulong TextStream = 2;
+    internal const ulong ImagePartnerStream = 4;
+    internal const ulong TextPartnerStream = 5;
+    internal const ulong ImageBootstrapStream = 6;
+    internal const ulong TextBootstrapStream = 7;
     internal const int LimeSeedBound = 1000;
 
     public static async Task<DimeExplanation> ExplainAsync(
@@ -38,21 +44,24 @@ public static class DimeExplainer
         }
 
         var run = new ExplanationRun(progress, options);
-        var total = Stopwatch.GetTimestamp();
+        var total = run.Started;
 
-        var decomposition = await run.TimedAsync(ExplanationRun.InstancePhase, () => DecomposeInstanceAsync(model, instance, reference, run.Clock, cancellationToken)).ConfigureAwait(false);
+        var (decomposition, withPartnerTexts, withPartnerImages) = await run.TimedAsync(
+            ExplanationRun.InstancePhase, () => DecomposeInstanceAsync(model, instance, reference, run.Clock, cancellationToken)).ConfigureAwait(false);
         run.Report(ExplainPhases.Instance, 1, 0);
 
         ImageExplanation? image = null;
         if (options.Modalities.HasFlag(Modalities.Image))
         {
-            image = await ExplainImageAsync(model, instance, reference, options, labels, decomposition, run, cancellationToken).ConfigureAwait(false);
+            var control = new PartnerControl(withPartnerTexts, decomposition.G1, model.Labels.Count);
+            image = await ExplainImageAsync(model, instance, reference, options, labels, decomposition, control, run, cancellationToken).ConfigureAwait(false);
         }
 
         TextExplanation? textExplanation = null;
         if (options.Modalities.HasFlag(Modalities.Text))
         {
-            textExplanation = await ExplainTextAsync(model, instance, text, reference, options, labels, decomposition, run, cancellationToken).ConfigureAwait(false);
+            var control = new PartnerControl(withPartnerImages, decomposition.G2, model.Labels.Count);
+            textExplanation = await ExplainTextAsync(model, instance, text, reference, options, labels, decomposition, control, run, cancellationToken).ConfigureAwait(false);
         }
 
         run.Report(ExplainPhases.Done, 1, run.TotalRows);
@@ -60,8 +69,12 @@ public static class DimeExplainer
         return new DimeExplanation(options.Seed, model.Labels.ToArray(), labels, decomposition, image, textExplanation, reference.Count, options, timings);
     }
 
-    /// <summary>f(a*, b*), g1(a*) over R's texts, g2(b*) over R's images, for every label: two model calls, 2N + 1 pairs.</summary>
-    private static async Task<InstanceDecomposition> DecomposeInstanceAsync(
+    /// <summary>
+    /// f(a*, b*), g1(a*) over R's texts, g2(b*) over R's images, for every label: two model calls, 2N + 1 pairs. Also
+    /// the terms of g1(a*) and g2(b*), f(a*, b_j) and f(a_i, b*), laid out [partner * labels + label]: the subsampled
+    /// estimators' control variates.
+    /// </summary>
+    private static async Task<(InstanceDecomposition Values, double[] WithPartnerTexts, double[] WithPartnerImages)> DecomposeInstanceAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, PassClock clock, CancellationToken cancellationToken)
     {
         var r = reference.Reference;
@@ -90,54 +103,135 @@ public static class DimeExplainer
         var mu = (double[])reference.Mu.Clone();
         var uc = Enumerable.Range(0, l).Select(c => g1[c] + g2[c] - mu[c]).ToArray();
         var mi = Enumerable.Range(0, l).Select(c => f[c] - uc[c]).ToArray();
-        return new InstanceDecomposition(f, g1, g2, mu, uc, mi);
+        var withPartnerTexts = new double[r.Count * l];
+        var withPartnerImages = new double[r.Count * l];
+        for (var j = 0; j < r.Count; j++)
+        {
+            for (var c = 0; c < l; c++)
+            {
+                withPartnerTexts[(j * l) + c] = withTexts[0, j, c];
+                withPartnerImages[(j * l) + c] = withImages[j, 0, c];
+            }
+        }
+
+        return (new InstanceDecomposition(f, g1, g2, mu, uc, mi), withPartnerTexts, withPartnerImages);
     }
 
     private static async Task<ImageExplanation> ExplainImageAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options, int[] labels,
-        InstanceDecomposition decomposition, ExplanationRun run, CancellationToken cancellationToken)
+        InstanceDecomposition decomposition, PartnerControl control, ExplanationRun run, CancellationToken cancellationToken)
     {
         var random = new Xoshiro256StarStar(options.Seed, ImageStream);
         var drawnSeed = random.NextInt(LimeSeedBound);
         run.Report(ExplainPhases.Segmentation, 0, 0);
         var segmentation = run.Timed(ExplanationRun.SegmentationPhase, () => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed));
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Image(options.ImageSamples, segmentation.Count, random));
+        var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, ImagePartnerStream, control));
         var hiding = run.Timed(ExplanationRun.PerturbationPhase, () => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma));
-
-        var values = await PerturbationPasses.ImageRowsAsync(
-            model, hiding, rows, reference.Reference, instance.Text, labels, options.RowsPerBatch, run.Clock,
-            done => run.Report(ExplainPhases.Image, (double)done / rows.Count, done), cancellationToken).ConfigureAwait(false);
-
-        var fits = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows, values, decomposition.G2, decomposition.Mu, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options));
         var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
-        return new ImageExplanation(rows.Count, info, Explanations(model, labels, fits));
+
+        var sampled = await SampleAndFitAsync(
+            Modalities.Image, rows, partners,
+            (from, to, values) => PerturbationPasses.ImageRowsAsync(
+                model, hiding, rows, from, to, partners, reference.Reference, instance.Text, labels, options.RowsPerBatch, values, run.Clock,
+                done => run.Report(ExplainPhases.Image, (double)done / rows.Count, done), cancellationToken),
+            decomposition.G2, decomposition.Mu, model, labels, options.ImageFeatureSelection, options.ImageFeatureCount, options, run, ImageBootstrapStream,
+            partial => partial with { Segmentation = info }).ConfigureAwait(false);
+        return new ImageExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
     }
 
     private static async Task<TextExplanation> ExplainTextAsync(
         IMultimodalModel model, ExplainInstance instance, IndexedText text, PreparedReference reference, ExplainOptions options, int[] labels,
-        InstanceDecomposition decomposition, ExplanationRun run, CancellationToken cancellationToken)
+        InstanceDecomposition decomposition, PartnerControl control, ExplanationRun run, CancellationToken cancellationToken)
     {
         var random = new Xoshiro256StarStar(options.Seed, TextStream);
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Text(options.TextSamples, text.FeatureCount, random));
+        var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, TextPartnerStream, control));
         var maskToken = options.TextPerturbation == TextPerturbation.MaskToken ? options.MaskToken : null;
         var instanceImage = new ImageList([instance.Image], [instance.ImageCacheKey]);
-
-        var values = await PerturbationPasses.TextRowsAsync(
-            model, text, rows, maskToken, reference.Reference, instanceImage, labels, options.RowsPerBatch, run.Clock,
-            done => run.Report(ExplainPhases.Text, (double)done / rows.Count, run.ImageRows + done), cancellationToken).ConfigureAwait(false);
-
-        var fits = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows, values, decomposition.G1, decomposition.Mu, labels, options.TextFeatureSelection, options.TextFeatureCount, options));
         var info = new TextFeatureInfo(text.Mode, text.Features, text.Tokens, text.TokenFeature);
-        return new TextExplanation(rows.Count, info, Explanations(model, labels, fits));
+
+        var sampled = await SampleAndFitAsync(
+            Modalities.Text, rows, partners,
+            (from, to, values) => PerturbationPasses.TextRowsAsync(
+                model, text, rows, from, to, maskToken, partners, reference.Reference, instanceImage, labels, options.RowsPerBatch, values, run.Clock,
+                done => run.Report(ExplainPhases.Text, (double)done / rows.Count, run.ImageRows + done), cancellationToken),
+            decomposition.G1, decomposition.Mu, model, labels, options.TextFeatureSelection, options.TextFeatureCount, options, run, TextBootstrapStream,
+            partial => partial with { Features = info }).ConfigureAwait(false);
+        return new TextExplanation(sampled.Sampling.Rows, info, sampled.Labels) { Sampling = sampled.Sampling, Bootstrap = sampled.Bootstrap };
+    }
+
+    private static PartnerPlan Partners(PreparedReference reference, ExplainOptions options, int rows, ulong stream, PartnerControl control) =>
+        PartnerPlan.Create(
+            reference.Count, options.Partners, options.PartnerEstimator, reference.Reference.Answers, options.StratifiedPartners, rows,
+            new Xoshiro256StarStar(options.Seed, stream)) with { Control = control };
+
+    /// <summary>Evaluates rows [from, to) into the values.</summary>
+    private delegate Task RowPasses(int from, int to, RowValues values);
+
+    private sealed record SampledFit(LabelExplanation[] Labels, RowSampling Sampling, BootstrapReport? Bootstrap);
+
+    /// <summary>
+    /// Runs the rows up to each checkpoint of <see cref="AnytimeSchedule"/>, fitting and reporting the rows so far at
+    /// each one (and stopping once stable when asked to), then makes the final fit and its bootstrap stability.
+    /// </summary>
+    private static async Task<SampledFit> SampleAndFitAsync(
+        Modalities modality, FeatureRows rows, PartnerPlan partners, RowPasses passes, double[] fixedModalityMeans, double[] mu, IMultimodalModel model,
+        int[] labels, FeatureSelection selection, int featureCount, ExplainOptions options, ExplanationRun run, ulong bootstrapStream,
+        Func<PartialExplanation, PartialExplanation> describe)
+    {
+        var settings = new FitSettings(selection, featureCount, options.RidgeAlpha);
+        var values = new RowValues(rows.Count, labels.Length);
+        var pairPasses = run.Clock.PairPasses;
+        var done = 0;
+        SurrogateFit[]? previous = null;
+        Convergence? convergence = null;
+        var stoppedEarly = false;
+        foreach (var checkpoint in AnytimeSchedule.Checkpoints(rows.Count, options.PartialResults || options.UntilStable))
+        {
+            await passes(done, checkpoint, values).ConfigureAwait(false);
+            done = checkpoint;
+            if (done == rows.Count)
+            {
+                break;
+            }
+
+            var partial = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows.Take(done), values.Take(done), fixedModalityMeans, mu, labels, settings, options).Fits);
+            convergence = previous is null ? null : Convergence.Between(previous, partial, options.StabilityTopK);
+            run.FirstPartialMs ??= run.ElapsedMs;
+            run.ReportPartial(describe(new PartialExplanation(modality, done, rows.Count, Explanations(model, labels, partial), convergence)));
+            previous = partial;
+            if (options.UntilStable && convergence is { IsStable: true })
+            {
+                stoppedEarly = true;
+                break;
+            }
+        }
+
+        var used = rows.Take(done);
+        var (fits, weights, targets) = run.Timed(ExplanationRun.FittingPhase, () => Fit(used, values.Take(done), fixedModalityMeans, mu, labels, settings, options));
+        BootstrapReport? bootstrap = null;
+        if (options.BootstrapResamples > 0)
+        {
+            var (parts, ms) = run.Timed(ExplanationRun.FittingPhase, () => BootstrapStability.Run(
+                used, weights, targets, settings, fits, options.BootstrapResamples, options.StabilityTopK, new Xoshiro256StarStar(options.Seed, bootstrapStream)));
+            run.BootstrapMs += ms;
+            var perLabel = labels.Select((c, l) => new LabelStability(c, model.Labels[c], parts[3 * l], parts[(3 * l) + 1], parts[(3 * l) + 2])).ToArray();
+            bootstrap = new BootstrapReport(options.BootstrapResamples, options.StabilityTopK, options.Seed, perLabel);
+        }
+
+        var sampling = new RowSampling(
+            rows.Count, done, stoppedEarly, convergence, partners.IsExact ? null : partners.Estimator, partners.Partners, partners.ReferenceSize,
+            run.Clock.PairPasses - pairPasses);
+        return new SampledFit(Explanations(model, labels, fits), sampling, bootstrap);
     }
 
     /// <summary>
     /// Targets per label: M = f, UC = (partial dependence of the perturbed modality) + (the fixed modality's partial
     /// dependence at the instance) - mu, MI = M - UC; fitted together, in the order M, UC, MI for each label.
     /// </summary>
-    private static SurrogateFit[] Fit(
-        FeatureRows rows, RowValues values, double[] fixedModalityMeans, double[] mu, int[] labels,
-        FeatureSelection selection, int featureCount, ExplainOptions options)
+    private static (SurrogateFit[] Fits, double[] KernelWeights, List<double[]> Targets) Fit(
+        FeatureRows rows, RowValues values, double[] fixedModalityMeans, double[] mu, int[] labels, FitSettings settings, ExplainOptions options)
     {
         var targets = new List<double[]>(labels.Length * 3);
         foreach (var (m, uc, mi) in Decompose(values, fixedModalityMeans, mu, labels))
@@ -148,7 +242,7 @@ public static class DimeExplainer
         }
 
         var weights = KernelWeights.Compute(rows, options.KernelWidth);
-        return LimeFit.Fit(rows, weights, targets, new FitSettings(selection, featureCount, options.RidgeAlpha));
+        return (LimeFit.Fit(rows, weights, targets, settings), weights, targets);
     }
 
     internal static IEnumerable<(double[] M, double[] UC, double[] MI)> Decompose(RowValues values, double[] fixedModalityMeans, double[] mu, int[] labels)
@@ -184,6 +278,14 @@ public static class DimeExplainer
 
         private readonly Dictionary<string, TimeSpan> _phases = [];
 
+        public long Started { get; } = Stopwatch.GetTimestamp();
+
+        public double ElapsedMs => Stopwatch.GetElapsedTime(Started).TotalMilliseconds;
+
+        public double? FirstPartialMs { get; set; }
+
+        public double BootstrapMs { get; set; }
+
         public PassClock Clock { get; } = new();
 
         public int ImageRows { get; } = options.Modalities.HasFlag(Modalities.Image) ? options.ImageSamples : 0;
@@ -192,6 +294,14 @@ public static class DimeExplainer
 
         public void Report(string phase, double phaseFraction, int rowsDone) =>
             progress?.Report(new ExplainProgress(phase, phaseFraction, TotalRows == 0 ? 1 : (double)rowsDone / TotalRows));
+
+        /// <summary>A partial fit, reported with the progress of the rows it fitted.</summary>
+        public void ReportPartial(PartialExplanation partial)
+        {
+            var rowsDone = partial.Modality == Modalities.Text ? ImageRows + partial.Rows : partial.Rows;
+            var phase = partial.Modality == Modalities.Text ? ExplainPhases.Text : ExplainPhases.Image;
+            progress?.Report(new ExplainProgress(phase, (double)partial.Rows / partial.PlannedRows, TotalRows == 0 ? 1 : (double)rowsDone / TotalRows, partial));
+        }
 
         public T Timed<T>(string phase, Func<T> work)
         {
@@ -214,7 +324,11 @@ public static class DimeExplainer
             double Ms(string name) => _phases.GetValueOrDefault(name).TotalMilliseconds;
             return new PhaseTimings(
                 Ms(InstancePhase), Ms(SegmentationPhase), Ms(SamplingPhase), Ms(PerturbationPhase), Clock.Render.TotalMilliseconds,
-                Clock.Model.TotalMilliseconds, Clock.Bookkeeping.TotalMilliseconds, Ms(FittingPhase), total.TotalMilliseconds);
+                Clock.Model.TotalMilliseconds, Clock.Bookkeeping.TotalMilliseconds, Ms(FittingPhase), total.TotalMilliseconds)
+            {
+                BootstrapMs = BootstrapMs,
+                FirstPartialMs = FirstPartialMs,
+            };
         }
 
         private void Add(string phase, TimeSpan elapsed) => _phases[phase] = _phases.GetValueOrDefault(phase) + elapsed;

@@ -31,12 +31,33 @@ public sealed record InstanceDecomposition(double[] F, double[] G1, double[] G2,
 /// <summary>The surrogates of one label; weights index the modality's features (segments or words).</summary>
 public sealed record LabelExplanation(int Label, string Name, SurrogateFit M, SurrogateFit UC, SurrogateFit MI);
 
-public sealed record ImageExplanation(int Samples, SegmentationInfo Segmentation, LabelExplanation[] Labels);
+/// <summary>The image's surrogates; Samples is the rows fitted (fewer than asked when untilStable stopped early).</summary>
+public sealed record ImageExplanation(int Samples, SegmentationInfo Segmentation, LabelExplanation[] Labels)
+{
+    public RowSampling? Sampling { get; init; }
+
+    /// <summary>Stability of every part from a bootstrap over the rows (null when turned off).</summary>
+    public Quality.BootstrapReport? Bootstrap { get; init; }
+}
+
+/// <summary>
+/// How a modality's rows were made: rows planned and fitted, whether untilStable stopped early (and the last
+/// convergence between partial fits), the partner estimator (null: exact) with its k out of N, the (image, text)
+/// pairs evaluated for the rows.
+/// </summary>
+public sealed record RowSampling(
+    int PlannedRows, int Rows, bool StoppedEarly, Convergence? LastConvergence, Disentanglement.PartnerEstimator? Estimator, int Partners, int ReferenceSize,
+    long PairPasses);
 
 /// <summary>The superpixels: a label per pixel, row-major, and the parameters (seed included) that reproduce them.</summary>
 public sealed record SegmentationInfo(int Width, int Height, int Count, int[] LabelMap, SegmentationParameters Parameters);
 
-public sealed record TextExplanation(int Samples, TextFeatureInfo Features, LabelExplanation[] Labels);
+public sealed record TextExplanation(int Samples, TextFeatureInfo Features, LabelExplanation[] Labels)
+{
+    public RowSampling? Sampling { get; init; }
+
+    public Quality.BootstrapReport? Bootstrap { get; init; }
+}
 
 /// <summary>
 /// The words that are features (index = feature) and the text as tokens, words and separators alternating, with each
@@ -59,6 +80,12 @@ public sealed record PhaseTimings(
     double FittingMs,
     double TotalMs)
 {
+    /// <summary>The bootstrap stability's refits, all modalities (part of FittingMs).</summary>
+    public double BootstrapMs { get; init; }
+
+    /// <summary>When the first partial fit was reported, from the start of the explanation; null without partial results.</summary>
+    public double? FirstPartialMs { get; init; }
+
     /// <summary>Everything the engine itself spent, the model's own work excluded.</summary>
     public double EngineMs => TotalMs - ModelMs + RenderingMs;
 }

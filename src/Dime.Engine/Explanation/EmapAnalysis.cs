@@ -59,18 +59,14 @@ public static class EmapAnalysis
                 sumAbsMi[c] += Math.Abs(f[c] - uc[c]);
             }
 
-            var predicted = ArgMax(f);
-            var projected = ArgMax(uc);
             var answer = prepared.Reference.Answers?[i] is { } name && labelIndex.TryGetValue(name, out var a) ? a : -1;
+            samples[i] = Decompose(i, answer, f, uc);
             if (answer >= 0)
             {
                 withAnswers++;
-                correct += predicted == answer ? 1 : 0;
-                projectedCorrect += projected == answer ? 1 : 0;
+                correct += samples[i].Predicted == answer ? 1 : 0;
+                projectedCorrect += samples[i].ProjectedPrediction == answer ? 1 : 0;
             }
-
-            var mi = f[predicted] - uc[predicted];
-            samples[i] = new EmapSample(i, answer, predicted, projected, uc[predicted], mi, Share(uc[predicted], mi));
         }
 
         double? accuracy = withAnswers == 0 ? null : (double)correct / withAnswers;
@@ -78,17 +74,42 @@ public static class EmapAnalysis
         var labels = Enumerable.Range(0, l)
             .Select(c => new EmapLabelShare(c, prepared.Labels[c], sumAbsUc[c], sumAbsMi[c], Share(sumAbsUc[c], sumAbsMi[c])))
             .ToArray();
-        var ranked = samples.OrderByDescending(s => s.InteractionShare).ThenByDescending(s => Math.Abs(s.MI)).ThenBy(s => s.Index).ToArray();
+        var ranked = samples.Order(ByInteraction).ToArray();
         return new EmapReport(n, withAnswers, accuracy, projectedAccuracy, accuracy - projectedAccuracy, labels, ranked);
     }
 
-    private static double Share(double uc, double mi)
+    /// <summary>Samples most driven by interactions first: by MI's share, then by |MI|, then by index.</summary>
+    public static readonly IComparer<EmapSample> ByInteraction = Comparer<EmapSample>.Create((x, y) =>
+    {
+        var byShare = y.InteractionShare.CompareTo(x.InteractionShare);
+        if (byShare != 0)
+        {
+            return byShare;
+        }
+
+        var byMi = Math.Abs(y.MI).CompareTo(Math.Abs(x.MI));
+        return byMi != 0 ? byMi : x.Index.CompareTo(y.Index);
+    });
+
+    /// <summary>
+    /// One sample from f(a_i, b_i) and its additive projection uc = g1(a_i) + g2(b_i) - mu, per label: the two
+    /// predictions, and UC, MI and MI's share at f's predicted label.
+    /// </summary>
+    public static EmapSample Decompose(int index, int answer, ReadOnlySpan<double> f, ReadOnlySpan<double> uc)
+    {
+        var predicted = ArgMax(f);
+        var projected = ArgMax(uc);
+        var mi = f[predicted] - uc[predicted];
+        return new EmapSample(index, answer, predicted, projected, uc[predicted], mi, Share(uc[predicted], mi));
+    }
+
+    public static double Share(double uc, double mi)
     {
         var total = Math.Abs(uc) + Math.Abs(mi);
         return total == 0 ? 0 : Math.Abs(mi) / total;
     }
 
-    private static int ArgMax(double[] values)
+    private static int ArgMax(ReadOnlySpan<double> values)
     {
         var best = 0;
         for (var c = 1; c < values.Length; c++)

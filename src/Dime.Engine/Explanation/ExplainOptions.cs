@@ -1,6 +1,8 @@
+using Dime.Engine.Disentanglement;
 using Dime.Engine.Errors;
 using Dime.Engine.Fitting;
 using Dime.Engine.Perturbation;
+using Dime.Engine.Quality;
 using Dime.Engine.Segmentation;
 
 namespace Dime.Engine.Explanation;
@@ -65,6 +67,33 @@ public sealed record ExplainOptions
     /// </summary>
     public int RowsPerBatch { get; init; } = 256;
 
+    /// <summary>
+    /// k, the reference partners each perturbed row meets when estimating its g1 or g2 (method.md section 8); null
+    /// (or N and more) is exact. The instance's own f, g1, g2, mu, UC and MI always use all N.
+    /// </summary>
+    public int? Partners { get; init; }
+
+    /// <summary>How rows use their k partners: each its own draw (unbiased) or one shared subset.</summary>
+    public PartnerEstimator PartnerEstimator { get; init; } = PartnerEstimator.PerRow;
+
+    /// <summary>Draw partners stratified by the reference set's answers (when it has them).</summary>
+    public bool StratifiedPartners { get; init; } = true;
+
+    /// <summary>
+    /// B, the bootstrap resamples of the rows already computed that measure each part's stability at no model cost
+    /// (method.md section 9); 0 turns it off.
+    /// </summary>
+    public int BootstrapResamples { get; init; } = BootstrapStability.DefaultResamples;
+
+    /// <summary>The k of the stability figures' top-k overlap (bootstrap and convergence).</summary>
+    public int StabilityTopK { get; init; } = 5;
+
+    /// <summary>Fit and report partial explanations as rows arrive (see <see cref="AnytimeSchedule"/>).</summary>
+    public bool PartialResults { get; init; }
+
+    /// <summary>Stop sampling a modality once its top features stop changing between partial fits (see <see cref="AnytimeSchedule"/>).</summary>
+    public bool UntilStable { get; init; }
+
     internal void Validate(int labelCount)
     {
         Require(Modalities is Modalities.Image or Modalities.Text or Modalities.Both, "Modalities must be image, text or both.", nameof(Modalities));
@@ -81,6 +110,10 @@ public sealed record ExplainOptions
         Require(RidgeAlpha >= 0 && double.IsFinite(RidgeAlpha), "Ridge alpha must not be negative.", nameof(RidgeAlpha));
         Require(Seed >= 0, "The seed must not be negative.", nameof(Seed));
         Require(RowsPerBatch is >= 1 and <= 100_000, "Rows per batch must be 1 to 100,000.", nameof(RowsPerBatch));
+        Require(Partners is null or >= 1, "Partners must be at least 1 (or null for all of the reference set).", nameof(Partners));
+        Require(Enum.IsDefined(PartnerEstimator), "Unknown partner estimator.", nameof(PartnerEstimator));
+        Require(BootstrapResamples is >= 0 and <= 1000, "Bootstrap resamples must be 0 to 1,000.", nameof(BootstrapResamples));
+        Require(StabilityTopK >= 1, "The stability top-k must be at least 1.", nameof(StabilityTopK));
         if (Labels is not null)
         {
             Require(Labels.Count > 0, "Give at least one label, or none for all.", nameof(Labels));

@@ -1,7 +1,10 @@
 namespace Dime.Engine.Explanation;
 
-/// <summary>Where a long computation stands: the phase it is in, how far that phase is, and how far the whole run is (0 to 1).</summary>
-public sealed record ExplainProgress(string Phase, double PhaseFraction, double OverallFraction);
+/// <summary>
+/// Where a long computation stands: the phase it is in, how far that phase is, and how far the whole run is (0 to 1);
+/// with <see cref="ExplainOptions.PartialResults"/>, also a fit of the rows so far.
+/// </summary>
+public sealed record ExplainProgress(string Phase, double PhaseFraction, double OverallFraction, PartialExplanation? Partial = null);
 
 /// <summary>Names of the phases reported through <see cref="ExplainProgress"/>.</summary>
 public static class ExplainPhases

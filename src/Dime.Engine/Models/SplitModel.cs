@@ -43,6 +43,31 @@ public sealed class SplitModel : IMultimodalModel
         return new LogitGrid(images.Count, texts.Count, Labels.Count, logits);
     }
 
+    /// <summary>Like the grid: every distinct image and text encoded once, then the fusion head on the pairs asked for.</summary>
+    public async Task<float[]> EvaluatePairsAsync(ImageSet images, IReadOnlyList<string> texts, int[] imageOf, int[] textOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(imageOf);
+        ArgumentNullException.ThrowIfNull(textOf);
+        if (imageOf.Length != textOf.Length)
+        {
+            throw new ArgumentException("One text index per image index.", nameof(textOf));
+        }
+
+        var imageFeatures = await EncodeAsync(
+            images.Count, _imageEncoder.FeatureLength, images.CacheKey, _imageCache,
+            (start, count, dest, ct) => _imageEncoder.EncodeAsync(images, start, count, dest, ct),
+            cancellationToken).ConfigureAwait(false);
+        var textFeatures = await EncodeAsync(
+            texts.Count, _textEncoder.FeatureLength, i => "t:" + texts[i], _textCache,
+            (start, count, dest, ct) => _textEncoder.EncodeAsync(texts, start, count, dest, ct),
+            cancellationToken).ConfigureAwait(false);
+        var logits = new float[checked(imageOf.Length * Labels.Count)];
+        await _fusion.FusePairsAsync(imageFeatures, _imageEncoder.FeatureLength, textFeatures, _textEncoder.FeatureLength, imageOf, textOf, logits, cancellationToken).ConfigureAwait(false);
+        return logits;
+    }
+
     /// <summary>Forgets every cached encoding.</summary>
     public void ClearCache()
     {

@@ -28,4 +28,19 @@ public interface IFusionHead
     /// writes images x texts x labels logits, laid out like <see cref="LogitGrid"/>.
     /// </summary>
     Task FuseGridAsync(ReadOnlyMemory<float> imageFeatures, int images, ReadOnlyMemory<float> textFeatures, int texts, Memory<float> logits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// H(image imageOf[p], text textOf[p]) for each pair p, written [pair, label]. The default fuses one 1 x 1 grid per
+    /// pair; heads that batch arbitrary pairs override it.
+    /// </summary>
+    async Task FusePairsAsync(ReadOnlyMemory<float> imageFeatures, int imageLength, ReadOnlyMemory<float> textFeatures, int textLength, int[] imageOf, int[] textOf, Memory<float> logits, CancellationToken cancellationToken)
+    {
+        var labels = Labels.Count;
+        for (var p = 0; p < imageOf.Length; p++)
+        {
+            await FuseGridAsync(
+                imageFeatures.Slice(imageOf[p] * imageLength, imageLength), 1, textFeatures.Slice(textOf[p] * textLength, textLength), 1,
+                logits.Slice(p * labels, labels), cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

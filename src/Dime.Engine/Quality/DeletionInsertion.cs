@@ -72,7 +72,9 @@ public static class DeletionInsertion
             }
 
             var hiding = new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma);
-            values = await PerturbationPasses.ImageRowsAsync(model, hiding, rows, reference.Reference, instance.Text, [label], options.RowsPerBatch, clock, _ => { }, cancellationToken).ConfigureAwait(false);
+            values = new RowValues(rows.Count, 1);
+            await PerturbationPasses.ImageRowsAsync(
+                model, hiding, rows, 0, rows.Count, PartnerPlan.Exact(reference.Count), reference.Reference, instance.Text, [label], options.RowsPerBatch, values, clock, _ => { }, cancellationToken).ConfigureAwait(false);
             fixedModalityMeans = explanation.Instance.G2;
         }
         else
@@ -85,7 +87,9 @@ public static class DeletionInsertion
 
             var maskToken = options.TextPerturbation == TextPerturbation.MaskToken ? options.MaskToken : null;
             var instanceImage = new ImageList([instance.Image], [instance.ImageCacheKey]);
-            values = await PerturbationPasses.TextRowsAsync(model, text, rows, maskToken, reference.Reference, instanceImage, [label], options.RowsPerBatch, clock, _ => { }, cancellationToken).ConfigureAwait(false);
+            values = new RowValues(rows.Count, 1);
+            await PerturbationPasses.TextRowsAsync(
+                model, text, rows, 0, rows.Count, maskToken, PartnerPlan.Exact(reference.Count), reference.Reference, instanceImage, [label], options.RowsPerBatch, values, clock, _ => { }, cancellationToken).ConfigureAwait(false);
             fixedModalityMeans = explanation.Instance.G1;
         }
 

@@ -31,14 +31,14 @@ public static class StabilityAnalysis
 
         var explanations = new List<DimeExplanation>(runs);
         var seeds = Enumerable.Range(options.Seed, runs).ToArray();
-        var runOptions = options;
+        var runOptions = options with { BootstrapResamples = 0 };
         for (var k = 0; k < runs; k++)
         {
             var scaled = progress is null ? null : new RunProgress(progress, k, runs);
             var explanation = await DimeExplainer.ExplainAsync(model, instance, reference, runOptions with { Seed = seeds[k] }, scaled, cancellationToken).ConfigureAwait(false);
             if (k == 0 && explanation.Image is { } image)
             {
-                runOptions = options with { Segmentation = options.Segmentation with { QuickshiftSeed = image.Segmentation.Parameters.QuickshiftSeed } };
+                runOptions = runOptions with { Segmentation = options.Segmentation with { QuickshiftSeed = image.Segmentation.Parameters.QuickshiftSeed } };
             }
 
             explanations.Add(explanation);
@@ -80,7 +80,7 @@ public static class StabilityAnalysis
     }
 }
 
-internal static class RankStatistics
+public static class RankStatistics
 {
     /// <summary>Spearman's rho: Pearson correlation of average ranks (ties share their mean rank). Two constant vectors agree (1); one constant vector does not (0).</summary>
     public static double Spearman(double[] x, double[] y)

@@ -22,6 +22,19 @@ internal sealed class FeatureRows
 
     public bool IsOn(int row, int feature) => Values[(row * Features) + feature] != 0;
 
+    /// <summary>The first <paramref name="count"/> rows, copied.</summary>
+    public FeatureRows Take(int count)
+    {
+        if (count == Count)
+        {
+            return this;
+        }
+
+        var first = new FeatureRows(count, Features);
+        Values.AsSpan(0, count * Features).CopyTo(first.Values);
+        return first;
+    }
+
     public int CountOn(int row)
     {
         var on = 0;

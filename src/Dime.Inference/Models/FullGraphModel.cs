@@ -73,6 +73,28 @@ internal sealed class FullGraphModel : IMultimodalModel
             cancellationToken);
     }
 
+    /// <summary>f(images[imageOf[p]], texts[textOf[p]]) for each pair p, batched like the grid (pairs of one image kept together).</summary>
+    public Task<float[]> EvaluatePairsAsync(ImageSet images, IReadOnlyList<string> texts, int[] imageOf, int[] textOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(imageOf);
+        ArgumentNullException.ThrowIfNull(textOf);
+        if (imageOf.Length != textOf.Length)
+        {
+            throw new ArgumentException("One text index per image index.", nameof(textOf));
+        }
+
+        return Task.Run(
+            () =>
+            {
+                var logits = new float[checked(imageOf.Length * Labels.Count)];
+                Evaluate(images, texts, imageOf.Length, p => (imageOf[p], textOf[p]), logits, cancellationToken);
+                return logits;
+            },
+            cancellationToken);
+    }
+
     private void Evaluate(ImageSet images, IReadOnlyList<string> texts, int pairs, Func<int, (int Image, int Text)> pairOf, float[] logits, CancellationToken cancellationToken)
     {
         if (pairs == 0)

@@ -207,6 +207,10 @@ internal sealed class OnnxFusionHead : IFusionHead
     public Task FusePairsAsync(ReadOnlyMemory<float> imageFeatures, ReadOnlyMemory<float> textFeatures, int count, Memory<float> logits, CancellationToken cancellationToken) =>
         Task.Run(() => Fuse(imageFeatures, textFeatures, count, p => (p, p), logits, cancellationToken), cancellationToken);
 
+    /// <summary>H(image imageOf[p], text textOf[p]) for each pair p, batched like the grid.</summary>
+    public Task FusePairsAsync(ReadOnlyMemory<float> imageFeatures, int imageLength, ReadOnlyMemory<float> textFeatures, int textLength, int[] imageOf, int[] textOf, Memory<float> logits, CancellationToken cancellationToken) =>
+        Task.Run(() => Fuse(imageFeatures, textFeatures, imageOf.Length, p => (imageOf[p], textOf[p]), logits, cancellationToken), cancellationToken);
+
     private void Fuse(ReadOnlyMemory<float> imageFeatures, ReadOnlyMemory<float> textFeatures, int pairs, Func<int, (int Image, int Text)> pairOf, Memory<float> logits, CancellationToken cancellationToken)
     {
         var labels = Labels.Count;

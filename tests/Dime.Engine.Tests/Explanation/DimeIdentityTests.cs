@@ -60,7 +60,8 @@ public sealed class DimeIdentityTests
         var segmentation = Segmenter.Segment(Instance.Image, Grid4, 0);
         var hiding = new ImageHiding(Instance.Image, segmentation, HideMode.SegmentMean, default, 1);
         var rows = RowSampler.Image(40, segmentation.Count, new Xoshiro256StarStar(5, 1));
-        var values = await PerturbationPasses.ImageRowsAsync(model, hiding, rows, prepared.Reference, Instance.Text, [0, 1, 2], 7, new PassClock(), _ => { }, CancellationToken.None);
+        var values = new RowValues(rows.Count, 3);
+        await PerturbationPasses.ImageRowsAsync(model, hiding, rows, 0, rows.Count, PartnerPlan.Exact(prepared.Count), prepared.Reference, Instance.Text, [0, 1, 2], 7, values, new PassClock(), _ => { }, CancellationToken.None);
         var targets = DimeExplainer.Decompose(values, d.G2, d.Mu, [0, 1, 2]).ToArray();
         for (var s = 0; s < rows.Count; s++)
         {
