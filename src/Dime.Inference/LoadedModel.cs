@@ -62,6 +62,8 @@ public sealed class LoadedModel : IDisposable
     private readonly IImageEncoder? _imageEncoder;
     private readonly TextFeatureEncoder? _textEncoder;
     private readonly OnnxFusionHead? _fusion;
+    private readonly WiredModel? _wired;
+    private readonly WiredModel? _wiredFull;
     private int _disposed;
 
     internal LoadedModel(
@@ -76,7 +78,9 @@ public sealed class LoadedModel : IDisposable
         OnnxFusionHead? fusion,
         IReadOnlyList<GraphRunner> runners,
         IReadOnlyList<IDisposable> resources,
-        InferenceOptions options)
+        InferenceOptions options,
+        WiredModel? wired = null,
+        WiredModel? wiredFull = null)
     {
         _resources = resources;
         Manifest = manifest;
@@ -90,9 +94,15 @@ public sealed class LoadedModel : IDisposable
         _textEncoder = textEncoder;
         _fusion = fusion;
         _runners = runners;
+        _wired = wired;
+        _wiredFull = wiredFull;
         if (imageEncoder is not null && textEncoder is not null && fusion is not null)
         {
             Split = new SplitModel(imageEncoder, textEncoder, fusion, options.CachedEncodings);
+        }
+        else if (wired is not null)
+        {
+            Split = wired.Split;
         }
     }
 
@@ -112,7 +122,17 @@ public sealed class LoadedModel : IDisposable
     public IMultimodalModel Model => (IMultimodalModel?)Split ?? _full!;
 
     /// <summary>The full graph, when the manifest declares one (the model checker compares it with the split path).</summary>
-    public IMultimodalModel? FullGraph => _full;
+    public IMultimodalModel? FullGraph => (IMultimodalModel?)_full ?? _wiredFull?.Split;
+
+    /// <summary>
+    /// Format 2: how often each graph ran, and on how many rows, since the model was loaded (the full graph's calls
+    /// under "full"); empty for format 1.
+    /// </summary>
+    public IReadOnlyList<GraphCalls> GraphCalls => [.. _wired?.Calls ?? [], .. _wiredFull?.Calls ?? []];
+
+    /// <summary>Format 2: which graphs run per image, per text and per pair.</summary>
+    public IReadOnlyDictionary<string, string> GraphSides =>
+        _wired?.Plan.Sides.ToDictionary(kv => kv.Key, kv => kv.Value.ToString().ToLowerInvariant()) ?? new Dictionary<string, string>();
 
     /// <summary>The split fast path (encoders once per distinct input, fusion head on all pairs), when declared.</summary>
     public SplitModel? Split { get; }
@@ -174,6 +194,12 @@ public sealed class LoadedModel : IDisposable
         if (_full is not null)
         {
             return new PairLogits(images.Count, labels, await _full.EvaluatePairsAsync(images, texts, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (_wired is not null)
+        {
+            var wiredPath = _wiredFull ?? _wired;
+            return new PairLogits(images.Count, labels, await wiredPath.PredictPairsAsync(images, texts, cancellationToken).ConfigureAwait(false));
         }
 
         var count = images.Count;

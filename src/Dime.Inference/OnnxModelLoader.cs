@@ -13,7 +13,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Dime.Inference;
 
 /// <summary>Loads a model folder (manifest.json + ONNX graphs + vocabulary) for inference. The entry point of this project.</summary>
-public static class OnnxModelLoader
+public static partial class OnnxModelLoader
 {
     private static readonly object CudaGate = new();
     private static string? _cudaProviderFailure;
@@ -140,6 +140,11 @@ public static class OnnxModelLoader
 
     private static LoadedModel Build(ModelManifest manifest, string hash, DeviceOptions device, InferenceOptions options, bool cuda, string? fallbackReason)
     {
+        if (manifest.IsWired)
+        {
+            return BuildWired(manifest, hash, device, options, cuda, fallbackReason);
+        }
+
         var owned = new List<IDisposable>();
         try
         {
@@ -301,8 +306,11 @@ public static class OnnxModelLoader
         }
     }
 
-    private static InferenceSession OpenSession(GraphSpec graph, SessionOptions options, bool cuda)
+    private static InferenceSession OpenSession(GraphSpec graph, SessionOptions options, bool cuda) => OpenSession(graph.Path, graph.Field, options, cuda);
+
+    private static InferenceSession OpenSession(string path, string field, SessionOptions options, bool cuda)
     {
+        var graph = (Path: path, Field: field);
         try
         {
             return new InferenceSession(graph.Path, options);

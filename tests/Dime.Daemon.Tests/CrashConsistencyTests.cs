@@ -10,6 +10,7 @@ namespace Dime.Daemon.Tests;
 /// daemon process explains on a shared cache folder and is killed (SIGKILL) at seeded random moments, restarted each
 /// time, and every result it serves is compared with a fresh computation in a separate cache.
 /// </summary>
+[Collection(nameof(Timed))]
 public sealed class CrashConsistencyTests(ITestOutputHelper output)
 {
     /// <summary>DIME_KILL_TRIALS overrides the number of explanations (100 by default; about a minute and a half).</summary>

@@ -54,4 +54,21 @@ public sealed class ExplainCliTests
 
         Assert.True(File.Exists(Path.Combine(folder, "report.html")));
     }
+
+    [Fact]
+    public async Task A_wired_model_reports_its_graph_calls_in_the_timings()
+    {
+        var folder = TestPaths.NewTempFolder("cli-out");
+        var model = Path.Combine(TestPaths.RepoRoot, "tests", "Dime.Inference.Tests", "Fixtures", "lxmert", "manifest.json");
+        var (code, _, err) = await Run(
+            "--model", model, "--dataset", TestPaths.DemoDataset, "--index", "4",
+            "--image-samples", "60", "--text-samples", "60", "--reference-size", "8", "--labels", "top", "--out", folder);
+        Assert.True(code == 0, err);
+
+        using var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
+        var timings = result.RootElement.GetProperty("timings");
+        // the detector sees each distinct image once: 8 references, the instance, 60 perturbed images
+        Assert.Equal(8 + 1 + 60, timings.GetProperty("rows.detector").GetDouble());
+        Assert.True(timings.GetProperty("rows.crossmodal").GetDouble() >= 9 * 120, timings.ToString());
+    }
 }

@@ -7,6 +7,7 @@ using StreamJsonRpc;
 namespace Dime.Daemon.Tests;
 
 /// <summary>Explanations of the demo model through the real protocol (in process, over a duplex stream).</summary>
+[Collection(nameof(Timed))]
 public sealed class ExplainOverRpcTests
 {
     /// <summary>Small enough to keep the suite quick, large enough to exercise every phase.</summary>

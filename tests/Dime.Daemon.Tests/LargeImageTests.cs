@@ -15,6 +15,7 @@ namespace Dime.Daemon.Tests;
 /// explanation of it stays within the documented peak memory. The figures are printed; the bounds asserted are generous
 /// (the target is 250 ms; shared CI machines vary).
 /// </summary>
+[Collection(nameof(Timed))]
 public sealed class LargeImageTests(ITestOutputHelper output)
 {
     private const long PeakMemoryBound = 1_500L << 20;

@@ -12,6 +12,7 @@ namespace Dime.Daemon.Tests;
 /// read and under twenty concurrent explanations, cancellation while a shared reference set is being prepared, and
 /// one caller's cancel never failing another.
 /// </summary>
+[Collection(nameof(Timed))]
 public sealed class ListeningTests(ITestOutputHelper output)
 {
     [Fact]

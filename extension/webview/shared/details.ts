@@ -40,7 +40,8 @@ export function renderDetails(info: {
   const settings = Object.entries(info.settings)
     .filter(([k]) => k !== 'seed')
     .map(([k, v]): [string, string] => [k, valueText(v)]);
-  const timings = Object.entries(info.timings).map(([k, v]): [string, string] => [k, `${v.toFixed(0)} ms`]);
+  // runs.GRAPH and rows.GRAPH (a format-2 model's graph calls) are counts, every other entry milliseconds
+  const timings = Object.entries(info.timings).map(([k, v]): [string, string] => [k, isCount(k) ? v.toFixed(0) : `${v.toFixed(0)} ms`]);
   const total = info.timings['total'];
   return h(
     'details',
@@ -55,4 +56,8 @@ export function renderDetails(info: {
     ),
     info.more,
   );
+}
+
+function isCount(key: string): boolean {
+  return key.startsWith('runs.') || key.startsWith('rows.');
 }

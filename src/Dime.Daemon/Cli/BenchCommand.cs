@@ -131,15 +131,18 @@ internal static class BenchCommand
                 {
                     var prepared = await PreparedReference.PrepareAsync(path, referenceSet, null, cancellationToken).ConfigureAwait(false);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: reference grid {prepared.ElapsedMs / 1000:0.00} s (once per model and reference set)"));
-                    var runs = new List<(string Mode, DimeExplanation Explanation, double Seconds)>();
+                    var runs = new List<(string Mode, DimeExplanation Explanation, double Seconds, string Calls)>();
                     foreach (var (mode, modeOptions) in new[] { ("exact", options with { Partners = null }), ($"k = {k}", options with { Partners = k, PartnerEstimator = Engine.Disentanglement.PartnerEstimator.PerRow }) })
                     {
+                        var callsBefore = loaded.GraphCalls;
                         var started = Stopwatch.GetTimestamp();
                         var explanation = await DimeExplainer.ExplainAsync(path, instance, prepared, modeOptions, null, cancellationToken).ConfigureAwait(false);
-                        runs.Add((mode, explanation, Stopwatch.GetElapsedTime(started).TotalSeconds));
+                        var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                        var calls = Explaining.ResultMapper.GraphCalls(callsBefore, loaded.GraphCalls).Where(c => c.Count > 0).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} {c.Count:0}"));
+                        runs.Add((mode, explanation, wall, string.Join(", ", calls)));
                     }
 
-                    foreach (var (mode, explanation, wall) in runs)
+                    foreach (var (mode, explanation, wall, calls) in runs)
                     {
                         var t = explanation.Timings!;
                         var pairs = explanation.Image!.Sampling!.PairPasses + explanation.Text!.Sampling!.PairPasses;
@@ -147,6 +150,10 @@ internal static class BenchCommand
                         Console.WriteLine(string.Create(
                             CultureInfo.InvariantCulture,
                             $"    {mode,-8} {pairs,8} pairs {wall,7:0.00} s  first partial {t.FirstPartialMs / 1000,5:0.00} s  (model {t.ModelMs / 1000:0.00} s, engine {t.EngineMs / 1000:0.00} s, bootstrap {t.BootstrapMs / 1000:0.00} s){agreement}"));
+                        if (calls.Length > 0)
+                        {
+                            Console.WriteLine($"             graph calls: {calls}");
+                        }
                     }
 
                     var (exact, cheap) = (runs[0], runs[1]);

@@ -109,6 +109,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         }
 
         using var slot = slots is null ? null : await slots.EnterAsync(progress, cancellationToken).ConfigureAwait(false);
+        var callsBefore = model.Loaded.GraphCalls;
         var referenceStarted = Stopwatch.GetTimestamp();
         var reference = await references.GetAsync(model, referenceDataset, run.ReferenceSize, run.ReferenceSeed, run.Stratified, fresh: reproducing is not null, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
         reproducing?.Invoke(reference);
@@ -152,6 +153,11 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
                 .ToDictionary(t => t.Key, t => t.Value);
             timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+            foreach (var (name, count) in ResultMapper.GraphCalls(callsBefore, model.Loaded.GraphCalls))
+            {
+                timings[name] = count;
+            }
+
             return computed with { Artifacts = artifacts, Timings = timings };
         }
 

@@ -76,6 +76,20 @@ internal static class ResultMapper
         return new Requests.TextExplanation(f.Words, Tokens(f, isUnknown), text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
     }
 
+    /// <summary>
+    /// A wired (format 2) model's graph calls between two snapshots, as timings entries: runs.GRAPH (session runs) and
+    /// rows.GRAPH (images, texts or pairs it computed). Explanations running at once on the same model add up.
+    /// </summary>
+    public static IEnumerable<(string Name, double Count)> GraphCalls(IReadOnlyList<Dime.Inference.Models.GraphCalls> before, IReadOnlyList<Dime.Inference.Models.GraphCalls> after)
+    {
+        foreach (var calls in after)
+        {
+            var earlier = before.FirstOrDefault(b => b.Graph == calls.Graph);
+            yield return ($"runs.{calls.Graph}", calls.Runs - (earlier?.Runs ?? 0));
+            yield return ($"rows.{calls.Graph}", calls.Rows - (earlier?.Rows ?? 0));
+        }
+    }
+
     /// <summary>The text's tokens, words marked when the model's tokenizer turns them into its unknown token (when known).</summary>
     public static IReadOnlyList<TextToken> Tokens(TextFeatureInfo f, Func<string, bool>? isUnknown = null)
     {

@@ -49,7 +49,7 @@ internal static class HtmlReport
         }
 
         html.Append("<tr><td>device</td><td>").Append(E(result.Device.Name)).Append(result.Device.FallbackReason is { } why ? " (" + E(why) + ")" : string.Empty).Append("</td></tr>");
-        html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
+        html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Select(t => t.Key.StartsWith("runs.", StringComparison.Ordinal) || t.Key.StartsWith("rows.", StringComparison.Ordinal) ? $"{t.Key} {t.Value:0}" : $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
         if (result.Provenance is { } p)
         {
             foreach (var (key, value) in ProvenanceRows(p))

@@ -198,6 +198,20 @@ internal sealed class JsonFields
 
     public JsonFields RequiredObject(string name) => Object(name) ?? throw Invalid(Field(name), "is missing.");
 
+    /// <summary>Every field name of this object, in file order (all of them count as known).</summary>
+    public IReadOnlyList<string> Names()
+    {
+        var names = _element.EnumerateObject().Select(p => p.Name).ToList();
+        _known.UnionWith(names);
+        return names;
+    }
+
+    /// <summary>A field's value as it is (null when absent), for fields that take more than one shape.</summary>
+    public JsonElement? Raw(string name) => TryGet(name, out var value) ? value : null;
+
+    /// <summary>A number field's value, checked finite.</summary>
+    public float NumberOf(string field, JsonElement value) => CheckNumber(field, value, positive: false);
+
     /// <summary>Refuses fields nobody asked for: a typo ("resizeMode") must not silently fall back to a default.</summary>
     public void RejectUnknown()
     {

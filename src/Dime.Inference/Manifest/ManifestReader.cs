@@ -10,6 +10,9 @@ internal static class ManifestReader
 {
     public const int FormatVersion = 1;
 
+    /// <summary>Graphs wired by name (Manifest/Wiring.cs); format 1 keeps loading.</summary>
+    public const int WiredFormatVersion = 2;
+
     public static ModelManifest Read(string manifestPath)
     {
         var path = SafeFiles.CheckPath(manifestPath, FileKind.Manifest.Name);
@@ -49,9 +52,9 @@ internal static class ManifestReader
     {
         var directory = Path.GetDirectoryName(path)!;
         var version = root.Int("version", 1, int.MaxValue) ?? FormatVersion;
-        if (version != FormatVersion)
+        if (version != FormatVersion && version != WiredFormatVersion)
         {
-            throw root.Invalid("version", $"this DIME reads manifest format {FormatVersion}, the file says {version}.");
+            throw root.Invalid("version", $"this DIME reads manifest formats {FormatVersion} and {WiredFormatVersion}, the file says {version}.");
         }
 
         var name = root.String("name") ?? Path.GetFileName(directory);
@@ -62,20 +65,16 @@ internal static class ManifestReader
             throw root.Invalid("output", $"is '{output}', but DIME needs pre-softmax logits (additivity does not survive a softmax); export the graph before its softmax and write \"logits\".");
         }
 
-        var graphs = root.RequiredObject("graphs");
-        var full = ReadGraph(graphs, "full", GraphRole.Full, directory);
-        var imageEncoder = ReadGraph(graphs, "imageEncoder", GraphRole.ImageEncoder, directory);
-        var textEncoder = ReadGraph(graphs, "textEncoder", GraphRole.TextEncoder, directory);
-        var fusion = ReadGraph(graphs, "fusion", GraphRole.Fusion, directory);
-        graphs.RejectUnknown();
-        if (full is null && fusion is null)
+        GraphSpec? full = null, imageEncoder = null, textEncoder = null, fusion = null;
+        WiringSpec? wiring = null, fullWiring = null;
+        if (version == WiredFormatVersion)
         {
-            throw graphs.Invalid("graphs", "declares neither a 'full' graph nor a 'fusion' head; at least one is needed.");
+            wiring = WiringReader.ReadGraphs(root, directory);
+            fullWiring = WiringReader.ReadFull(root, directory);
         }
-
-        if (fusion is null && (imageEncoder is not null || textEncoder is not null))
+        else
         {
-            throw graphs.Invalid("graphs.fusion", "is missing: encoders are only used together with a fusion head.");
+            (full, imageEncoder, textEncoder, fusion) = ReadRoleGraphs(root, directory);
         }
 
         var image = ReadImage(root.RequiredObject("image"));
@@ -102,7 +101,29 @@ internal static class ManifestReader
 
         var referenceDataset = root.String("referenceDataset") is { } reference ? SafeFiles.CheckPath(Path.Combine(directory, reference), "referenceDataset") : null;
         root.RejectUnknown();
-        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset);
+        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset, wiring, fullWiring);
+    }
+
+    /// <summary>Format 1: the four fixed roles.</summary>
+    private static (GraphSpec? Full, GraphSpec? ImageEncoder, GraphSpec? TextEncoder, GraphSpec? Fusion) ReadRoleGraphs(JsonFields root, string directory)
+    {
+        var graphs = root.RequiredObject("graphs");
+        var full = ReadGraph(graphs, "full", GraphRole.Full, directory);
+        var imageEncoder = ReadGraph(graphs, "imageEncoder", GraphRole.ImageEncoder, directory);
+        var textEncoder = ReadGraph(graphs, "textEncoder", GraphRole.TextEncoder, directory);
+        var fusion = ReadGraph(graphs, "fusion", GraphRole.Fusion, directory);
+        graphs.RejectUnknown();
+        if (full is null && fusion is null)
+        {
+            throw graphs.Invalid("graphs", "declares neither a 'full' graph nor a 'fusion' head; at least one is needed.");
+        }
+
+        if (fusion is null && (imageEncoder is not null || textEncoder is not null))
+        {
+            throw graphs.Invalid("graphs.fusion", "is missing: encoders are only used together with a fusion head.");
+        }
+
+        return (full, imageEncoder, textEncoder, fusion);
     }
 
     private static GraphSpec? ReadGraph(JsonFields graphs, string key, GraphRole role, string directory)
@@ -258,7 +279,7 @@ internal static class ManifestReader
     }
 
     /// <summary>A file the manifest names: it must exist and be a regular file within its kind's size limit.</summary>
-    private static string ResolveFile(JsonFields fields, string name, string directory, FileKind kind)
+    internal static string ResolveFile(JsonFields fields, string name, string directory, FileKind kind)
     {
         var value = fields.RequiredString(name);
         var field = fields.Field(name);

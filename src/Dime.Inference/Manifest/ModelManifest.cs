@@ -12,8 +12,13 @@ internal sealed record ModelManifest(
     ImageSpec Image,
     TokenizerSpec Tokenizer,
     IReadOnlyList<string> Labels,
-    string? ReferenceDataset = null)
+    string? ReferenceDataset = null,
+    WiringSpec? Wiring = null,
+    WiringSpec? FullWiring = null)
 {
+    /// <summary>Format 2: the graphs and their bindings (Full, ImageEncoder, TextEncoder and Fusion are then null).</summary>
+    public bool IsWired => Wiring is not null;
+
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
 
     public IEnumerable<GraphSpec> Graphs => new[] { Full, ImageEncoder, TextEncoder, Fusion }.OfType<GraphSpec>();
@@ -21,6 +26,7 @@ internal sealed record ModelManifest(
     /// <summary>Every file the model is made of, for the content hash.</summary>
     public IEnumerable<string> Files => new[] { Path }
         .Concat(Graphs.Select(g => g.Path))
+        .Concat(new[] { Wiring, FullWiring }.OfType<WiringSpec>().SelectMany(w => w.Graphs).Select(g => g.Path))
         .Append(Tokenizer.Vocabulary)
         .Concat(Tokenizer.Merges is null ? [] : [Tokenizer.Merges]);
 }
