@@ -30,16 +30,14 @@ internal sealed class GraphRunner : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly ConcurrentBag<BatchBuffers> _pool = [];
-    private readonly object _gate = new();
-    private readonly HashSet<RunOptions> _running = [];
-    private int _active;
-    private bool _disposed;
+    private readonly InFlightRuns _inFlight;
     private bool _ownsSession = true;
 
     private GraphRunner(GraphSpec spec, InferenceSession session, IReadOnlyList<BoundInput> inputs, long[] outputRowShape, int? fixedBatch, int maxBatch)
     {
         Spec = spec;
         _session = session;
+        _inFlight = new InFlightRuns(spec.Field);
         Inputs = inputs;
         OutputRowShape = outputRowShape;
         OutputRowLength = checked((int)outputRowShape.Aggregate(1L, (a, b) => a * b));
@@ -115,26 +113,17 @@ internal sealed class GraphRunner : IDisposable
 
     public BatchBuffers Rent()
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-        }
+        ObjectDisposedException.ThrowIf(_inFlight.IsClosed, this);
 
         return _pool.TryTake(out var buffers) ? buffers : new BatchBuffers(Inputs, OutputRowShape, MaxBatch);
     }
 
     public void Return(BatchBuffers buffers)
     {
-        lock (_gate)
+        if (!_inFlight.WhileOpen(() => _pool.Add(buffers)))
         {
-            if (!_disposed)
-            {
-                _pool.Add(buffers);
-                return;
-            }
+            buffers.Dispose();
         }
-
-        buffers.Dispose();
     }
 
     /// <summary>Runs the first <paramref name="count"/> rows of <paramref name="buffers"/>; returns their output (count x OutputRowLength).</summary>
@@ -145,7 +134,7 @@ internal sealed class GraphRunner : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var batch = FixedBatch ?? count;
         using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-        Enter(runOptions);
+        _inFlight.Enter(runOptions);
         try
         {
             using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
@@ -169,7 +158,7 @@ internal sealed class GraphRunner : IDisposable
         {
             throw new OperationCanceledException("The model run was cancelled.", cancellationToken);
         }
-        catch (OnnxRuntimeException e) when (IsDisposed)
+        catch (OnnxRuntimeException e) when (_inFlight.IsClosed)
         {
             throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model was unloaded while it was running.", Spec.Field, e);
         }
@@ -179,7 +168,7 @@ internal sealed class GraphRunner : IDisposable
         }
         finally
         {
-            Exit(runOptions);
+            _inFlight.Exit(runOptions);
         }
 
         var output = buffers.Output(count);
@@ -189,23 +178,9 @@ internal sealed class GraphRunner : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        if (!_inFlight.Close())
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            foreach (var running in _running)
-            {
-                running.Terminate = true;
-            }
-
-            while (_active > 0)
-            {
-                Monitor.Wait(_gate);
-            }
+            return;
         }
 
         if (_ownsSession)
@@ -246,16 +221,6 @@ internal sealed class GraphRunner : IDisposable
         return -1;
     }
 
-    private bool IsDisposed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _disposed;
-            }
-        }
-    }
 
     private void CheckFinite(ReadOnlySpan<float> output)
     {
@@ -273,32 +238,7 @@ internal sealed class GraphRunner : IDisposable
             Spec.Field);
     }
 
-    private void Enter(RunOptions runOptions)
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model has been unloaded.", Spec.Field);
-            }
 
-            _active++;
-            _running.Add(runOptions);
-        }
-    }
-
-    private void Exit(RunOptions runOptions)
-    {
-        lock (_gate)
-        {
-            _active--;
-            _running.Remove(runOptions);
-            if (_active == 0)
-            {
-                Monitor.PulseAll(_gate);
-            }
-        }
-    }
 
     private static long[] Probe(GraphSpec spec, InferenceSession session, IReadOnlyList<BoundInput> inputs, int batch, Func<BoundInput, Array>? rowOf)
     {

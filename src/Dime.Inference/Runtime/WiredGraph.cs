@@ -19,10 +19,7 @@ internal sealed record WiredBinding(WiredInput Input, TensorElementType ElementT
 internal sealed class WiredGraph : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly object _gate = new();
-    private readonly HashSet<RunOptions> _running = [];
-    private int _active;
-    private bool _disposed;
+    private readonly InFlightRuns _inFlight;
     private long _runs;
     private long _rows;
 
@@ -30,6 +27,7 @@ internal sealed class WiredGraph : IDisposable
     {
         Spec = spec;
         _session = session;
+        _inFlight = new InFlightRuns(spec.Field);
     }
 
     public WiredGraphSpec Spec { get; }
@@ -88,23 +86,9 @@ internal sealed class WiredGraph : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        if (!_inFlight.Close())
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            foreach (var running in _running)
-            {
-                running.Terminate = true;
-            }
-
-            while (_active > 0)
-            {
-                Monitor.Wait(_gate);
-            }
+            return;
         }
 
         _session.Dispose();
@@ -159,7 +143,7 @@ internal sealed class WiredGraph : IDisposable
         var batch = FixedBatch ?? rows;
         var values = new List<OrtValue>(Bindings.Count);
         using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-        Enter(runOptions);
+        _inFlight.Enter(runOptions);
         try
         {
             for (var b = 0; b < Bindings.Count; b++)
@@ -195,7 +179,7 @@ internal sealed class WiredGraph : IDisposable
         {
             throw new OperationCanceledException("The model run was cancelled.", cancellationToken);
         }
-        catch (OnnxRuntimeException e) when (IsDisposed)
+        catch (OnnxRuntimeException e) when (_inFlight.IsClosed)
         {
             throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model was unloaded while it was running.", Spec.Field, e);
         }
@@ -210,7 +194,7 @@ internal sealed class WiredGraph : IDisposable
                 value.Dispose();
             }
 
-            Exit(runOptions);
+            _inFlight.Exit(runOptions);
         }
     }
 
@@ -268,41 +252,6 @@ internal sealed class WiredGraph : IDisposable
         }
     }
 
-    private bool IsDisposed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _disposed;
-            }
-        }
-    }
 
-    private void Enter(RunOptions runOptions)
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model has been unloaded.", Spec.Field);
-            }
 
-            _active++;
-            _running.Add(runOptions);
-        }
-    }
-
-    private void Exit(RunOptions runOptions)
-    {
-        lock (_gate)
-        {
-            _active--;
-            _running.Remove(runOptions);
-            if (_active == 0)
-            {
-                Monitor.PulseAll(_gate);
-            }
-        }
-    }
 }
