@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dime.Daemon.Handlers;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Sharding;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Errors;

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using Dime.Engine.Benchmarks;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;

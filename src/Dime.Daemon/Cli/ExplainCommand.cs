@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
 using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Cli;
@@ -116,7 +116,7 @@ internal static class ExplainCommand
             : $"labels:     {string.Join(", ", explained.Select(i => Explaining.LabelSelection.Describe(i, r.Labels)))}");
         var image = r.Image?.Explanations.FirstOrDefault(e => e.Label == predicted);
         var text = r.Text?.Explanations.FirstOrDefault(e => e.Label == predicted);
-        foreach (var (part, pick) in new (string, Func<LabelExplanation, Part>)[] { ("M", e => e.M), ("UC", e => e.Uc), ("MI", e => e.Mi) })
+        foreach (var (part, pick) in new (string, Func<LabelExplanationDto, Part>)[] { ("M", e => e.M), ("UC", e => e.Uc), ("MI", e => e.Mi) })
         {
             var line = new List<string>();
             if (text is not null)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
 using Dime.Engine.Fitting;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 
 namespace Dime.Daemon.Cli;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
@@ -129,7 +129,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             resultId,
             Cached: false,
             Model: ModelInfo.Of(model),
-            Device: DeviceInfo.Of(model.Loaded.Device),
+            Device: DeviceInfoDto.Of(model.Loaded.Device),
             Sample: sample.Info,
             Labels: model.Loaded.Labels,
             Prediction: prediction,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Engine.Explanation;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Engine.Imaging;

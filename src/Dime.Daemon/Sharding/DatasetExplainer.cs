@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Engine.Explanation;

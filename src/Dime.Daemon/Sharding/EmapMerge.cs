@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 

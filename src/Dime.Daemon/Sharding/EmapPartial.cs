@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
@@ -14,7 +13,7 @@ using Dime.Inference.Files;
 namespace Dime.Daemon.Sharding;
 
 /// <summary>emap.json of a partial: who computed it, the samples every shard agrees to use, and how long it took.</summary>
-internal sealed record EmapPartialInfo(ModelInfo Model, DeviceInfo Device, DatasetInfo Dataset, int Kept, IReadOnlyList<string> Skipped, int Rows, double ImagesMs, double ComputeMs);
+internal sealed record EmapPartialInfo(ModelInfo Model, DeviceInfoDto Device, DatasetInfo Dataset, int Kept, IReadOnlyList<string> Skipped, int Rows, double ImagesMs, double ComputeMs);
 
 /// <summary>
 /// The EMAP overview's grid, one shard at a time and streamed. For the n samples of a slice (image a_i, text b_i),
@@ -151,7 +150,7 @@ internal static class EmapPartial
             }
         }
 
-        var info = new EmapPartialInfo(ModelInfo.Of(model), DeviceInfo.Of(model.Loaded.Device), DatasetInfo.Of(dataset), n, skipped, own.Count,
+        var info = new EmapPartialInfo(ModelInfo.Of(model), DeviceInfoDto.Of(model.Loaded.Device), DatasetInfo.Of(dataset), n, skipped, own.Count,
             Math.Round(imagesMs, 1), Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
         manifest.Write(folder);
         AtomicFile.WriteAllBytes(Path.Combine(folder, InfoFile), JsonSerializer.SerializeToUtf8Bytes(info, Json.Options));

@@ -140,7 +140,7 @@ internal static class PartialMerge
     }
 
     /// <summary>dataset.json and dataset.html of an EMAP overview (samples.jsonl is written while it is computed).</summary>
-    public static void WriteOverview(string folder, Requests.DatasetResult result)
+    public static void WriteOverview(string folder, Protocol.DatasetResult result)
     {
         AtomicFile.WriteAllBytes(Path.Combine(folder, EmapMerge.ResultFile), JsonSerializer.SerializeToUtf8Bytes(result, Json.Options));
         File.WriteAllText(Path.Combine(folder, "dataset.html"), DatasetReport.Render(result, result.Model.Name, result.Dataset.Path));

@@ -4,11 +4,7 @@ using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record CompareParams(string[] ModelIds, SampleRef Sample, ExplainOptionsDto? Options, JsonElement? ProgressToken);
-
-internal sealed record CompareResult(IReadOnlyList<ExplanationResult> Results);
+namespace Dime.Daemon.Handlers;
 
 /// <summary>The same sample, options and seed through two models, one after the other.</summary>
 internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)

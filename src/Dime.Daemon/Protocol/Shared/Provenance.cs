@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Dime.Daemon.Requests;
+namespace Dime.Daemon.Protocol;
 
 // The provenance of an explanation result (docs/protocol.md, "Provenance"): every input named with a hash of its
 // bytes, every option as resolved, the random streams and the software and device that computed it. `reproduce`
@@ -22,7 +22,7 @@ internal sealed record ProvenanceEnvironment(string Daemon, string Dotnet, strin
         RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
         WidestSimd(),
         device.Device,
-        Protocol.DeviceInfo.Of(device).Name,
+        DeviceInfoDto.Of(device).Name,
         device.Tf32);
 
     private static string WidestSimd() =>

@@ -1,11 +1,12 @@
 using System.Reflection;
 using System.Text.Json;
-using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
-namespace Dime.Daemon.Protocol;
+namespace Dime.Daemon.Hosting;
 
 /// <summary>
 /// StreamJsonRpc with the daemon's rules: no request but initialize before initialize, none after shutdown,

@@ -1,8 +1,6 @@
-using Dime.Daemon.Protocol;
 using Dime.Inference;
-using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
+namespace Dime.Daemon.Protocol;
 
 internal sealed record TokenizeParams(string ModelId, string Text);
 
@@ -39,17 +37,5 @@ internal sealed record TokenizeResult(
             words,
             [.. words.Where(w => w.Unknown).Select(w => w.Text).Distinct(StringComparer.Ordinal)],
             model.Tokenizer.UnknownToken);
-    }
-}
-
-internal sealed class TokenizeHandler(Daemon daemon)
-{
-    [JsonRpcMethod(ProtocolNames.Tokenize, UseSingleObjectParameterDeserialization = true)]
-    public TokenizeResult Tokenize(TokenizeParams parameters)
-    {
-        Validate.NotNull(parameters, "params");
-        Validate.NotEmpty(parameters.ModelId, "modelId");
-        Validate.NotNull(parameters.Text, "text");
-        return TokenizeResult.Of(daemon.Models.Get(parameters.ModelId).Loaded, parameters.Text);
     }
 }

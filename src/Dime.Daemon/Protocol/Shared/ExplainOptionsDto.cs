@@ -6,7 +6,7 @@ using Dime.Engine.Fitting;
 using Dime.Engine.Perturbation;
 using Dime.Engine.Segmentation;
 
-namespace Dime.Daemon.Requests;
+namespace Dime.Daemon.Protocol;
 
 internal sealed record SegmentationDto(string? Method, double? KernelSize, double? MaxDist, double? Ratio, int? Segments, double? Compactness, int? Rows, int? Columns, int? Seed);
 

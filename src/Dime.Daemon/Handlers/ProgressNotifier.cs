@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dime.Daemon.Explaining;
+using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Protocol;
+namespace Dime.Daemon.Handlers;
 
 /// <summary>
 /// Sends a request's progress as LSP-style `$/progress` notifications {token, value}, at most every 50 ms

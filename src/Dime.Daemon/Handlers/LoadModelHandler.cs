@@ -1,9 +1,7 @@
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record LoadModelParams(string ManifestPath);
+namespace Dime.Daemon.Handlers;
 
 internal sealed class LoadModelHandler(Daemon daemon)
 {

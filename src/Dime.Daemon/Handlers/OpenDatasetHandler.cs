@@ -2,15 +2,7 @@ using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record OpenDatasetParams(string Path, string? Format, DatasetFields? Fields);
-
-internal sealed record DatasetInfo(string DatasetId, string Path, string Format, int Count, string Folder, IReadOnlyList<string> Warnings)
-{
-    public static DatasetInfo Of(Dataset dataset) =>
-        new(dataset.Id, dataset.Path, dataset.Format, dataset.Samples.Count, dataset.Root, [.. dataset.Warnings.Take(20)]);
-}
+namespace Dime.Daemon.Handlers;
 
 internal sealed class OpenDatasetHandler(Daemon daemon)
 {

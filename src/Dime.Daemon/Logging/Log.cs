@@ -1,4 +1,4 @@
-namespace Dime.Daemon.Hosting;
+namespace Dime.Daemon.Logging;
 
 internal enum LogLevel
 {

@@ -3,11 +3,7 @@ using Dime.Daemon.Reports;
 using Dime.Engine.Errors;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record ExportParams(string ResultId, string Folder);
-
-internal sealed record ExportResult(IReadOnlyList<string> Files);
+namespace Dime.Daemon.Handlers;
 
 /// <summary>Copies a result's JSON, overlay PNGs and HTML report into a folder the user chose.</summary>
 internal sealed class ExportHandler(Daemon daemon)

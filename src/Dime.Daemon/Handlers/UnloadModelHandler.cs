@@ -2,9 +2,7 @@ using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record UnloadModelParams(string ModelId);
+namespace Dime.Daemon.Handlers;
 
 internal sealed class UnloadModelHandler(Daemon daemon)
 {

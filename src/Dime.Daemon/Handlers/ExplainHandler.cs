@@ -2,9 +2,7 @@ using System.Text.Json;
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record ExplainParams(string ModelId, SampleRef Sample, ExplainOptionsDto? Options, JsonElement? ProgressToken);
+namespace Dime.Daemon.Handlers;
 
 internal sealed class ExplainHandler(Daemon daemon, JsonRpc rpc)
 {

@@ -2,13 +2,10 @@ using System.Text.Json;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
-using StreamJsonRpc;
 using Dime.Inference.Files;
+using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-/// <summary>A result of the cache (resultId) or a result.json file (path) to compute again.</summary>
-internal sealed record ReproduceParams(string? ResultId, string? Path, JsonElement? ProgressToken);
+namespace Dime.Daemon.Handlers;
 
 /// <summary>Re-runs a result from its provenance and compares every number (docs/protocol.md, "Reproducing a result").</summary>
 internal sealed class ReproduceHandler(Daemon daemon, JsonRpc rpc)

@@ -2,11 +2,12 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
-namespace Dime.Daemon.Protocol;
+namespace Dime.Daemon.Hosting;
 
 /// <summary>
 /// LSP framing (a header block, a blank line, then Content-Length bytes of JSON) read leniently and written strictly.

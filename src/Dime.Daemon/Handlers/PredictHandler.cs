@@ -1,11 +1,7 @@
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record PredictParams(string ModelId, SampleRef Sample, int Top = 5);
-
-internal sealed record PredictResult(ExplainedSample Sample, IReadOnlyList<Answer> Top, IReadOnlyList<float> Logits);
+namespace Dime.Daemon.Handlers;
 
 internal sealed class PredictHandler(Daemon daemon)
 {

@@ -2,17 +2,7 @@ using Dime.Daemon.Hosting;
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record ClientInfo(string Name, string? Version);
-
-internal sealed record InitializeParams(ClientInfo? ClientInfo, int? ProcessId, string? CacheFolder, string? Device);
-
-internal sealed record ServerInfo(string Name, string Version);
-
-internal sealed record Capabilities(IReadOnlyList<string> Methods, IReadOnlyList<string> Segmentations, IReadOnlyList<string> HideModes, IReadOnlyList<string> TextMasks);
-
-internal sealed record InitializeResult(ServerInfo ServerInfo, int ProtocolVersion, Capabilities Capabilities, Versions Versions, DeviceInfo Device);
+namespace Dime.Daemon.Handlers;
 
 /// <summary>initialize, shutdown and exit: the LSP-style lifecycle.</summary>
 internal sealed class LifecycleHandler(Daemon daemon, Session session)

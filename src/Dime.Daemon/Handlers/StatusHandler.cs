@@ -1,11 +1,7 @@
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 
-namespace Dime.Daemon.Requests;
-
-internal sealed record CacheInfo(string Folder, int Entries, long Bytes);
-
-internal sealed record StatusResult(string State, int Running, Versions Versions, DeviceInfo Device, IReadOnlyList<ModelInfo> Models, IReadOnlyList<DatasetInfo> Datasets, CacheInfo Cache);
+namespace Dime.Daemon.Handlers;
 
 internal sealed class StatusHandler(Daemon daemon)
 {

@@ -1,0 +1,9 @@
+using System.Text.Json;
+using Dime.Daemon.Explaining;
+using Dime.Engine.Errors;
+
+namespace Dime.Daemon.Protocol;
+
+internal sealed record CompareParams(string[] ModelIds, SampleRef Sample, ExplainOptionsDto? Options, JsonElement? ProgressToken);
+
+internal sealed record CompareResult(IReadOnlyList<ExplanationResult> Results);

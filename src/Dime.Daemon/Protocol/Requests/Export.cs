@@ -1,0 +1,8 @@
+using Dime.Daemon.Reports;
+using Dime.Engine.Errors;
+
+namespace Dime.Daemon.Protocol;
+
+internal sealed record ExportParams(string ResultId, string Folder);
+
+internal sealed record ExportResult(IReadOnlyList<string> Files);

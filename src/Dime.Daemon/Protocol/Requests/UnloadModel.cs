@@ -1,0 +1,5 @@
+using Dime.Engine.Errors;
+
+namespace Dime.Daemon.Protocol;
+
+internal sealed record UnloadModelParams(string ModelId);
