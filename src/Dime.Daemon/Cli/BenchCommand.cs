@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Engine.Benchmarks;
 using Dime.Engine.Disentanglement;
@@ -88,7 +89,7 @@ internal static class BenchCommand
         var reference = new Option<int>("--reference-size") { Description = "N.", DefaultValueFactory = _ => 100 };
         var skipFull = new Option<bool>("--split-only") { Description = "Time only the split path (the full graph takes minutes on a CPU)." };
         var rows = new Option<int>("--rows-per-batch") { Description = "Perturbations per model call.", DefaultValueFactory = _ => new ExplainOptions().RowsPerBatch };
-        var partners = new Option<int>("--partners") { Description = "k of the subsampled run (per-row partners).", DefaultValueFactory = _ => ExplainOptionsDto.DefaultPartners > 0 ? ExplainOptionsDto.DefaultPartners : 10 };
+        var partners = new Option<int>("--partners") { Description = "k of the subsampled run (per-row partners).", DefaultValueFactory = _ => ExplainOptionsResolver.DefaultPartners > 0 ? ExplainOptionsResolver.DefaultPartners : 10 };
         var command = new Command(
             "explain",
             "Whole DIME explanations of a demo sample, split path against full graph, exact against k partners: pair passes, wall time, time to the first partial result, agreement.")

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;

@@ -16,7 +16,7 @@ internal sealed class LifecycleHandler(Daemon daemon, Session session)
         return new InitializeResult(
             new ServerInfo("Dime.Daemon", Versions.Current.Daemon),
             ProtocolNames.ProtocolVersion,
-            new Capabilities(ProtocolNames.Requests, ["auto", "quickshift", "slic", "grid"], ExplainOptionsDto.HideModes, ["delete", "mask"]),
+            new Capabilities(ProtocolNames.Requests, ExplainOptionsDto.SegmentationMethods, ExplainOptionsDto.HideModes, ExplainOptionsDto.TextMasks),
             Versions.Current,
             daemon.Device);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
 using Dime.Daemon.Workspace;
@@ -28,11 +29,22 @@ internal sealed class DatasetExplainer(Daemon daemon)
         RunManifest.ExplainDatasetKind,
         new RunModel(model.Loaded.Name, model.Loaded.ContentHash),
         new RunDataset(dataset.Path, dataset.LastWriteUtc.Ticks, dataset.Samples.Count),
-        JsonSerializer.SerializeToNode(options with { ReferenceDatasetId = null }, Json.Options)!.AsObject(),
+        Recorded(options),
         new RunReference(reference.Path, reference.LastWriteUtc.Ticks, Math.Min(options.ReferenceSizeOrDefault, reference.Samples.Count), options.ReferenceSeedOrDefault, options.StratifiedOrDefault),
         range,
         shard,
         shard.Of(range));
+
+    /// <summary>
+    /// The options as the run records them; partnersOrDefault is recorded too (it was a property of the wire record
+    /// when the format was written), so a change of the default changes the run, and earlier shards still match.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject Recorded(ExplainOptionsDto options)
+    {
+        var recorded = JsonSerializer.SerializeToNode(options with { ReferenceDatasetId = null }, Json.Options)!.AsObject();
+        recorded["partnersOrDefault"] = options.PartnersOrDefault;
+        return recorded;
+    }
 
     public static string ResultPath(int index) => string.Create(CultureInfo.InvariantCulture, $"{ResultsFolder}/{index:D6}/{Explaining.ResultStore.ResultFile}");
 
