@@ -141,7 +141,7 @@ public sealed class MalformedCorpusTests(MalformedCorpusFixture fixture, Xunit.A
             Assert.True(message.Length <= Hosting.DimeJsonRpc.MaxErrorMessageLength, $"{name}: a message of {message.Length} characters");
             if (expectedCode >= 1000)
             {
-                Assert.Equal(Enum.GetName(typeof(Dime.Engine.Errors.DimeErrorCode), expectedCode), error.GetProperty("data").GetProperty("name").GetString());
+                Assert.Equal(Enum.GetName(typeof(Dime.Daemon.Protocol.ErrorCode), expectedCode), error.GetProperty("data").GetProperty("name").GetString());
             }
         }
 

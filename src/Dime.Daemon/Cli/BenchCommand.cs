@@ -189,7 +189,7 @@ internal static class BenchCommand
     private static DeviceOptions Device(string device, string? tf32) =>
         new() { Device = DeviceOptions.ParseKind(device), UseTf32 = !string.Equals(tf32, "off", StringComparison.OrdinalIgnoreCase) };
 
-    private static Engine.Errors.DimeException Missing() => Cli.ExplainCommand.Missing("--model");
+    private static DaemonException Missing() => Cli.ExplainCommand.Missing("--model");
 
     private static async Task WriteJson<T>(string? path, T value, CancellationToken cancellationToken)
     {

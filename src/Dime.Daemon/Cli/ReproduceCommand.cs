@@ -22,9 +22,9 @@ internal static class ReproduceCommand
             {
                 stored = ReproduceHandler.ReadResult(result.GetValue(file)!);
             }
-            catch (Engine.Errors.DimeException e)
+            catch (Exception e) when (CommandErrors.OneLine(e) is { } line)
             {
-                Console.Error.WriteLine($"error {(int)e.Code} {e.Code}: {e.Message}");
+                Console.Error.WriteLine(line);
                 return 2;
             }
 

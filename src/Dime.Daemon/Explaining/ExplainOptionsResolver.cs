@@ -1,5 +1,4 @@
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 using Dime.Engine.Fitting;
 using Dime.Engine.Perturbation;
@@ -62,7 +61,7 @@ internal static class ExplainOptionsResolver
             Validate.OneOf(options.TextMask, ExplainOptionsDto.TextMasks, "options.textMask");
             if (options.TextMask is "mask" && string.IsNullOrEmpty(maskToken))
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, "This model's manifest names no mask token, so words can only be deleted.", "options.textMask");
+                throw new DaemonException(ErrorCode.InvalidArgument, "This model's manifest names no mask token, so words can only be deleted.", "options.textMask");
             }
 
             return new ExplainOptions
@@ -107,12 +106,12 @@ internal static class ExplainOptionsResolver
             {
                 "image" => Modalities.Image,
                 "text" => Modalities.Text,
-                _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"'options.modalities' contains '{m}'; use \"image\" and/or \"text\".", "options.modalities"),
+                _ => throw new DaemonException(ErrorCode.InvalidArgument, $"'options.modalities' contains '{m}'; use \"image\" and/or \"text\".", "options.modalities"),
             };
         }
 
         return result == 0
-            ? throw new DimeException(DimeErrorCode.InvalidArgument, "'options.modalities' is empty; give \"image\", \"text\" or both.", "options.modalities")
+            ? throw new DaemonException(ErrorCode.InvalidArgument, "'options.modalities' is empty; give \"image\", \"text\" or both.", "options.modalities")
             : result;
     }
 
@@ -131,8 +130,8 @@ internal static class ExplainOptionsResolver
         var bound = Math.Min(DimeExplainer.MaxImageSegments, (long)image.Width * image.Height / PixelsPerSegment);
         if (requested > bound)
         {
-            throw new DimeException(
-                DimeErrorCode.InvalidArgument,
+            throw new DaemonException(
+                ErrorCode.InvalidArgument,
                 $"The segmentation asks for {requested} segments, but a {image.Width}x{image.Height} image is explained with at most {bound} ({PixelsPerSegment} pixels or more each, at most {DimeExplainer.MaxImageSegments} in all).",
                 "options.segmentation");
         }
@@ -216,7 +215,7 @@ internal static class ExplainOptionsResolver
 
         if (color.Length != 3 || color.Any(c => c is < 0 or > 255))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "'options.hide.color' must be three numbers from 0 to 255.", "options.hide.color");
+            throw new DaemonException(ErrorCode.InvalidArgument, "'options.hide.color' must be three numbers from 0 to 255.", "options.hide.color");
         }
 
         return new RgbColor((byte)color[0], (byte)color[1], (byte)color[2]);
@@ -240,7 +239,7 @@ internal static class ExplainOptionsResolver
     {
         if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0 || (value is double d && !double.IsFinite(d)))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{name}' is {value}; it must be between {min} and {max}.", name);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{name}' is {value}; it must be between {min} and {max}.", name);
         }
 
         return value;

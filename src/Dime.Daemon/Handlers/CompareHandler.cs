@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
@@ -16,7 +15,7 @@ internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
         Validate.NotNull(parameters.Sample, "sample");
         if (parameters.ModelIds is not { Length: 2 })
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "'modelIds' must name exactly two models.", "modelIds");
+            throw new DaemonException(ErrorCode.InvalidArgument, "'modelIds' must name exactly two models.", "modelIds");
         }
 
         var models = parameters.ModelIds.Select(daemon.Models.Get).ToList();

@@ -43,7 +43,7 @@ internal sealed class ExplainDatasetHandler(Daemon daemon, JsonRpc rpc)
     {
         if (slice.Count < 2)
         {
-            throw new Engine.Errors.DimeException(Engine.Errors.DimeErrorCode.InvalidArgument, $"The slice {slice} holds {slice.Count} sample(s); EMAP needs at least 2.", "count");
+            throw new DaemonException(ErrorCode.InvalidArgument, $"The slice {slice} holds {slice.Count} sample(s); EMAP needs at least 2.", "count");
         }
 
         var manifest = await EmapPartial.ComputeAsync(model, dataset, slice, shard, folder, progress, cancellationToken).ConfigureAwait(false);

@@ -20,9 +20,9 @@ internal sealed class ExportHandler(Daemon daemon)
         {
             destination = Inference.Files.SafeFiles.CheckFolderForWriting(parameters.Folder, "export");
         }
-        catch (DimeException e) when (e.Code == DimeErrorCode.PathInvalid)
+        catch (DimeException e) when (e.Kind == ErrorKind.PathInvalid)
         {
-            throw new DimeException(DimeErrorCode.ExportFailed, e.Message, e.Subject, e);
+            throw new DaemonException(ErrorCode.ExportFailed, e.Message, e.Subject, e);
         }
 
         try
@@ -31,7 +31,7 @@ internal sealed class ExportHandler(Daemon daemon)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DimeException(DimeErrorCode.ExportFailed, $"Could not write to {Inference.Files.SafeFiles.Quote(parameters.Folder)}: {e.Message}", Inference.Files.SafeFiles.Subject(parameters.Folder), e);
+            throw new DaemonException(ErrorCode.ExportFailed, $"Could not write to {Inference.Files.SafeFiles.Quote(parameters.Folder)}: {e.Message}", Inference.Files.SafeFiles.Subject(parameters.Folder), e);
         }
     }
 }

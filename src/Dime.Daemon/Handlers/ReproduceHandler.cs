@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using Dime.Inference.Files;
 using StreamJsonRpc;
 
@@ -20,7 +19,7 @@ internal sealed class ReproduceHandler(Daemon daemon, JsonRpc rpc)
         {
             { ResultId: { Length: > 0 } id } => daemon.Results.Load(id),
             { Path: { Length: > 0 } path } => ReadResult(path),
-            _ => throw new DimeException(DimeErrorCode.InvalidArgument, "Give 'resultId' (a result of the cache) or 'path' (a result.json file).", "resultId"),
+            _ => throw new DaemonException(ErrorCode.InvalidArgument, "Give 'resultId' (a result of the cache) or 'path' (a result.json file).", "resultId"),
         };
         using var running = daemon.Running();
         return await new Reproducer(daemon).ReproduceAsync(stored, ProgressNotifier.For(rpc, parameters.ProgressToken), cancellationToken).ConfigureAwait(false);
@@ -32,12 +31,12 @@ internal sealed class ReproduceHandler(Daemon daemon, JsonRpc rpc)
         var file = System.IO.Path.GetFullPath(Directory.Exists(path) ? System.IO.Path.Combine(path, ResultStore.ResultFile) : path);
         if (!File.Exists(file))
         {
-            throw new DimeException(DimeErrorCode.ResultNotFound, $"The result file '{path}' does not exist.", path);
+            throw new DaemonException(ErrorCode.ResultNotFound, $"The result file '{path}' does not exist.", path);
         }
 
         if (new FileInfo(file).Length > MaxResultBytes)
         {
-            throw new DimeException(DimeErrorCode.ProvenanceMissing, $"'{path}' is larger than any DIME result ({MaxResultBytes / (1024 * 1024)} MiB).", path);
+            throw new DaemonException(ErrorCode.ProvenanceMissing, $"'{path}' is larger than any DIME result ({MaxResultBytes / (1024 * 1024)} MiB).", path);
         }
 
         try
@@ -47,7 +46,7 @@ internal sealed class ReproduceHandler(Daemon daemon, JsonRpc rpc)
         }
         catch (JsonException e)
         {
-            throw new DimeException(DimeErrorCode.ProvenanceMissing, $"'{path}' is not a DIME explanation result: {e.Message}", path);
+            throw new DaemonException(ErrorCode.ProvenanceMissing, $"'{path}' is not a DIME explanation result: {e.Message}", path);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
@@ -14,7 +13,7 @@ internal sealed class UnloadModelHandler(Daemon daemon)
         var hash = daemon.Models.Get(parameters.ModelId).Loaded.ContentHash;
         if (!daemon.Models.Unload(parameters.ModelId))
         {
-            throw new DimeException(DimeErrorCode.ModelNotLoaded, $"No model with id '{parameters.ModelId}' is loaded.", parameters.ModelId);
+            throw new DaemonException(ErrorCode.ModelNotLoaded, $"No model with id '{parameters.ModelId}' is loaded.", parameters.ModelId);
         }
 
         daemon.References.Forget(hash);

@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
@@ -39,7 +38,7 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
         var method = request.Method ?? string.Empty;
         log.Debug($"<- {method} {(request.IsNotification ? "(notification)" : $"#{request.RequestId}")}");
         var refusal = request.IsNotification && ProtocolNames.Requests.Contains(method)
-            ? new DimeException(DimeErrorCode.InvalidArgument, $"'{method}' is a request; sent as a notification it is not run.")
+            ? new DaemonException(ErrorCode.InvalidArgument, $"'{method}' is a request; sent as a notification it is not run.")
             : session.Refusal(method);
         if (refusal is not null)
         {
@@ -75,11 +74,14 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
     protected override JsonRpcError.ErrorDetail CreateErrorDetails(JsonRpcRequest request, Exception exception)
     {
         var error = Unwrap(exception);
+        if (ErrorCodes.Of(error) is { } typed)
+        {
+            log.Info($"{request.Method} failed: {typed.Code}: {typed.Message}");
+            return Detail(typed);
+        }
+
         switch (error)
         {
-            case DimeException dime:
-                log.Info($"{request.Method} failed: {dime.Code}: {dime.Message}");
-                return Detail(dime);
             case OperationCanceledException:
                 return new JsonRpcError.ErrorDetail { Code = JsonRpcErrorCode.RequestCanceled, Message = "The request was cancelled." };
             case JsonException or FormatException or InvalidCastException:
@@ -103,7 +105,9 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
 
     protected override Type? GetErrorDetailsDataType(JsonRpcError error) => typeof(ErrorData);
 
-    private static JsonRpcError.ErrorDetail Detail(DimeException error) => new()
+    private static JsonRpcError.ErrorDetail Detail(DaemonException error) => Detail(ErrorCodes.Of(error)!);
+
+    private static JsonRpcError.ErrorDetail Detail(TypedError error) => new()
     {
         Code = (JsonRpcErrorCode)(int)error.Code,
         Message = Bounded(error.Message),
@@ -132,6 +136,3 @@ internal sealed class DimeJsonRpc(IJsonRpcMessageHandler handler, Session sessio
         }
     }
 }
-
-/// <summary>The data of every error reply: the code's name and what it concerns.</summary>
-internal sealed record ErrorData(string Name, string? Subject);

@@ -5,7 +5,6 @@ using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 using Dime.Inference.Imaging;
 
@@ -116,10 +115,10 @@ internal sealed class DatasetExplainer(Daemon daemon)
             AtomicFile.WriteAllBytes(Path.Combine(folder, relative), JsonSerializer.SerializeToUtf8Bytes(result, Json.Options));
             return IndexLine.Of(result, key, relative);
         }
-        catch (DimeException e) when (e.Code is not DimeErrorCode.InferenceFailed and not DimeErrorCode.DeviceUnavailable)
+        catch (Exception e) when (ErrorCodes.Of(e) is { Code: not ErrorCode.InferenceFailed and not ErrorCode.DeviceUnavailable } error)
         {
-            daemon.Log.Warning($"explain-dataset: sample {index} ({sample.Id}) failed: {e.Message}");
-            return new IndexLine(index, sample.Id, key, sample.Question, sample.Answer, null, null, null, null, null, null, null, new IndexError(e.Code.ToString(), e.Message));
+            daemon.Log.Warning($"explain-dataset: sample {index} ({sample.Id}) failed: {error.Message}");
+            return new IndexLine(index, sample.Id, key, sample.Question, sample.Answer, null, null, null, null, null, null, null, new IndexError(error.Code.ToString(), error.Message));
         }
     }
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
 using Dime.Engine.Models;
 using Dime.Inference.Imaging;
@@ -65,7 +64,7 @@ internal static class EmapPartial
                 ImageLoader.Load(dataset.ImageFullPath(dataset.Samples[i]));
                 kept.Add(dataset.Samples[i]);
             }
-            catch (DimeException e)
+            catch (Exception e) when (ErrorCodes.Of(e) is not null)
             {
                 skipped.Add($"{dataset.Samples[i].Id}: {e.Message}");
             }
@@ -73,7 +72,7 @@ internal static class EmapPartial
 
         if (kept.Count < 2)
         {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"Only {kept.Count} image(s) of '{dataset.Path}' could be read; 2 are needed.", dataset.Path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"Only {kept.Count} image(s) of '{dataset.Path}' could be read; 2 are needed.", dataset.Path);
         }
 
         var imagesMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -162,7 +161,7 @@ internal static class EmapPartial
         var file = Path.Combine(folder, InfoFile);
         if (!File.Exists(file))
         {
-            throw new DimeException(DimeErrorCode.ResultNotFound, $"'{folder}' holds no {InfoFile}: its shard did not finish.", folder);
+            throw new DaemonException(ErrorCode.ResultNotFound, $"'{folder}' holds no {InfoFile}: its shard did not finish.", folder);
         }
 
         return JsonSerializer.Deserialize<EmapPartialInfo>(SafeFiles.ReadAllBytes(file, FileKind.CacheEntry), Json.Options)!;
@@ -177,7 +176,7 @@ internal static class EmapPartial
         var grid = await model.Loaded.Model.EvaluateGridAsync(images, texts, cancellationToken).ConfigureAwait(false);
         if (grid.Values.Any(v => !float.IsFinite(v)))
         {
-            throw new DimeException(DimeErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
+            throw new DaemonException(ErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
         }
 
         return grid;

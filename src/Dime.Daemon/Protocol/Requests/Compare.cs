@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dime.Daemon.Explaining;
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Protocol;
 

@@ -1,5 +1,4 @@
 using Dime.Daemon.Reports;
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Protocol;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dime.Daemon.Explaining;
-using Dime.Engine.Errors;
 using Dime.Inference.Files;
 
 namespace Dime.Daemon.Protocol;

@@ -1,4 +1,3 @@
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Protocol;
 
