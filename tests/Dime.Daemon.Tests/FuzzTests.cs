@@ -49,7 +49,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var (server, client) = FullDuplexStream.CreatePair();
         using var stop = new CancellationTokenSource();
         var log = new StringWriter();
-        using var daemon = new Daemon(new DaemonOptions(cache, "cpu", LogLevel.Info), new Log(LogLevel.Info, TextWriter.Synchronized(log)));
+        using var daemon = new DaemonServices(new DaemonOptions(cache, "cpu", LogLevel.Info), new Log(LogLevel.Info, TextWriter.Synchronized(log)));
         var served = Task.Run(() => DaemonServer.RunAsync(daemon, server, server, stop.Token));
         var raw = new RawClient(client);
         var id = 0;

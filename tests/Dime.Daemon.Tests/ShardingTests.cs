@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dime.Daemon.Handlers;
 using Dime.Daemon.Hosting;
 using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
@@ -15,11 +14,11 @@ public sealed class ShardingTests : IDisposable
 {
     private static readonly ExplainOptionsDto Quick = new(ImageSamples: 40, TextSamples: 40, ReferenceSize: 12, Seed: 3);
     private readonly string _folder = TestPaths.NewTempFolder("sharding");
-    private readonly Daemon _daemon;
+    private readonly DaemonServices _daemon;
 
     public ShardingTests()
     {
-        _daemon = new Daemon(new DaemonOptions(Path.Combine(_folder, "cache"), "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
+        _daemon = new DaemonServices(new DaemonOptions(Path.Combine(_folder, "cache"), "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
     }
 
     public void Dispose()
@@ -62,12 +61,12 @@ public sealed class ShardingTests : IDisposable
         var dataset = _daemon.Datasets.Open(TestPaths.DemoDataset);
         var slice = new SampleRange(10, 50);
         var single = Path.Combine(_folder, "emap-single");
-        var whole = await ExplainDatasetHandler.RunAsync(model, dataset, slice, ShardSpec.Whole, single, 5, null, CancellationToken.None);
+        var whole = await DatasetOverview.RunAsync(model, dataset, slice, ShardSpec.Whole, single, 5, null, CancellationToken.None);
         var shards = new List<string>();
         foreach (var i in new[] { 2, 0, 1 })
         {
             var folder = Path.Combine(_folder, $"emap-{i}");
-            Assert.Null(await ExplainDatasetHandler.RunAsync(model, dataset, slice, new ShardSpec(i, 3), folder, 5, null, CancellationToken.None));
+            Assert.Null(await DatasetOverview.RunAsync(model, dataset, slice, new ShardSpec(i, 3), folder, 5, null, CancellationToken.None));
             shards.Add(folder);
         }
 
@@ -101,7 +100,7 @@ public sealed class ShardingTests : IDisposable
         var model = _daemon.Models.Load(TestPaths.CleanManifest);
         var dataset = _daemon.Datasets.Open(TestPaths.DemoDataset);
         var range = new SampleRange(3, 7);
-        var explainer = new DatasetExplainer(_daemon);
+        var explainer = _daemon.DatasetExplainer;
         var single = Path.Combine(_folder, "single");
         var first = await explainer.RunAsync(model, dataset, dataset, Quick, range, ShardSpec.Whole, single, false, null, CancellationToken.None);
         Assert.Equal((4, 0, 0), (first.Computed, first.Skipped, first.Failed));
@@ -161,7 +160,7 @@ public sealed class ShardingTests : IDisposable
         var model = _daemon.Models.Load(TestPaths.CleanManifest);
         var dataset = _daemon.Datasets.Open(Path.Combine(data, "samples.jsonl"));
         var output = Path.Combine(_folder, "with-failure");
-        var explainer = new DatasetExplainer(_daemon);
+        var explainer = _daemon.DatasetExplainer;
         var options = Quick with { ReferenceSize = 2 };
         var first = await explainer.RunAsync(model, dataset, dataset, options, new SampleRange(0, 3), ShardSpec.Whole, output, false, null, CancellationToken.None);
         Assert.Equal((3, 1), (first.Computed, first.Failed));

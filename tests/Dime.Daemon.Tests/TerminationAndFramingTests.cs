@@ -145,13 +145,13 @@ public sealed class TerminationAndFramingTests(ITestOutputHelper output)
     private sealed class RawDaemon : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly Daemon _daemon;
+        private readonly DaemonServices _daemon;
         private readonly string _cache = TestPaths.NewTempFolder("raw");
 
         private RawDaemon()
         {
             var (server, client) = FullDuplexStream.CreatePair();
-            _daemon = new Daemon(new DaemonOptions(_cache, "cpu", LogLevel.Debug), new Log(LogLevel.Debug, TextWriter.Synchronized(Log)));
+            _daemon = new DaemonServices(new DaemonOptions(_cache, "cpu", LogLevel.Debug), new Log(LogLevel.Debug, TextWriter.Synchronized(Log)));
             Served = Task.Run(() => DaemonServer.RunAsync(_daemon, server, server, _stop.Token));
             Client = new RawClient(client);
         }

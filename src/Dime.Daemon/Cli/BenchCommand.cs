@@ -39,7 +39,7 @@ internal static class BenchCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
-                var device = Device(daemon.Options.Device, result.GetValue(tf32));
+                var device = Device(daemon.Settings.Device, result.GetValue(tf32));
                 var options = new BenchmarkOptions
                 {
                     SecondsPerMeasurement = result.GetValue(seconds),
@@ -101,7 +101,7 @@ internal static class BenchCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
-                using var loaded = OnnxModelLoader.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw Missing(), Device(daemon.Options.Device, result.GetValue(tf32)));
+                using var loaded = OnnxModelLoader.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw Missing(), Device(daemon.Settings.Device, result.GetValue(tf32)));
                 var dataset = daemon.Datasets.Open(DemoAssets.Dataset ?? throw Missing());
                 var n = Math.Min(result.GetValue(reference), dataset.Samples.Count - 1);
                 var instanceSample = dataset.Samples[^1];

@@ -1,3 +1,4 @@
+using Dime.Daemon.Hosting;
 using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 
@@ -14,7 +15,7 @@ internal static class CommandErrors
         _ => null,
     };
 
-    public static async Task<int> Run(Daemon daemon, Func<Task<int>> command)
+    public static async Task<int> Run(DaemonServices daemon, Func<Task<int>> command)
     {
         try
         {

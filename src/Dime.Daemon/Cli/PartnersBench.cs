@@ -55,7 +55,7 @@ internal static class PartnersBench
                 var dataset = daemon.Datasets.Open(DemoAssets.Dataset ?? throw ExplainCommand.Missing("dataset"));
                 foreach (var path in paths)
                 {
-                    using var loaded = OnnxModelLoader.Load(path, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Options.Device) });
+                    using var loaded = OnnxModelLoader.Load(path, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Settings.Device) });
                     var report = await MeasureAsync(loaded, dataset, settings, cancellationToken).ConfigureAwait(false);
                     Console.Write(report);
                 }

@@ -20,7 +20,7 @@ internal static class ReproduceCommand
             ExplanationResult stored;
             try
             {
-                stored = ReproduceHandler.ReadResult(result.GetValue(file)!);
+                stored = Reproducer.ReadResult(result.GetValue(file)!);
             }
             catch (Exception e) when (CommandErrors.OneLine(e) is { } line)
             {
@@ -33,7 +33,7 @@ internal static class ReproduceCommand
             return await CommandErrors.Run(daemon, async () =>
             {
                 Console.Error.WriteLine($"reproducing {stored.ResultId}: sample {stored.Sample.Id}, model {stored.Model.Name}, computed on {stored.Provenance?.Environment.DeviceName ?? stored.Device.Name}");
-                var report = await new Reproducer(daemon).ReproduceAsync(stored, new ConsoleProgress("reproduce"), cancellationToken).ConfigureAwait(false);
+                var report = await daemon.Reproducer.ReproduceAsync(stored, new ConsoleProgress("reproduce"), cancellationToken).ConfigureAwait(false);
                 Print(report);
                 return report.WithinTolerance ? 0 : DiffersExitCode;
             }).ConfigureAwait(false);

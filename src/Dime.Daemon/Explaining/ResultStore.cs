@@ -38,9 +38,25 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
     private bool _counted;
     private Task? _sizeRefresh;
 
-    public string Root { get; } = Path.Combine(cacheFolder, "results");
+    private volatile string _root = Path.Combine(cacheFolder, "results");
+
+    public string Root => _root;
 
     private string Staging => Path.Combine(Root, ".staging");
+
+    /// <summary>Serves from another cache folder (the client's, from initialize, before any request runs).</summary>
+    public void MoveTo(string cacheFolder)
+    {
+        lock (_sizeGate)
+        {
+            _root = Path.Combine(cacheFolder, "results");
+            _notWritten.Clear();
+            _counted = false;
+            _sizeRefresh = null;
+        }
+
+        RemoveStaleStaging();
+    }
 
     public static string IdOf(params string[] parts)
     {

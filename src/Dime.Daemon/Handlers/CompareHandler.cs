@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
+using Dime.Daemon.Workspace;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
 
 /// <summary>The same sample, options and seed through two models, one after the other.</summary>
-internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
+internal sealed class CompareHandler(ModelRegistry models, ExplanationService explanations, RunningRequests running, JsonRpc rpc)
 {
     [JsonRpcMethod(ProtocolNames.Compare, UseSingleObjectParameterDeserialization = true)]
     public async Task<CompareResult> CompareAsync(CompareParams parameters, CancellationToken cancellationToken)
@@ -18,15 +19,15 @@ internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
             throw new DaemonException(ErrorCode.InvalidArgument, "'modelIds' must name exactly two models.", "modelIds");
         }
 
-        var models = parameters.ModelIds.Select(daemon.Models.Get).ToList();
-        using var running = daemon.Running();
+        var pair = parameters.ModelIds.Select(models.Get).ToList();
+        using var scope = running.Enter();
         var progress = ProgressNotifier.For(rpc, parameters.ProgressToken);
-        var options = await SharedLabelsAsync(models, parameters.Sample, parameters.Options ?? new ExplainOptionsDto(), cancellationToken).ConfigureAwait(false);
+        var options = await SharedLabelsAsync(pair, parameters.Sample, parameters.Options ?? new ExplainOptionsDto(), cancellationToken).ConfigureAwait(false);
         var results = new List<ExplanationResult>();
-        for (var i = 0; i < models.Count; i++)
+        for (var i = 0; i < pair.Count; i++)
         {
             var part = progress is null ? null : new Progress(progress, i);
-            results.Add(await daemon.Explanations.ExplainAsync(models[i], parameters.Sample, options[i], part, cancellationToken).ConfigureAwait(false));
+            results.Add(await explanations.ExplainAsync(pair[i], parameters.Sample, options[i], part, cancellationToken).ConfigureAwait(false));
         }
 
         return new CompareResult(results);
@@ -36,7 +37,7 @@ internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
     /// With the default labels ("top"), each model would explain its own prediction and neighbours; the panel compares
     /// labels both explain, so both explain the union of the two sets (the labels each model has).
     /// </summary>
-    private async Task<ExplainOptionsDto[]> SharedLabelsAsync(IReadOnlyList<Workspace.ModelEntry> models, SampleRef sample, ExplainOptionsDto options, CancellationToken cancellationToken)
+    private async Task<ExplainOptionsDto[]> SharedLabelsAsync(IReadOnlyList<ModelEntry> pair, SampleRef sample, ExplainOptionsDto options, CancellationToken cancellationToken)
     {
         var labels = options.Labels;
         var wantsTop = labels is not { } given || given.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined || (given.ValueKind == JsonValueKind.String && given.GetString() == "top");
@@ -46,13 +47,13 @@ internal sealed class CompareHandler(Daemon daemon, JsonRpc rpc)
         }
 
         var names = new List<string>();
-        foreach (var model in models)
+        foreach (var model in pair)
         {
-            var (resolved, prediction, _) = await daemon.Explanations.PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
+            var (resolved, prediction, _) = await explanations.PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
             names.AddRange(ExplanationService.TopLabels(prediction, model.Loaded.Labels, resolved.Info.Answer).Select(i => model.Loaded.Labels[i]));
         }
 
-        return [.. models.Select(m => options with { Labels = JsonSerializer.SerializeToElement(names.Distinct(StringComparer.Ordinal).Where(m.Loaded.Labels.Contains).Select(n => LabelSelection.NamePrefix + n).ToArray()) })];
+        return [.. pair.Select(m => options with { Labels = JsonSerializer.SerializeToElement(names.Distinct(StringComparer.Ordinal).Where(m.Loaded.Labels.Contains).Select(n => LabelSelection.NamePrefix + n).ToArray()) })];
     }
 
     private sealed class Progress(IProgress<ProgressValue> target, int model) : IProgress<ProgressValue>

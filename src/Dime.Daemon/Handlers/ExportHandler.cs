@@ -1,3 +1,4 @@
+using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
 using Dime.Engine.Errors;
@@ -6,7 +7,7 @@ using StreamJsonRpc;
 namespace Dime.Daemon.Handlers;
 
 /// <summary>Copies a result's JSON, overlay PNGs and HTML report into a folder the user chose.</summary>
-internal sealed class ExportHandler(Daemon daemon)
+internal sealed class ExportHandler(ResultStore results)
 {
     [JsonRpcMethod(ProtocolNames.Export, UseSingleObjectParameterDeserialization = true)]
     public ExportResult Export(ExportParams parameters)
@@ -14,7 +15,7 @@ internal sealed class ExportHandler(Daemon daemon)
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.ResultId, "resultId");
         Validate.NotEmpty(parameters.Folder, "folder");
-        daemon.Results.Load(parameters.ResultId);
+        results.Load(parameters.ResultId);
         string destination;
         try
         {
@@ -27,7 +28,7 @@ internal sealed class ExportHandler(Daemon daemon)
 
         try
         {
-            return new ExportResult(ArtifactWriter.Export(daemon.Results.FolderOf(parameters.ResultId), destination));
+            return new ExportResult(ArtifactWriter.Export(results.FolderOf(parameters.ResultId), destination));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -4,7 +4,7 @@ using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
 
-internal sealed class ListSamplesHandler(Daemon daemon)
+internal sealed class ListSamplesHandler(DatasetRegistry datasets)
 {
     public const int MaxLimit = 10_000;
 
@@ -15,7 +15,7 @@ internal sealed class ListSamplesHandler(Daemon daemon)
         Validate.NotEmpty(parameters.DatasetId, "datasetId");
         Validate.Range(parameters.Offset, 0, int.MaxValue, "offset");
         Validate.Range(parameters.Limit, 0, MaxLimit, "limit");
-        var dataset = daemon.Datasets.Get(parameters.DatasetId);
+        var dataset = datasets.Get(parameters.DatasetId);
         var page = dataset.Samples.Skip(parameters.Offset).Take(parameters.Limit).Select(s => SampleInfo.Of(dataset, s)).ToList();
         return new ListSamplesResult(dataset.Samples.Count, page);
     }

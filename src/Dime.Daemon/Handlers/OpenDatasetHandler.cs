@@ -4,14 +4,14 @@ using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
 
-internal sealed class OpenDatasetHandler(Daemon daemon)
+internal sealed class OpenDatasetHandler(DatasetRegistry datasets)
 {
     [JsonRpcMethod(ProtocolNames.OpenDataset, UseSingleObjectParameterDeserialization = true)]
     public async Task<DatasetInfo> OpenDatasetAsync(OpenDatasetParams parameters, CancellationToken cancellationToken)
     {
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.Path, "path");
-        var dataset = await Task.Run(() => daemon.Datasets.Open(parameters.Path, parameters.Format, parameters.Fields, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var dataset = await Task.Run(() => datasets.Open(parameters.Path, parameters.Format, parameters.Fields, cancellationToken), cancellationToken).ConfigureAwait(false);
         return DatasetInfo.Of(dataset);
     }
 }

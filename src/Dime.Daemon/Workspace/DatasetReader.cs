@@ -7,18 +7,15 @@ using Dime.Inference.Files;
 
 namespace Dime.Daemon.Workspace;
 
-/// <summary>Which JSON fields of a JSONL line hold the image path, the question, the answer and the id.</summary>
-internal sealed record DatasetFields(string? Image = null, string? Question = null, string? Answer = null, string? Id = null)
+/// <summary>Reads JSONL datasets and CLEVR questions files into <see cref="Dataset"/>s.</summary>
+internal static class DatasetReader
 {
+    // The fields a JSONL line's image path, question, answer and id are looked for in, unless DatasetFields names them.
     public static readonly string[] ImageNames = ["image", "image_path", "imagePath", "image_filename", "img", "file"];
     public static readonly string[] QuestionNames = ["question", "text", "prompt", "caption"];
     public static readonly string[] AnswerNames = ["answer", "label", "target"];
     public static readonly string[] IdNames = ["id", "question_id", "questionId", "uid"];
-}
 
-/// <summary>Reads JSONL datasets and CLEVR questions files into <see cref="Dataset"/>s.</summary>
-internal static class DatasetReader
-{
     public const int MaxSamples = 1_000_000;
 
     /// <summary>Reads a dataset file (a regular file of at most <see cref="FileKind.Dataset"/>'s size, read through <see cref="SafeFiles"/>).</summary>
@@ -65,10 +62,10 @@ internal static class DatasetReader
                     throw new DatasetLineException("the line is not a JSON object");
                 }
 
-                var image = Field(row, fields.Image, DatasetFields.ImageNames) ?? throw new DatasetLineException("no image field");
-                var question = Field(row, fields.Question, DatasetFields.QuestionNames) ?? throw new DatasetLineException("no question field");
-                var answer = Field(row, fields.Answer, DatasetFields.AnswerNames);
-                var id = Field(row, fields.Id, DatasetFields.IdNames) ?? lineNumber.ToString(CultureInfo.InvariantCulture);
+                var image = Field(row, fields.Image, ImageNames) ?? throw new DatasetLineException("no image field");
+                var question = Field(row, fields.Question, QuestionNames) ?? throw new DatasetLineException("no question field");
+                var answer = Field(row, fields.Answer, AnswerNames);
+                var id = Field(row, fields.Id, IdNames) ?? lineNumber.ToString(CultureInfo.InvariantCulture);
                 samples.Add(new Sample(samples.Count, id, image, question, answer, lineNumber));
             }
             catch (Exception e) when (e is JsonException or DatasetLineException)

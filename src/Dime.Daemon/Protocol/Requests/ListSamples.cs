@@ -1,13 +1,7 @@
-using Dime.Daemon.Workspace;
-
 namespace Dime.Daemon.Protocol;
 
 internal sealed record ListSamplesParams(string DatasetId, int Offset = 0, int Limit = 100);
 
-internal sealed record SampleInfo(int Index, string Id, string ImagePath, string Question, string? Answer, int? Line)
-{
-    public static SampleInfo Of(Dataset dataset, Sample sample) =>
-        new(sample.Index, sample.Id, Path.Combine(dataset.Root, sample.ImagePath), sample.Question, sample.Answer, sample.Line);
-}
+internal sealed record SampleInfo(int Index, string Id, string ImagePath, string Question, string? Answer, int? Line);
 
 internal sealed record ListSamplesResult(int Total, IReadOnlyList<SampleInfo> Samples);

@@ -1,11 +1,9 @@
-using Dime.Daemon.Workspace;
-
 namespace Dime.Daemon.Protocol;
+
+/// <summary>Which JSON fields of a JSONL line hold the image path, the question, the answer and the id (each optional).</summary>
+internal sealed record DatasetFields(string? Image = null, string? Question = null, string? Answer = null, string? Id = null);
 
 internal sealed record OpenDatasetParams(string Path, string? Format, DatasetFields? Fields);
 
-internal sealed record DatasetInfo(string DatasetId, string Path, string Format, int Count, string Folder, IReadOnlyList<string> Warnings)
-{
-    public static DatasetInfo Of(Dataset dataset) =>
-        new(dataset.Id, dataset.Path, dataset.Format, dataset.Samples.Count, dataset.Root, [.. dataset.Warnings.Take(20)]);
-}
+internal sealed record DatasetInfo(string DatasetId, string Path, string Format, int Count, string Folder, IReadOnlyList<string> Warnings);
+

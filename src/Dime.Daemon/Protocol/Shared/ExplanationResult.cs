@@ -4,19 +4,7 @@ namespace Dime.Daemon.Protocol;
 // switching the label, the number of features or the sign never needs the daemon again.
 
 /// <param name="Warnings">Configurations that load but are probably wrong; absent when there are none.</param>
-internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, DeviceInfoDto Device, string? MaskToken, IReadOnlyList<string>? Warnings)
-{
-    public static ModelInfo Of(Workspace.ModelEntry model) => new(
-        model.Id,
-        model.Loaded.Name,
-        model.Loaded.ManifestPath,
-        model.Loaded.Labels,
-        model.Loaded.Split is not null,
-        model.Loaded.ContentHash,
-        DeviceInfoDto.Of(model.Loaded.Device),
-        model.Loaded.Tokenizer.MaskToken,
-        model.Loaded.Warnings.Count == 0 ? null : model.Loaded.Warnings);
-}
+internal sealed record ModelInfo(string ModelId, string Name, string ManifestPath, IReadOnlyList<string> Labels, bool Split, string Hash, DeviceInfoDto Device, string? MaskToken, IReadOnlyList<string>? Warnings);
 
 internal sealed record Answer(string Label, int Index, double Logit, double Probability);
 
