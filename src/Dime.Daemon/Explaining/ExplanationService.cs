@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dime.Daemon.Hosting;
 using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;

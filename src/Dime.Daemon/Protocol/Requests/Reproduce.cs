@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Dime.Daemon.Explaining;
-using Dime.Inference.Files;
 
 namespace Dime.Daemon.Protocol;
 
