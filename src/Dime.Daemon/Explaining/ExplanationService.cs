@@ -12,9 +12,6 @@ using Dime.Engine.Sampling;
 
 namespace Dime.Daemon.Explaining;
 
-/// <summary>What a long request reports while it runs: the phase and the overall fraction done.</summary>
-internal sealed record ProgressValue(string Phase, double Fraction, string? Message = null, PartialResult? Partial = null);
-
 /// <summary>
 /// The explanation pipeline as the daemon runs it, for JSON-RPC and the command line alike:
 /// resolve the sample -> get the prepared reference set -> answer from the cache or run the engine ->
