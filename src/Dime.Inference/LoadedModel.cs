@@ -87,7 +87,7 @@ public sealed class LoadedModel : IDisposable
         Device = device;
         ContentHash = contentHash;
         TextTokenizer = tokenizer;
-        Warnings = [.. Checking.ConfigurationWarnings.Of(manifest.Tokenizer, tokenizer), .. Checking.HuggingFaceFileWarnings.Of(manifest.Directory, manifest.Labels, preprocessor.Spec)];
+        Warnings = [.. manifest.DerivationWarnings, .. Checking.ConfigurationWarnings.Of(manifest.Tokenizer, tokenizer), .. Checking.HuggingFaceFileWarnings.Of(manifest.Directory, manifest.Labels, preprocessor.Spec)];
         Preprocessor = preprocessor;
         _full = full;
         _imageEncoder = imageEncoder;

@@ -16,12 +16,28 @@ internal static class ManifestReader
     public static ModelManifest Read(string manifestPath)
     {
         var path = SafeFiles.CheckPath(manifestPath, FileKind.Manifest.Name);
-        if (System.IO.Directory.Exists(path))
+        IReadOnlyList<string> derivationWarnings = [];
+        var derived = false;
+        byte[] bytes;
+        if (System.IO.Directory.Exists(path) && !File.Exists(Path.Combine(path, "manifest.json")) && HuggingFaceExport.IsExport(path))
         {
+            // a folder as Hugging Face tooling exports it: the manifest is derived from its files (init-manifest writes it)
+            var export = HuggingFaceExport.Derive(path);
             path = Path.Combine(path, "manifest.json");
+            bytes = export.ToUtf8();
+            derivationWarnings = export.Warnings;
+            derived = true;
+        }
+        else
+        {
+            if (System.IO.Directory.Exists(path))
+            {
+                path = Path.Combine(path, "manifest.json");
+            }
+
+            bytes = SafeFiles.ReadAllBytes(path, FileKind.Manifest);
         }
 
-        var bytes = SafeFiles.ReadAllBytes(path, FileKind.Manifest);
         JsonDocument document;
         try
         {
@@ -44,7 +60,7 @@ internal static class ManifestReader
                 throw new DimeException(DimeErrorCode.ManifestInvalid, $"Model manifest {path} must hold a JSON object.", path);
             }
 
-            return Read(new JsonFields(document.RootElement, string.Empty, path), path);
+            return Read(new JsonFields(document.RootElement, string.Empty, path), path) with { DerivationWarnings = derivationWarnings, Derived = derived };
         }
     }
 
@@ -79,7 +95,19 @@ internal static class ManifestReader
 
         var image = ReadImage(root.RequiredObject("image"));
         var tokenizer = ReadTokenizer(root.RequiredObject("tokenizer"), directory);
-        var labels = root.Strings("labels");
+        string? labelsFile = null;
+        IReadOnlyList<string> labels;
+        if (root.Raw("labels") is { ValueKind: JsonValueKind.String } labelsPath)
+        {
+            // "labels": "config.json": a Hugging Face config's id2label, read rather than copied into the manifest
+            labelsFile = ResolveFile(root, "labels", directory, HuggingFaceConfig.JsonFile);
+            labels = HuggingFaceConfig.Labels(labelsFile, path, "labels");
+        }
+        else
+        {
+            labels = root.Strings("labels");
+        }
+
         if (labels.Count == 0)
         {
             throw root.Invalid("labels", "must list at least one label (one per logit).");
@@ -101,7 +129,7 @@ internal static class ManifestReader
 
         var referenceDataset = root.String("referenceDataset") is { } reference ? SafeFiles.CheckPath(Path.Combine(directory, reference), "referenceDataset") : null;
         root.RejectUnknown();
-        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset, wiring, fullWiring);
+        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset, wiring, fullWiring) { LabelsFile = labelsFile };
     }
 
     /// <summary>Format 1: the four fixed roles.</summary>
@@ -200,7 +228,7 @@ internal static class ManifestReader
 
         var vocabulary = ResolveFile(tokenizer, "vocabulary", directory, FileKind.Vocabulary);
         string? merges = null;
-        if (kind == TokenizerKind.Bpe)
+        if (kind == TokenizerKind.Bpe && !Text.TokenizerJsonFile.Names(vocabulary))
         {
             merges = ResolveFile(tokenizer, "merges", directory, FileKind.Vocabulary);
         }
