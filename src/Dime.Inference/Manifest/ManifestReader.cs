@@ -16,28 +16,26 @@ internal static class ManifestReader
     public static ModelManifest Read(string manifestPath)
     {
         var path = SafeFiles.CheckPath(manifestPath, FileKind.Manifest.Name);
-        IReadOnlyList<string> derivationWarnings = [];
-        var derived = false;
-        byte[] bytes;
         if (System.IO.Directory.Exists(path) && !File.Exists(Path.Combine(path, "manifest.json")) && HuggingFaceExport.IsExport(path))
         {
             // a folder as Hugging Face tooling exports it: the manifest is derived from its files (init-manifest writes it)
-            var export = HuggingFaceExport.Derive(path);
-            path = Path.Combine(path, "manifest.json");
-            bytes = export.ToUtf8();
-            derivationWarnings = export.Warnings;
-            derived = true;
+            return ReadDerived(path, HuggingFaceExport.Derive(path));
         }
-        else
+
+        if (System.IO.Directory.Exists(path))
         {
-            if (System.IO.Directory.Exists(path))
-            {
-                path = Path.Combine(path, "manifest.json");
-            }
-
-            bytes = SafeFiles.ReadAllBytes(path, FileKind.Manifest);
+            path = Path.Combine(path, "manifest.json");
         }
 
+        return Parse(SafeFiles.ReadAllBytes(path, FileKind.Manifest), path);
+    }
+
+    /// <summary>A manifest derived from the Hugging Face files in <paramref name="folder"/>, checked like a written one.</summary>
+    public static ModelManifest ReadDerived(string folder, DerivedManifest derived) =>
+        Parse(derived.ToUtf8(), Path.Combine(folder, "manifest.json")) with { DerivationWarnings = derived.Warnings, Derived = true };
+
+    private static ModelManifest Parse(byte[] bytes, string path)
+    {
         JsonDocument document;
         try
         {
@@ -60,7 +58,7 @@ internal static class ManifestReader
                 throw new DimeException(DimeErrorCode.ManifestInvalid, $"Model manifest {path} must hold a JSON object.", path);
             }
 
-            return Read(new JsonFields(document.RootElement, string.Empty, path), path) with { DerivationWarnings = derivationWarnings, Derived = derived };
+            return Read(new JsonFields(document.RootElement, string.Empty, path), path);
         }
     }
 
