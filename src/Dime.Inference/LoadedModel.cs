@@ -106,7 +106,8 @@ public sealed class LoadedModel : IDisposable
         }
     }
 
-    public string ManifestPath => Manifest.Path;
+    /// <summary>The manifest file, or the Hugging Face export folder a manifest was derived from (what loads the model again).</summary>
+    public string ManifestPath => Manifest.Derived ? Manifest.Directory : Manifest.Path;
 
     public string Name => Manifest.Name;
 

@@ -44,6 +44,11 @@ public sealed class HuggingFaceFolderOverRpcTests(ITestOutputHelper output)
             Assert.Equal(v.GetProperty("logit").GetDouble(), v.GetProperty("uc").GetDouble() + v.GetProperty("mi").GetDouble(), 4);
         }
 
+        // the provenance names the folder, so the result reproduces from it bit for bit
+        Assert.Equal(Folder, result.GetProperty("provenance").GetProperty("model").GetProperty("manifestPath").GetString());
+        var reproduced = await daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { resultId = result.GetProperty("resultId").GetString() });
+        Assert.True(reproduced.GetProperty("identical").GetBoolean(), reproduced.ToString());
+
         var timings = result.GetProperty("timings");
         Assert.True(timings.GetProperty("rows.model").GetDouble() > 0, timings.ToString());
         output.WriteLine($"ViLT-signature folder over the daemon: explanation {clock.ElapsedMilliseconds} ms wall (100 image + 100 text samples, 10 references); timings {timings}");
