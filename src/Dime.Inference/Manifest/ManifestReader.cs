@@ -193,6 +193,7 @@ internal static class ManifestReader
                 ("area", ResizeMode.Area),
                 ("bilinear", ResizeMode.Bilinear),
                 ("nearest", ResizeMode.Nearest),
+                ("none", ResizeMode.None),
                 ("pil-nearest", ResizeMode.PilNearest),
                 ("pil-box", ResizeMode.PilBox),
                 ("pil-bilinear", ResizeMode.PilBilinear),
@@ -205,6 +206,11 @@ internal static class ManifestReader
             image.Numbers("std", 3, positive: true) ?? [1f, 1f, 1f],
             image.Enum("layout", TensorLayout.Nchw, ("nchw", TensorLayout.Nchw), ("nhwc", TensorLayout.Nhwc)));
         image.RejectUnknown();
+        if (spec.Resize == ResizeMode.None && (long)(spec.Width ?? 1) * (spec.Height ?? 1) > Imaging.ImageBudget.MaxExplainedPixels)
+        {
+            throw image.Invalid(image.Field("width"), $"{spec.Width}x{spec.Height} is more than {Imaging.ImageBudget.MaxExplainedPixels:N0} pixels; DIME explains images up to that size (larger ones are downscaled when read), so \"resize\": \"none\" could never match.");
+        }
+
         return spec;
     }
 

@@ -100,6 +100,9 @@ internal enum ResizeMode
     Bilinear,
     Nearest,
 
+    /// <summary>No resize: the image goes in at its own size, which must be the model's (image.width x image.height).</summary>
+    None,
+
     // Pillow's Image.resize filters, 8-bit fixed point (Imaging/PillowResize.cs)
     PilNearest,
     PilBox,
