@@ -147,9 +147,10 @@ internal sealed class WiringPlan
         // warm-up: one batch through every graph in order, which checks each binding and reveals the output shapes
         var rowShapes = SourceShapes(preprocessor, tokenizer.MaxLength);
         var values = WarmUpValues(preprocessor, tokenizer);
+        var outputTypes = new Dictionary<string, TensorElementType>(StringComparer.Ordinal);
         foreach (var graph in order)
         {
-            var (bindings, fixedBatch) = BindInputs(graph, rowShapes);
+            var (bindings, fixedBatch) = BindInputs(graph, rowShapes, outputTypes);
             graph.Bind(bindings, fixedBatch);
             var batch = fixedBatch ?? 1;
             var inputs = bindings.Select(b => b.Input.Source.Kind == SourceKind.Constant ? null : Repeat(values[KeyOf(b.Input.Source)], batch)).ToList();
@@ -169,10 +170,17 @@ internal sealed class WiringPlan
             {
                 var (shape, type, data) = outputs[o];
                 var key = $"{graph.Name}.{read[o]}";
-                if (type != TensorElementType.Float)
+                if (type is not (TensorElementType.Float or TensorElementType.Int64 or TensorElementType.Int32))
                 {
-                    throw Error(graph.Spec.Field, $"the output '{read[o]}' of {graph.Spec.FileName} holds {type}; DIME passes float32 values between graphs and reads float32 logits.");
+                    throw Error(graph.Spec.Field, $"the output '{read[o]}' of {graph.Spec.FileName} holds {TypeName(type)}; DIME passes float32, int64 and int32 values between graphs.");
                 }
+
+                if (type != TensorElementType.Float && spec.Logits.FirstOrDefault(p => p.Output.ToString() == key) is { } integerLogits)
+                {
+                    throw Error(integerLogits.Field, $"the output '{read[o]}' of {graph.Spec.FileName} holds {TypeName(type)}; logits must be float32.");
+                }
+
+                outputTypes[key] = type;
 
                 if (shape.Length < 2 || shape[0] != batch)
                 {
@@ -352,7 +360,8 @@ internal sealed class WiringPlan
     }
 
     /// <summary>Checks each input's element type, rank and fixed dimensions against its source.</summary>
-    private static (List<WiredBinding> Bindings, int? FixedBatch) BindInputs(WiredGraph graph, IReadOnlyDictionary<string, long[]> rowShapes)
+    /// <param name="outputTypes">The element type of every upstream output: a float32 output feeds float32 inputs, an integer one int64 or int32 inputs.</param>
+    private static (List<WiredBinding> Bindings, int? FixedBatch) BindInputs(WiredGraph graph, IReadOnlyDictionary<string, long[]> rowShapes, IReadOnlyDictionary<string, TensorElementType> outputTypes)
     {
         var bindings = new List<WiredBinding>();
         int? fixedBatch = null;
@@ -362,6 +371,7 @@ internal sealed class WiringPlan
             var source = input.Source;
             TensorElementType[] types = source.Kind switch
             {
+                SourceKind.GraphOutput when outputTypes[KeyOf(source)] != TensorElementType.Float => [TensorElementType.Int64, TensorElementType.Int32],
                 SourceKind.Image or SourceKind.GraphOutput => [TensorElementType.Float],
                 _ => [TensorElementType.Int64, TensorElementType.Int32, TensorElementType.Float],
             };
