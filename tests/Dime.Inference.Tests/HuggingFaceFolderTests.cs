@@ -7,6 +7,8 @@ using Dime.Engine.Fitting;
 using Dime.Engine.Imaging;
 using Dime.Engine.Models;
 using Dime.Inference.Imaging;
+using Dime.Inference.Manifest;
+using Dime.Inference.Text;
 using Xunit.Abstractions;
 
 namespace Dime.Inference.Tests;
@@ -204,6 +206,60 @@ public sealed class HuggingFaceFolderTests(ITestOutputHelper output)
         Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
         Assert.Equal("labels", error.Subject);
         Assert.Contains("no label for the id 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_RoBERTa_style_tokenizer_json_derives_byte_level_BPE_with_the_same_ids_as_vocab_json_and_merges()
+    {
+        // a small byte-level vocabulary: single characters (Ġ is the space), some merges, RoBERTa's specials
+        string[] specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"];
+        var pieces = "abcdefghijklmnopqrstuvwxyz?'Ġ".Select(c => c.ToString()).ToList();
+        string[][] merges = [["i", "s"], ["Ġ", "c"], ["Ġc", "u"], ["Ġcu", "b"], ["Ġcub", "e"], ["Ġ", "r"], ["Ġr", "e"], ["Ġre", "d"], ["t", "h"], ["Ġ", "th"], ["Ġth", "e"]];
+        var tokens = specials.Concat(pieces).Concat(merges.Select(m => m[0] + m[1])).ToList();
+        var vocab = new JsonObject();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            vocab[tokens[i]] = i;
+        }
+
+        using var folder = ModelFolder.CopyOf(Folder);
+        File.WriteAllText(Path.Combine(folder.Path, "tokenizer.json"), new JsonObject
+        {
+            ["version"] = "1.0",
+            ["normalizer"] = null,
+            ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
+            ["post_processor"] = new JsonObject { ["type"] = "RobertaProcessing", ["sep"] = new JsonArray("</s>", 2), ["cls"] = new JsonArray("<s>", 0), ["trim_offsets"] = true, ["add_prefix_space"] = false },
+            ["model"] = new JsonObject
+            {
+                ["type"] = "BPE",
+                ["unk_token"] = null,
+                ["continuing_subword_prefix"] = string.Empty,
+                ["end_of_word_suffix"] = string.Empty,
+                ["vocab"] = vocab.DeepClone(),
+                ["merges"] = new JsonArray([.. merges.Select(m => (JsonNode)new JsonArray(m[0], m[1]))]),
+            },
+        }.ToJsonString());
+        File.WriteAllText(Path.Combine(folder.Path, "special_tokens_map.json"), """{"bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>", "mask_token": {"content": "<mask>", "lstrip": true}}""");
+        File.Delete(Path.Combine(folder.Path, "tokenizer_config.json"));
+        File.WriteAllText(Path.Combine(folder.Path, "vocab.json"), vocab.ToJsonString());
+        File.WriteAllLines(Path.Combine(folder.Path, "merges.txt"), ["#version: 0.2", .. merges.Select(m => $"{m[0]} {m[1]}")]);
+
+        using var model = OnnxModelLoader.Load(folder.Path, DeviceOptions.Cpu);
+        var files = TokenizerFactory.Create(
+            new TokenizerSpec(TokenizerKind.Bpe, Path.Combine(folder.Path, "vocab.json"), Path.Combine(folder.Path, "merges.txt"), false, null, 40, "<pad>", null, "<mask>", "<s>", "</s>", true, null, null),
+            folder.Manifest,
+            40,
+            1000);
+
+        Assert.Equal(("bpe", "<s>", "</s>", "<mask>", "<pad>"), (model.Tokenizer.Kind, model.Tokenizer.BosToken, model.Tokenizer.EosToken, model.Tokenizer.MaskToken, model.Tokenizer.PadToken));
+        Assert.Equal(40, model.Tokenizer.MaxLength); // config.json's max_position_embeddings
+        foreach (var text in new[] { "is the cube red?", "the red cube", "what's the <mask> cube?" })
+        {
+            Assert.Equal(files.EncodeToIds(text), model.TokenIds(text));
+        }
+
+        var cube = model.Tokenize("is the cube red?");
+        Assert.Equal(["<s>", "is", "Ġthe", "Ġcube", "Ġred", "?", "</s>"], cube.Tokens.Take(cube.Count));
     }
 
     internal static async Task<double> WorstDifferenceFromPyTorch(LoadedModel model)
