@@ -14,7 +14,7 @@ assembles them into one 37-column label space: yes, no (= -1 x the yes logit, si
 
 Writes, next to this script: backbone.onnx, text_encoder.onnx, transformer.onnx, full.onnx, vocab.txt (the BERT
 vocabulary of ../bert_tokens), manifest.json (format 2, "resize": "none"), three 48x32 PNG images and a 50x32 one
-(the wrong size), and reference.json: the token ids (../bert_tokens/make_bert_tokens.py) and the 37 logits of every
+(the wrong size), samples.jsonl (the nine image x question pairs, a dataset of the model's size) and reference.json: the token ids (../bert_tokens/make_bert_tokens.py) and the 37 logits of every
 image x question pair computed by PyTorch on the unresized images.
 """
 import json
@@ -189,6 +189,10 @@ def main():
     with open(os.path.join(HERE, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f)
         f.write("\n")
+    # a dataset of the model's own image size, for `bench explain --dataset` and the daemon
+    with open(os.path.join(HERE, "samples.jsonl"), "w", encoding="utf-8") as f:
+        for i, (name, question) in enumerate((name, q) for name in images for q in QUESTIONS):
+            f.write(json.dumps({"id": f"m{i}", "image": name, "question": question}) + "\n")
 
     manifest = {
         "version": 2,
