@@ -42,9 +42,6 @@ internal static class HuggingFaceExport
         ["token_type_ids"] = "text.tokenTypeIds",
     };
 
-    /// <summary>Pillow's resample codes, as image processors store them.</summary>
-    private static readonly string[] Resample = ["pil-nearest", "pil-lanczos", "pil-bilinear", "pil-bicubic", "pil-box", "pil-hamming"];
-
     /// <summary>A folder without manifest.json that holds model.onnx and at least one of the Hugging Face files.</summary>
     public static bool IsExport(string folder) =>
         File.Exists(Path.Combine(folder, GraphFile))
@@ -197,8 +194,9 @@ internal static class HuggingFaceExport
 
         if (config.TryGetProperty("resample", out var resample))
         {
-            image["resize"] = resample.TryGetInt32(out var code) && code >= 0 && code < Resample.Length
-                ? Resample[code]
+            // Pillow's resample codes, as image processors store them (one table, Checking/HuggingFaceFileWarnings.cs)
+            image["resize"] = resample.TryGetInt32(out var code) && Checking.HuggingFaceFileWarnings.Resample.TryGetValue(code, out var filter)
+                ? $"pil-{filter.Name}"
                 : throw Error(File, "resample", $"{resample.GetRawText()} is not one of Pillow's resample codes 0-5.");
         }
         else
