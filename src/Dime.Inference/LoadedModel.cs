@@ -87,7 +87,7 @@ public sealed class LoadedModel : IDisposable
         Device = device;
         ContentHash = contentHash;
         TextTokenizer = tokenizer;
-        Warnings = [.. Checking.ConfigurationWarnings.Of(manifest.Tokenizer, tokenizer), .. Checking.HuggingFaceFileWarnings.Of(manifest.Directory, manifest.Labels, preprocessor.Spec)];
+        Warnings = [.. manifest.DerivationWarnings, .. Checking.ConfigurationWarnings.Of(manifest.Tokenizer, tokenizer), .. Checking.HuggingFaceFileWarnings.Of(manifest.Directory, manifest.Labels, preprocessor.Spec)];
         Preprocessor = preprocessor;
         _full = full;
         _imageEncoder = imageEncoder;
@@ -106,7 +106,8 @@ public sealed class LoadedModel : IDisposable
         }
     }
 
-    public string ManifestPath => Manifest.Path;
+    /// <summary>The manifest file, or the Hugging Face export folder a manifest was derived from (what loads the model again).</summary>
+    public string ManifestPath => Manifest.Derived ? Manifest.Directory : Manifest.Path;
 
     public string Name => Manifest.Name;
 

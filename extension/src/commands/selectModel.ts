@@ -1,4 +1,4 @@
-/** "DIME: Select Model…": the bundled demo models, and manifests of a trusted workspace. */
+/** "DIME: Select Model…": the bundled demo models, and manifests (or Hugging Face export folders) of a trusted workspace. */
 import * as vscode from 'vscode';
 import { reportError } from '../explain/runInPanel';
 import type { Services } from '../explain/services';
@@ -8,7 +8,7 @@ export const SELECT_MODEL = 'dime.selectModel';
 
 interface Item extends vscode.QuickPickItem {
   choice?: ModelChoice;
-  action?: 'browse' | 'trust';
+  action?: 'browse' | 'browseFolder' | 'trust';
 }
 
 export function registerSelectModel(s: Services): vscode.Disposable {
@@ -21,6 +21,11 @@ export function registerSelectModel(s: Services): vscode.Disposable {
       if (vscode.workspace.isTrusted) {
         for (const choice of await s.models.workspaceChoices()) items.push(itemFor(choice, current));
         items.push({ label: '$(folder-opened) Browse for a manifest…', action: 'browse' });
+        items.push({
+          label: '$(folder-library) Browse for a Hugging Face export folder…',
+          detail: 'model.onnx, config.json, tokenizer.json, preprocessor_config.json: the daemon derives the manifest',
+          action: 'browseFolder',
+        });
       } else {
         items.push({
           label: '$(shield) Models from the workspace need a trusted workspace',
@@ -39,6 +44,11 @@ export function registerSelectModel(s: Services): vscode.Disposable {
         const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'DIME manifest': ['json'] }, openLabel: 'Use Model' });
         if (!files?.[0]) return;
         choice = { manifestPath: files[0].fsPath, label: vscode.workspace.asRelativePath(files[0]), description: 'manifest', source: 'file' };
+      }
+      if (picked.action === 'browseFolder') {
+        const folders = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFiles: false, canSelectFolders: true, openLabel: 'Use Model Folder' });
+        if (!folders?.[0]) return;
+        choice = { manifestPath: folders[0].fsPath, label: vscode.workspace.asRelativePath(folders[0]), description: 'Hugging Face folder', source: 'file' };
       }
       if (!choice) return;
       const info = await vscode.window.withProgress(

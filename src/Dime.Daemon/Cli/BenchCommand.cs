@@ -90,11 +90,12 @@ internal static class BenchCommand
         var skipFull = new Option<bool>("--split-only") { Description = "Time only the split path (the full graph takes minutes on a CPU)." };
         var rows = new Option<int>("--rows-per-batch") { Description = "Perturbations per model call.", DefaultValueFactory = _ => new ExplainOptions().RowsPerBatch };
         var partners = new Option<int>("--partners") { Description = "k of the subsampled run (per-row partners).", DefaultValueFactory = _ => ExplainOptionsResolver.DefaultPartners > 0 ? ExplainOptionsResolver.DefaultPartners : 10 };
+        var datasetOption = new Option<string?>("--dataset") { Description = "The dataset whose samples are explained (the last) and form the reference set (default: the bundled demo dataset); for a model that takes images unresized, one of its own size." };
         var command = new Command(
             "explain",
             "Whole DIME explanations of a demo sample, split path against full graph, exact against k partners: pair passes, wall time, time to the first partial result, agreement.")
         {
-            model, samples, reference, skipFull, rows, partners,
+            model, samples, reference, skipFull, rows, partners, datasetOption,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -102,7 +103,7 @@ internal static class BenchCommand
             return await CommandErrors.Run(daemon, async () =>
             {
                 using var loaded = OnnxModelLoader.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw Missing(), Device(daemon.Settings.Device, result.GetValue(tf32)));
-                var dataset = daemon.Datasets.Open(DemoAssets.Dataset ?? throw Missing());
+                var dataset = daemon.Datasets.Open(result.GetValue(datasetOption) ?? DemoAssets.Dataset ?? throw Missing());
                 var n = Math.Min(result.GetValue(reference), dataset.Samples.Count - 1);
                 var instanceSample = dataset.Samples[^1];
                 var picked = dataset.Samples.Take(n).ToList();

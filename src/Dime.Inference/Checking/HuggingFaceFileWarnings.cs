@@ -15,7 +15,7 @@ internal static class HuggingFaceFileWarnings
     private const long MaxFileBytes = 16L << 20;
 
     /// <summary>Pillow's resample codes (Image.Resampling) and the resize mode that reproduces each.</summary>
-    private static readonly Dictionary<int, (string Name, ResizeMode Mode)> Resample = new()
+    internal static readonly IReadOnlyDictionary<int, (string Name, ResizeMode Mode)> Resample = new Dictionary<int, (string Name, ResizeMode Mode)>
     {
         [0] = ("nearest", ResizeMode.PilNearest),
         [1] = ("lanczos", ResizeMode.PilLanczos),

@@ -35,7 +35,9 @@ public static class ModelChecker
     {
         ArgumentNullException.ThrowIfNull(model);
         var random = new Random(2022);
-        var images = Enumerable.Range(0, 8).Select(_ => SyntheticImage(random, model.ImageWidth * 2, model.ImageHeight * 2)).ToArray();
+        // twice the model's size exercises the resize; a model that takes images unresized gets its own size
+        var scale = model.Preprocessor.Spec.Resize == Manifest.ResizeMode.None ? 1 : 2;
+        var images = Enumerable.Range(0, 8).Select(_ => SyntheticImage(random, model.ImageWidth * scale, model.ImageHeight * scale)).ToArray();
         return CheckAsync(model, new ImageList(images), SyntheticTexts(model, random, 8), tolerance, cancellationToken);
     }
 

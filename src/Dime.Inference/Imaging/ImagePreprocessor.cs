@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
+using Dime.Engine.Errors;
 using Dime.Inference.Manifest;
 
 namespace Dime.Inference.Imaging;
@@ -52,6 +53,14 @@ internal sealed class ImagePreprocessor
         if (rgb.Length < width * height * 3 || destination.Length < OutputLength)
         {
             throw new ArgumentException("Buffer sizes do not match the image and model sizes.");
+        }
+
+        if (_spec.Resize == ResizeMode.None && (width != _spec.Width || height != _spec.Height))
+        {
+            throw new DimeException(
+                ErrorKind.ImageUnsupported,
+                $"The model takes images at their own size without resizing (image.resize \"none\"), {_spec.Width}x{_spec.Height}; this image is {width}x{height}. Resize it beforehand, or give the manifest a resize mode.",
+                "image");
         }
 
         if (PillowFilterOf(_spec.Resize) is { } filter)
@@ -213,7 +222,7 @@ internal sealed class ImagePreprocessor
                 ResizeMode.Area => Area(input, output),
                 ResizeMode.Bilinear => Bilinear(input, output),
                 ResizeMode.Nearest => Nearest(input, output),
-                _ => Identity(input, output), // Pillow's modes resized the bytes already
+                _ => Identity(input, output), // Pillow's modes resized the bytes already; none never resizes
             };
 
         private static AxisPlan Identity(int input, int output)

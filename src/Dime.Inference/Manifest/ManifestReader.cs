@@ -16,12 +16,26 @@ internal static class ManifestReader
     public static ModelManifest Read(string manifestPath)
     {
         var path = SafeFiles.CheckPath(manifestPath, FileKind.Manifest.Name);
+        if (System.IO.Directory.Exists(path) && !File.Exists(Path.Combine(path, "manifest.json")) && HuggingFaceExport.IsExport(path))
+        {
+            // a folder as Hugging Face tooling exports it: the manifest is derived from its files (init-manifest writes it)
+            return ReadDerived(path, HuggingFaceExport.Derive(path));
+        }
+
         if (System.IO.Directory.Exists(path))
         {
             path = Path.Combine(path, "manifest.json");
         }
 
-        var bytes = SafeFiles.ReadAllBytes(path, FileKind.Manifest);
+        return Parse(SafeFiles.ReadAllBytes(path, FileKind.Manifest), path);
+    }
+
+    /// <summary>A manifest derived from the Hugging Face files in <paramref name="folder"/>, checked like a written one.</summary>
+    public static ModelManifest ReadDerived(string folder, DerivedManifest derived) =>
+        Parse(derived.ToUtf8(), Path.Combine(folder, "manifest.json")) with { DerivationWarnings = derived.Warnings, Derived = true };
+
+    private static ModelManifest Parse(byte[] bytes, string path)
+    {
         JsonDocument document;
         try
         {
@@ -79,7 +93,19 @@ internal static class ManifestReader
 
         var image = ReadImage(root.RequiredObject("image"));
         var tokenizer = ReadTokenizer(root.RequiredObject("tokenizer"), directory);
-        var labels = root.Strings("labels");
+        string? labelsFile = null;
+        IReadOnlyList<string> labels;
+        if (root.Raw("labels") is { ValueKind: JsonValueKind.String } labelsPath)
+        {
+            // "labels": "config.json": a Hugging Face config's id2label, read rather than copied into the manifest
+            labelsFile = ResolveFile(root, "labels", directory, HuggingFaceConfig.JsonFile);
+            labels = HuggingFaceConfig.Labels(labelsFile, path, "labels");
+        }
+        else
+        {
+            labels = root.Strings("labels");
+        }
+
         if (labels.Count == 0)
         {
             throw root.Invalid("labels", "must list at least one label (one per logit).");
@@ -101,7 +127,7 @@ internal static class ManifestReader
 
         var referenceDataset = root.String("referenceDataset") is { } reference ? SafeFiles.CheckPath(Path.Combine(directory, reference), "referenceDataset") : null;
         root.RejectUnknown();
-        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset, wiring, fullWiring);
+        return new ModelManifest(path, name, description, full, imageEncoder, textEncoder, fusion, image, tokenizer, labels, referenceDataset, wiring, fullWiring) { LabelsFile = labelsFile };
     }
 
     /// <summary>Format 1: the four fixed roles.</summary>
@@ -167,6 +193,7 @@ internal static class ManifestReader
                 ("area", ResizeMode.Area),
                 ("bilinear", ResizeMode.Bilinear),
                 ("nearest", ResizeMode.Nearest),
+                ("none", ResizeMode.None),
                 ("pil-nearest", ResizeMode.PilNearest),
                 ("pil-box", ResizeMode.PilBox),
                 ("pil-bilinear", ResizeMode.PilBilinear),
@@ -179,6 +206,11 @@ internal static class ManifestReader
             image.Numbers("std", 3, positive: true) ?? [1f, 1f, 1f],
             image.Enum("layout", TensorLayout.Nchw, ("nchw", TensorLayout.Nchw), ("nhwc", TensorLayout.Nhwc)));
         image.RejectUnknown();
+        if (spec.Resize == ResizeMode.None && (long)(spec.Width ?? 1) * (spec.Height ?? 1) > Imaging.ImageBudget.MaxExplainedPixels)
+        {
+            throw image.Invalid(image.Field("width"), $"{spec.Width}x{spec.Height} is more than {Imaging.ImageBudget.MaxExplainedPixels:N0} pixels; DIME explains images up to that size (larger ones are downscaled when read), so \"resize\": \"none\" could never match.");
+        }
+
         return spec;
     }
 
@@ -200,7 +232,7 @@ internal static class ManifestReader
 
         var vocabulary = ResolveFile(tokenizer, "vocabulary", directory, FileKind.Vocabulary);
         string? merges = null;
-        if (kind == TokenizerKind.Bpe)
+        if (kind == TokenizerKind.Bpe && !Text.TokenizerJsonFile.Names(vocabulary))
         {
             merges = ResolveFile(tokenizer, "merges", directory, FileKind.Vocabulary);
         }

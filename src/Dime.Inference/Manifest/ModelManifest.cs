@@ -16,6 +16,15 @@ internal sealed record ModelManifest(
     WiringSpec? Wiring = null,
     WiringSpec? FullWiring = null)
 {
+    /// <summary>The Hugging Face config.json whose id2label gave the labels ("labels": "config.json"), if one did.</summary>
+    public string? LabelsFile { get; init; }
+
+    /// <summary>No manifest.json: DIME derived the manifest from a Hugging Face export folder (Manifest/HuggingFaceExport.cs).</summary>
+    public bool Derived { get; init; }
+
+    /// <summary>What the derivation could not honour exactly (listed with the model's warnings).</summary>
+    public IReadOnlyList<string> DerivationWarnings { get; init; } = [];
+
     /// <summary>Format 2: the graphs and their bindings (Full, ImageEncoder, TextEncoder and Fusion are then null).</summary>
     public bool IsWired => Wiring is not null;
 
@@ -24,11 +33,12 @@ internal sealed record ModelManifest(
     public IEnumerable<GraphSpec> Graphs => new[] { Full, ImageEncoder, TextEncoder, Fusion }.OfType<GraphSpec>();
 
     /// <summary>Every file the model is made of, for the content hash.</summary>
-    public IEnumerable<string> Files => new[] { Path }
+    public IEnumerable<string> Files => (Derived ? HuggingFaceExport.SourceFiles(Directory) : new[] { Path })
         .Concat(Graphs.Select(g => g.Path))
         .Concat(new[] { Wiring, FullWiring }.OfType<WiringSpec>().SelectMany(w => w.Graphs).Select(g => g.Path))
         .Append(Tokenizer.Vocabulary)
-        .Concat(Tokenizer.Merges is null ? [] : [Tokenizer.Merges]);
+        .Concat(Tokenizer.Merges is null ? [] : [Tokenizer.Merges])
+        .Concat(LabelsFile is null ? [] : [LabelsFile]);
 }
 
 internal enum GraphRole
@@ -89,6 +99,9 @@ internal enum ResizeMode
     Area,
     Bilinear,
     Nearest,
+
+    /// <summary>No resize: the image goes in at its own size, which must be the model's (image.width x image.height).</summary>
+    None,
 
     // Pillow's Image.resize filters, 8-bit fixed point (Imaging/PillowResize.cs)
     PilNearest,

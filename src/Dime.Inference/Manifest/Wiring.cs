@@ -5,7 +5,20 @@ namespace Dime.Inference.Manifest;
 /// the logits. Which graphs see only the image, only the text, or both follows from the bindings (Models/WiringPlan.cs).
 /// </summary>
 /// <param name="Field">Where it sits in the manifest ("graphs", or "full" for the one-graph reference).</param>
-internal sealed record WiringSpec(string Field, IReadOnlyList<WiredGraphSpec> Graphs, ValueRef Logits);
+/// <param name="Logits">The parts of the label space, in order: one output, or several heads assembled into one vector.</param>
+internal sealed record WiringSpec(string Field, IReadOnlyList<WiredGraphSpec> Graphs, IReadOnlyList<LogitPart> Logits);
+
+/// <summary>
+/// One part of the logits vector: the columns of a graph output, each multiplied by <paramref name="Scale"/>. A linear
+/// map of a logit keeps DIME's additive split (M = UC + MI), so a binary head's "no" column can be its "yes" logit
+/// times -1 (sigmoid(-x) = 1 - sigmoid(x)).
+/// </summary>
+/// <param name="Columns">Which values of the output's row, in order; null: all of them.</param>
+/// <param name="Field">Where it sits in the manifest (logits, logits[2], full.output[1]).</param>
+internal sealed record LogitPart(ValueRef Output, float Scale, IReadOnlyList<int>? Columns, string Field)
+{
+    public override string ToString() => Scale == 1f && Columns is null ? Output.ToString() : $"{Output}{(Columns is null ? string.Empty : $"[{string.Join(",", Columns)}]")}{(Scale == 1f ? string.Empty : $" x {Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}")}";
+}
 
 /// <summary>One graph of a wiring: its file and a source for every input.</summary>
 /// <param name="Field">graphs.NAME (errors name it).</param>

@@ -35,11 +35,13 @@ internal static class WiringReader
             specs.Add(new WiredGraphSpec(name, field, path, inputs));
         }
 
-        var logitsText = root.RequiredString("logits");
-        var logits = ParseRef(logitsText) ?? throw root.Invalid("logits", $"'{logitsText}' is not GRAPH.OUTPUT (e.g. \"{specs[^1].Name}.logits\").");
-        if (!specs.Any(s => s.Name == logits.Graph))
+        var logits = ReadLogits(root, "logits", text => ParseRef(text), $"{specs[^1].Name}.logits");
+        foreach (var part in logits)
         {
-            throw root.Invalid("logits", $"names the graph '{logits.Graph}', which 'graphs' does not declare; it declares {string.Join(", ", specs.Select(s => s.Name))}.");
+            if (!specs.Any(s => s.Name == part.Output.Graph))
+            {
+                throw root.Invalid(part.Field, $"names the graph '{part.Output.Graph}', which 'graphs' does not declare; it declares {string.Join(", ", specs.Select(s => s.Name))}.");
+            }
         }
 
         foreach (var input in specs.SelectMany(s => s.Inputs))
@@ -64,14 +66,84 @@ internal static class WiringReader
 
         var path = ManifestReader.ResolveFile(full, "path", directory, FileKind.Graph);
         var inputs = ReadInputs(full.RequiredObject("inputs"));
-        var output = full.RequiredString("output");
+        var output = ReadLogits(full, "output", text => new ValueRef("full", text), "logits");
         full.RejectUnknown();
         if (inputs.FirstOrDefault(i => i.Source.Kind == SourceKind.GraphOutput) is { } bound)
         {
             throw full.Invalid(bound.Field, "the full graph takes the model's inputs only (image, image.pixelMask, text.*, constants).");
         }
 
-        return new WiringSpec("full", [new WiredGraphSpec("full", "full", path, inputs)], new ValueRef("full", output));
+        return new WiringSpec("full", [new WiredGraphSpec("full", "full", path, inputs)], output);
+    }
+
+    /// <summary>
+    /// The logits: one output ("GRAPH.OUTPUT"), or a list of parts assembled into one vector, each "GRAPH.OUTPUT" or
+    /// {"output": "GRAPH.OUTPUT", "columns": [0, 2], "scale": -1}.
+    /// </summary>
+    private static List<LogitPart> ReadLogits(JsonFields owner, string name, Func<string, ValueRef?> parse, string example)
+    {
+        var field = owner.Field(name);
+        var value = owner.Raw(name) ?? throw owner.Invalid(field, $"is missing; name the output that holds the logits (e.g. \"{example}\").");
+        LogitPart Part(JsonElement element, string partField)
+        {
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                var text = element.GetString()!;
+                return new LogitPart(parse(text) ?? throw owner.Invalid(partField, $"'{text}' is not {(example.Contains('.', StringComparison.Ordinal) ? "GRAPH.OUTPUT" : "an output name")} (e.g. \"{example}\")."), 1f, null, partField);
+            }
+
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                throw owner.Invalid(partField, "must be an output name or {\"output\", \"columns\", \"scale\"}.");
+            }
+
+            ValueRef? output = null;
+            float scale = 1f;
+            List<int>? columns = null;
+            foreach (var property in element.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "output" when property.Value.ValueKind == JsonValueKind.String:
+                        output = parse(property.Value.GetString()!) ?? throw owner.Invalid($"{partField}.output", $"'{property.Value.GetString()}' is not {(example.Contains('.', StringComparison.Ordinal) ? "GRAPH.OUTPUT" : "an output name")}.");
+                        break;
+                    case "scale":
+                        scale = owner.NumberOf($"{partField}.scale", property.Value);
+                        if (scale == 0f)
+                        {
+                            throw owner.Invalid($"{partField}.scale", "must not be 0 (a column that is always 0 explains nothing).");
+                        }
+
+                        break;
+                    case "columns" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() > 0:
+                        columns = [];
+                        foreach (var column in property.Value.EnumerateArray())
+                        {
+                            columns.Add(column.ValueKind == JsonValueKind.Number && column.TryGetInt32(out var c) && c >= 0 ? c : throw owner.Invalid($"{partField}.columns", "must list column indices (0, 1, ...)."));
+                        }
+
+                        break;
+                    default:
+                        throw owner.Invalid($"{partField}.{property.Name}", "unknown or malformed; a part is {\"output\": \"GRAPH.OUTPUT\", \"columns\": [0, 1], \"scale\": -1} (columns and scale optional, columns a non-empty list).");
+                }
+            }
+
+            return new LogitPart(output ?? throw owner.Invalid($"{partField}.output", "is missing."), scale, columns, partField);
+        }
+
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            if (value.GetArrayLength() == 0)
+            {
+                throw owner.Invalid(field, "lists no part.");
+            }
+
+            return value.EnumerateArray().Select((element, i) => Part(element, $"{field}[{i}]")).ToList();
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? [Part(value, field)]
+            : throw owner.Invalid(field, $"must be an output (\"{example}\") or a list of parts.");
     }
 
     private static List<WiredInput> ReadInputs(JsonFields inputs)

@@ -167,7 +167,7 @@ internal sealed class WiredPairSide(WiringPlan plan, IReadOnlyList<string> label
             Gather(plan.ImageBundle, imageBundles.Span, rows, k => pairOf(first + k).Image, values);
             Gather(plan.TextBundle, textBundles.Span, rows, k => pairOf(first + k).Text, values);
             WiredModel.RunGraphs(_graphs, plan, values, rows, cancellationToken);
-            values[plan.LogitsKey].AsSpan(0, rows * labelCount).CopyTo(logits.Span.Slice(first * labelCount, rows * labelCount));
+            plan.AssembleLogits(values, rows, logits.Span.Slice(first * labelCount, rows * labelCount));
         }
     }
 

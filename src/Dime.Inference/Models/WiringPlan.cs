@@ -74,7 +74,35 @@ internal sealed class WiringPlan
 
     public Bundle TextBundle { get; }
 
-    public string LogitsKey => Spec.Logits.ToString();
+    /// <summary>
+    /// Writes <paramref name="rows"/> rows of the label space from the pair graphs' outputs: each logit part's
+    /// columns, scaled, one part after the other.
+    /// </summary>
+    public void AssembleLogits(Dictionary<string, float[]> values, int rows, Span<float> destination)
+    {
+        var labels = LabelCount;
+        var column = 0;
+        foreach (var part in Spec.Logits)
+        {
+            var source = values[part.Output.ToString()];
+            var width = checked((int)RowShapes[part.Output.ToString()][0]);
+            var columns = part.Columns ?? Enumerable.Range(0, width).ToArray();
+            for (var r = 0; r < rows; r++)
+            {
+                var row = source.AsSpan(r * width, width);
+                var target = destination.Slice((r * labels) + column, columns.Count);
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    target[c] = row[columns[c]] * part.Scale;
+                }
+            }
+
+            column += columns.Count;
+        }
+    }
+
+    /// <summary>The columns of the assembled logits (the manifest's labels).</summary>
+    public int LabelCount { get; private init; }
 
     public IEnumerable<WiredGraph> GraphsOn(Side side) => Order.Where(g => Sides[g.Name] == side);
 
@@ -102,26 +130,27 @@ internal sealed class WiringPlan
         var outputsRead = spec.Graphs.ToDictionary(
             g => g.Name,
             g => (IReadOnlyList<string>)spec.Graphs.SelectMany(c => c.Inputs).Select(i => i.Source.Output).OfType<ValueRef>()
-                .Append(spec.Logits).Where(r => r.Graph == g.Name).Select(r => r.Output).Distinct().ToList(),
+                .Concat(spec.Logits.Select(p => p.Output)).Where(r => r.Graph == g.Name).Select(r => r.Output).Distinct().ToList(),
             StringComparer.Ordinal);
         if (spec.Graphs.FirstOrDefault(g => outputsRead[g.Name].Count == 0) is { } unused)
         {
             throw Error(unused.Field, $"no graph reads an output of {unused.FileName} and it does not give the logits; bind its outputs or remove it.");
         }
 
-        if (sides[spec.Logits.Graph] != Side.Pair)
+        foreach (var part in spec.Logits.Where(p => sides[p.Output.Graph] != Side.Pair))
         {
             throw Error(
-                "logits",
-                $"'{spec.Logits}' depends on the {(sides[spec.Logits.Graph] == Side.Text ? "text" : "image")} only; DIME explains a model of both, so the logits must come from a graph that sees the image and the text.");
+                part.Field,
+                $"'{part.Output}' depends on the {(sides[part.Output.Graph] == Side.Text ? "text" : "image")} only; DIME explains a model of both, so the logits must come from a graph that sees the image and the text.");
         }
 
         // warm-up: one batch through every graph in order, which checks each binding and reveals the output shapes
         var rowShapes = SourceShapes(preprocessor, tokenizer.MaxLength);
         var values = WarmUpValues(preprocessor, tokenizer);
+        var outputTypes = new Dictionary<string, TensorElementType>(StringComparer.Ordinal);
         foreach (var graph in order)
         {
-            var (bindings, fixedBatch) = BindInputs(graph, rowShapes);
+            var (bindings, fixedBatch) = BindInputs(graph, rowShapes, outputTypes);
             graph.Bind(bindings, fixedBatch);
             var batch = fixedBatch ?? 1;
             var inputs = bindings.Select(b => b.Input.Source.Kind == SourceKind.Constant ? null : Repeat(values[KeyOf(b.Input.Source)], batch)).ToList();
@@ -141,10 +170,17 @@ internal sealed class WiringPlan
             {
                 var (shape, type, data) = outputs[o];
                 var key = $"{graph.Name}.{read[o]}";
-                if (type != TensorElementType.Float)
+                if (type is not (TensorElementType.Float or TensorElementType.Int64 or TensorElementType.Int32))
                 {
-                    throw Error(graph.Spec.Field, $"the output '{read[o]}' of {graph.Spec.FileName} holds {type}; DIME passes float32 values between graphs and reads float32 logits.");
+                    throw Error(graph.Spec.Field, $"the output '{read[o]}' of {graph.Spec.FileName} holds {TypeName(type)}; DIME passes float32, int64 and int32 values between graphs.");
                 }
+
+                if (type != TensorElementType.Float && spec.Logits.FirstOrDefault(p => p.Output.ToString() == key) is { } integerLogits)
+                {
+                    throw Error(integerLogits.Field, $"the output '{read[o]}' of {graph.Spec.FileName} holds {TypeName(type)}; logits must be float32.");
+                }
+
+                outputTypes[key] = type;
 
                 if (shape.Length < 2 || shape[0] != batch)
                 {
@@ -162,16 +198,33 @@ internal sealed class WiringPlan
             graph.SetOutputs(shapes, (int)Math.Clamp(memoryBudgetBytes / Math.Max(1, rowBytes), 1, Math.Max(1, cap)));
         }
 
-        var logits = rowShapes[spec.Logits.ToString()];
-        if (logits.Length != 1 || logits[0] != labels)
+        var assembled = 0;
+        foreach (var part in spec.Logits)
         {
+            var shape = rowShapes[part.Output.ToString()];
+            if (shape.Length != 1)
+            {
+                throw Error(part.Field, $"'{part.Output}' gives [{string.Join(",", shape)}] per row; logits must be [batch,values].");
+            }
+
+            if (part.Columns?.FirstOrDefault(c => c >= shape[0]) is { } outside && outside >= shape[0])
+            {
+                throw Error(part.Field, $"takes column {outside} of '{part.Output}', which has {shape[0]} values per row (columns 0 to {shape[0] - 1}).");
+            }
+
+            assembled += part.Columns?.Count ?? checked((int)shape[0]);
+        }
+
+        if (assembled != labels)
+        {
+            var what = spec.Logits.Count == 1 ? $"'{spec.Logits[0]}' gives [{assembled}] per row" : $"the {spec.Logits.Count} logit parts give {assembled} values per row";
             throw new DimeException(
                 ErrorKind.ManifestGraphMismatch,
-                $"Manifest field 'labels' does not match the graph: '{spec.Logits}' gives [{string.Join(",", logits)}] per row, but the manifest lists {labels} labels (logits must be [batch,labels]).",
+                $"Manifest field 'labels' does not match the graph: {what}, but the manifest lists {labels} labels (logits must be [batch,labels]).",
                 "labels");
         }
 
-        return new WiringPlan(spec, order, sides, rowShapes, outputsRead, BundleOf(Side.Image, spec, sides, rowShapes), BundleOf(Side.Text, spec, sides, rowShapes));
+        return new WiringPlan(spec, order, sides, rowShapes, outputsRead, BundleOf(Side.Image, spec, sides, rowShapes), BundleOf(Side.Text, spec, sides, rowShapes)) { LabelCount = labels };
     }
 
     private static DimeException Error(string field, string message) => GraphBinder.Mismatch(field, message);
@@ -203,11 +256,13 @@ internal sealed class WiringPlan
             }
         }
 
-        var logitsGraph = graphs[spec.Logits.Graph];
-        if (!logitsGraph.OutputMetadata.ContainsKey(spec.Logits.Output))
+        foreach (var part in spec.Logits)
         {
-            var field = spec.Field == "full" ? "full.output" : "logits";
-            throw Error(field, $"the graph {logitsGraph.Spec.FileName} has no output named '{spec.Logits.Output}'; its outputs are: {Describe(logitsGraph.OutputMetadata)}.");
+            var logitsGraph = graphs[part.Output.Graph];
+            if (!logitsGraph.OutputMetadata.ContainsKey(part.Output.Output))
+            {
+                throw Error(part.Field, $"the graph {logitsGraph.Spec.FileName} has no output named '{part.Output.Output}'; its outputs are: {Describe(logitsGraph.OutputMetadata)}.");
+            }
         }
     }
 
@@ -305,7 +360,8 @@ internal sealed class WiringPlan
     }
 
     /// <summary>Checks each input's element type, rank and fixed dimensions against its source.</summary>
-    private static (List<WiredBinding> Bindings, int? FixedBatch) BindInputs(WiredGraph graph, IReadOnlyDictionary<string, long[]> rowShapes)
+    /// <param name="outputTypes">The element type of every upstream output: a float32 output feeds float32 inputs, an integer one int64 or int32 inputs.</param>
+    private static (List<WiredBinding> Bindings, int? FixedBatch) BindInputs(WiredGraph graph, IReadOnlyDictionary<string, long[]> rowShapes, IReadOnlyDictionary<string, TensorElementType> outputTypes)
     {
         var bindings = new List<WiredBinding>();
         int? fixedBatch = null;
@@ -315,6 +371,7 @@ internal sealed class WiringPlan
             var source = input.Source;
             TensorElementType[] types = source.Kind switch
             {
+                SourceKind.GraphOutput when outputTypes[KeyOf(source)] != TensorElementType.Float => [TensorElementType.Int64, TensorElementType.Int32],
                 SourceKind.Image or SourceKind.GraphOutput => [TensorElementType.Float],
                 _ => [TensorElementType.Int64, TensorElementType.Int32, TensorElementType.Float],
             };

@@ -122,10 +122,17 @@ internal sealed class WiredGraph : IDisposable
 
             using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
             using var outputs = _session.Run(runOptions, Bindings.Select(b => b.Input.Name).ToArray(), values, outputNames.ToArray());
-            return outputs.Select(o =>
+            return outputs.Select((o, index) =>
             {
                 var info = o.GetTensorTypeAndShape();
-                var data = info.ElementDataType == TensorElementType.Float ? o.GetTensorDataAsSpan<float>().ToArray() : [];
+                var data = info.ElementDataType is TensorElementType.Float or TensorElementType.Int64 or TensorElementType.Int32
+                    ? new float[info.ElementCount]
+                    : [];
+                if (data.Length > 0)
+                {
+                    ReadAsFloats(o, info.ElementDataType, outputNames[index], data, checkFinite: false);
+                }
+
                 return (info.Shape, info.ElementDataType, data);
             }).ToList();
         }
@@ -167,9 +174,18 @@ internal sealed class WiredGraph : IDisposable
             using var outputs = _session.Run(runOptions, Bindings.Select(b => b.Input.Name).ToArray(), values, outputNames.ToArray());
             for (var o = 0; o < outputNames.Count; o++)
             {
-                var data = outputs[o].GetTensorDataAsSpan<float>()[..(rows * lengths[o])];
-                CheckFinite(outputNames[o], data);
-                data.CopyTo(results[o].AsSpan(first * lengths[o]));
+                var target = results[o].AsSpan(first * lengths[o], rows * lengths[o]);
+                var type = outputs[o].GetTensorTypeAndShape().ElementDataType;
+                if (type == TensorElementType.Float)
+                {
+                    var data = outputs[o].GetTensorDataAsSpan<float>()[..(rows * lengths[o])];
+                    CheckFinite(outputNames[o], data);
+                    data.CopyTo(target);
+                }
+                else
+                {
+                    ReadAsFloats(outputs[o], type, outputNames[o], target, checkFinite: true);
+                }
             }
 
             Interlocked.Increment(ref _runs);
@@ -197,6 +213,51 @@ internal sealed class WiredGraph : IDisposable
             _inFlight.Exit(runOptions);
         }
     }
+
+    /// <summary>
+    /// The largest integer float32 holds exactly: integer outputs (indices, ids) travel between graphs as float32, so
+    /// a larger one is refused rather than silently rounded.
+    /// </summary>
+    public const long MaxExactInteger = 1 << 24;
+
+    /// <summary>A float32, int64 or int32 output's first <c>destination.Length</c> values as float32.</summary>
+    private void ReadAsFloats(OrtValue value, TensorElementType type, string output, Span<float> destination, bool checkFinite)
+    {
+        switch (type)
+        {
+            case TensorElementType.Float:
+                value.GetTensorDataAsSpan<float>()[..destination.Length].CopyTo(destination);
+                if (checkFinite)
+                {
+                    CheckFinite(output, destination);
+                }
+
+                break;
+            case TensorElementType.Int64:
+                var longs = value.GetTensorDataAsSpan<long>();
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = Exact(longs[i], output);
+                }
+
+                break;
+            case TensorElementType.Int32:
+                var ints = value.GetTensorDataAsSpan<int>();
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = Exact(ints[i], output);
+                }
+
+                break;
+        }
+    }
+
+    private float Exact(long value, string output) => Math.Abs(value) <= MaxExactInteger
+        ? value
+        : throw new DimeException(
+            ErrorKind.ModelOutputInvalid,
+            $"The graph {Spec.FileName} ({Spec.Field}) produced the integer {value} in its output '{output}'; DIME passes integers between graphs as float32, exact up to {MaxExactInteger:N0}.",
+            Spec.Field);
 
     private static void Fill(Array array, int length, float value)
     {

@@ -28,7 +28,10 @@ internal sealed class BertWordPieceTokenizer : TextTokenizer
 
     public static BertWordPieceTokenizer Create(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength)
     {
-        var vocabulary = WordsTokenizer.ReadLines(spec.Vocabulary, manifestPath);
+        // a Hugging Face tokenizer.json holds the vocabulary as model.vocab; the library reads vocab.txt lines
+        var json = TokenizerJsonFile.Names(spec.Vocabulary) ? TokenizerJsonFile.Read(spec.Vocabulary, manifestPath) : null;
+        using var lines = json?.AsVocabularyLines(manifestPath);
+        var vocabulary = json?.Vocabulary ?? WordsTokenizer.ReadLines(spec.Vocabulary, manifestPath);
         var unknown = spec.UnknownToken ?? "[UNK]";
         if (!vocabulary.ContainsKey(unknown))
         {
@@ -38,7 +41,7 @@ internal sealed class BertWordPieceTokenizer : TextTokenizer
         WordPieceTokenizer wordPiece;
         try
         {
-            wordPiece = WordPieceTokenizer.Create(spec.Vocabulary, new WordPieceOptions
+            var wordPieceOptions = new WordPieceOptions
             {
                 UnknownToken = unknown,
                 ContinuingSubwordPrefix = spec.ContinuingSubwordPrefix ?? "##",
@@ -46,7 +49,8 @@ internal sealed class BertWordPieceTokenizer : TextTokenizer
                 // The word length limit counts characters (code points), which the library would count in UTF-16
                 // units; DIME applies it before calling the library, which then never refuses a word itself.
                 MaxInputCharsPerWord = 2 * BertBasicTokenization.MaxCharactersPerWord,
-            });
+            };
+            wordPiece = lines is null ? WordPieceTokenizer.Create(spec.Vocabulary, wordPieceOptions) : WordPieceTokenizer.Create(lines, wordPieceOptions);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {

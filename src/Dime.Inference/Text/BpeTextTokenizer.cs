@@ -26,15 +26,23 @@ internal sealed class BpeTextTokenizer : TextTokenizer
 
     public static BpeTextTokenizer Create(TokenizerSpec spec, string manifestPath, int maxLength, int maxTextLength)
     {
+        var json = TokenizerJsonFile.Names(spec.Vocabulary) ? TokenizerJsonFile.Read(spec.Vocabulary, manifestPath) : null;
         Dictionary<string, int> vocabulary;
-        try
+        if (json is not null)
         {
-            using var stream = File.OpenRead(spec.Vocabulary);
-            vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(stream) ?? [];
+            vocabulary = json.Vocabulary;
         }
-        catch (JsonException e)
+        else
         {
-            throw JsonFields.Error(manifestPath, "tokenizer.vocabulary", $"{Path.GetFileName(spec.Vocabulary)} must be a JSON object of token -> id (a Hugging Face vocab.json): {e.Message}");
+            try
+            {
+                using var stream = File.OpenRead(spec.Vocabulary);
+                vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(stream) ?? [];
+            }
+            catch (JsonException e)
+            {
+                throw JsonFields.Error(manifestPath, "tokenizer.vocabulary", $"{Path.GetFileName(spec.Vocabulary)} must be a JSON object of token -> id (a Hugging Face vocab.json): {e.Message}");
+            }
         }
 
         var specials = new[] { spec.PadToken, spec.UnknownToken, spec.MaskToken, spec.BosToken, spec.EosToken }
@@ -45,16 +53,15 @@ internal sealed class BpeTextTokenizer : TextTokenizer
         Tokenizer tokenizer;
         try
         {
-            tokenizer = BpeTokenizer.Create(new BpeOptions(spec.Vocabulary, spec.Merges)
-            {
-                UnknownToken = spec.UnknownToken,
-                SpecialTokens = specials,
-                PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), specials),
-                Normalizer = spec.Lowercase ? LowerCaseNormalizer.Instance : null,
-                ByteLevel = spec.ByteLevel,
-                ContinuingSubwordPrefix = spec.ContinuingSubwordPrefix,
-                EndOfWordSuffix = spec.EndOfWordSuffix,
-            });
+            var bpeOptions = json is null ? new BpeOptions(spec.Vocabulary, spec.Merges) : new BpeOptions(json.Vocabulary) { Merges = json.Merges ?? [] };
+            bpeOptions.UnknownToken = spec.UnknownToken;
+            bpeOptions.SpecialTokens = specials;
+            bpeOptions.PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), specials);
+            bpeOptions.Normalizer = spec.Lowercase ? LowerCaseNormalizer.Instance : null;
+            bpeOptions.ByteLevel = spec.ByteLevel;
+            bpeOptions.ContinuingSubwordPrefix = spec.ContinuingSubwordPrefix;
+            bpeOptions.EndOfWordSuffix = spec.EndOfWordSuffix;
+            tokenizer = BpeTokenizer.Create(bpeOptions);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or InvalidDataException)
         {
