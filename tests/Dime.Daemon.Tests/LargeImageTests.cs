@@ -61,6 +61,8 @@ public sealed class LargeImageTests(ITestOutputHelper output)
 
         var latencies = new List<string>();
         var worst = 0L;
+        var worstCpuAfter = 0L;
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         var run = 0;
         foreach (var wanted in new[] { "decode", "reference", "segmentation", "image", "text", "fitting" })
         {
@@ -100,8 +102,14 @@ public sealed class LargeImageTests(ITestOutputHelper output)
             var error = await Assert.ThrowsAnyAsync<Exception>(() => call);
             clock.Stop();
             Assert.True(error is OperationCanceledException || error is RemoteInvocationException { ErrorCode: -32800 }, $"{wanted}: {error}");
-            latencies.Add($"{wanted} {clock.ElapsedMilliseconds} ms");
+
+            // the work itself stopped, not just the wait for it: the idle daemon burns (almost) no CPU in the next second
+            var cpuBefore = CpuMilliseconds(daemon.Process.Id);
+            await Task.Delay(1000);
+            var cpuAfter = CpuMilliseconds(daemon.Process.Id) - cpuBefore;
+            latencies.Add($"{wanted} {clock.ElapsedMilliseconds} ms (then {cpuAfter} ms CPU in 1 s)");
             worst = Math.Max(worst, clock.ElapsedMilliseconds);
+            worstCpuAfter = Math.Max(worstCpuAfter, cpuAfter);
         }
 
         var sequencePeak = PeakResidentBytes(daemon.Process.Id);
@@ -114,11 +122,21 @@ public sealed class LargeImageTests(ITestOutputHelper output)
         });
         var peak = PeakResidentBytes(daemon.Process.Id);
         output.WriteLine($"40 MP image (8000x5000, explained at {whole.GetProperty("sample").GetProperty("width")}x{whole.GetProperty("sample").GetProperty("height")}): cancel latency {string.Join(", ", latencies)}; peak resident memory {peak >> 20} MiB for the whole explanation, {sequencePeak >> 20} MiB over the cancelled ones before it");
+        output.WriteLine($"load average {load} at the start, {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
         Assert.True(worst < 1000, $"a cancel took {worst} ms: {string.Join(", ", latencies)}");
+        Assert.True(worstCpuAfter < 500, $"work went on after a cancel: {string.Join(", ", latencies)}");
         Assert.True(peak < PeakMemoryBound, $"peak resident memory {peak >> 20} MiB");
         Assert.True(sequencePeak < SequencePeakMemoryBound, $"peak resident memory over the cancelled explanations {sequencePeak >> 20} MiB");
         Assert.True(whole.GetProperty("sample").GetProperty("width").GetInt32() * whole.GetProperty("sample").GetProperty("height").GetInt32() <= 1_000_000);
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>utime + stime of /proc/pid/stat (fields 14 and 15, in clock ticks of 10 ms), after the command's parentheses.</summary>
+    private static long CpuMilliseconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 10;
     }
 
     /// <summary>Writing 5 to /proc/pid/clear_refs resets VmHWM to the current resident size (Linux 4.0 and later).</summary>

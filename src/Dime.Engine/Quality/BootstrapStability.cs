@@ -25,7 +25,7 @@ internal static class BootstrapStability
     /// <summary>One <see cref="PartStability"/> per target, in the targets' order, and the milliseconds it took.</summary>
     public static (PartStability[] Parts, double Ms) Run(
         FeatureRows rows, double[] kernelWeights, IReadOnlyList<double[]> targets, FitSettings settings, SurrogateFit[] full,
-        int resamples, int topK, Xoshiro256StarStar random)
+        int resamples, int topK, Xoshiro256StarStar random, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         var spearman = new double[targets.Count][];
@@ -49,9 +49,9 @@ internal static class BootstrapStability
             }
         }
 
-        Parallel.For(0, resamples, b =>
+        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellationToken }, b =>
         {
-            var refits = LimeFit.Fit(rows, resampleWeights[b], targets, settings);
+            var refits = LimeFit.Fit(rows, resampleWeights[b], targets, settings, cancellationToken);
             for (var t = 0; t < targets.Count; t++)
             {
                 spearman[t][b] = RankStatistics.Spearman(full[t].Weights, refits[t].Weights);
