@@ -45,13 +45,22 @@ internal static class LimeFit
         }
 
         var ranking = selection == FeatureSelection.HighestWeights ? design.SolveAll(crossProducts, HighestWeightsAlpha) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Keeping at least every feature (lime_image asks for 100000) selects all of them for every target, only in
+        // another order; a ridge fit does not depend on the order of its columns, so one factorisation serves every
+        // target instead of one features x features system per target.
+        var everyFeature = ranking is not null && settings.NumFeatures >= design.Features ? design.SolveAll(crossProducts, settings.Alpha) : null;
+        cancellationToken.ThrowIfCancellationRequested();
         var fits = new SurrogateFit[targets.Count];
         Parallel.For(0, targets.Count, new ParallelOptions { CancellationToken = cancellationToken }, t =>
         {
             var selected = ranking is not null
                 ? HighestWeights(ranking.Column(t), settings.NumFeatures)
                 : ForwardSelection(design, crossProducts.Column(t), totalSquares[t], settings.NumFeatures, cancellationToken);
-            var coefficients = design.Solve(selected, crossProducts.Column(t), settings.Alpha);
+            var coefficients = everyFeature is not null
+                ? Vector<double>.Build.Dense(selected.Length, a => everyFeature[selected[a], t])
+                : design.Solve(selected, crossProducts.Column(t), settings.Alpha);
             var residualSquares = ResidualSquares(design, selected, coefficients, centredTargets.Column(t));
             fits[t] = Summarise(design, selected, coefficients, targetMeans[t], residualSquares, totalSquares[t]);
         });

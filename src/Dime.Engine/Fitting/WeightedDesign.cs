@@ -85,8 +85,16 @@ internal sealed class WeightedDesign
     }
 
     /// <summary>(G + alpha I)^-1 C for all columns of C at once: one factorisation for every target.</summary>
-    public Matrix<double> SolveAll(Matrix<double> crossProducts, double alpha) =>
-        SolveSymmetric(Gram + Matrix<double>.Build.DenseIdentity(Features) * alpha, crossProducts);
+    public Matrix<double> SolveAll(Matrix<double> crossProducts, double alpha)
+    {
+        var system = Gram.Clone(); // one features x features copy (an identity times alpha plus a sum made three)
+        for (var j = 0; j < Features; j++)
+        {
+            system[j, j] += alpha;
+        }
+
+        return SolveSymmetric(system, crossProducts);
+    }
 
     /// <summary>
     /// A'A column by column (the fit's largest step: rows x features^2), so that a cancel is seen between columns;

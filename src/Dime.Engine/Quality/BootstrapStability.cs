@@ -49,7 +49,9 @@ internal static class BootstrapStability
             }
         }
 
-        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellationToken }, b =>
+        // one refit per core at a time: each holds a few features x features matrices (8 MB each at 1000 segments)
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, resamples, parallel, b =>
         {
             var refits = LimeFit.Fit(rows, resampleWeights[b], targets, settings, cancellationToken);
             for (var t = 0; t < targets.Count; t++)

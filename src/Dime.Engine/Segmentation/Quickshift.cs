@@ -20,13 +20,13 @@ internal static class Quickshift
         ArgumentNullException.ThrowIfNull(image);
         var width = image.Width;
         var height = image.Height;
-        var features = CieLab.FromRgb(image);
+        var features = CieLab.FromRgb(image, cancellationToken);
         for (var i = 0; i < features.Length; i++)
         {
             features[i] *= ratio;
         }
 
-        var densities = NumpyDefaultRng.Normal(seed, TieBreakingNoiseScale, width * height);
+        var densities = NumpyDefaultRng.Normal(seed, TieBreakingNoiseScale, width * height, cancellationToken);
         var inverseKernelSizeSquared = -0.5 / (kernelSize * kernelSize);
         var window = (int)Math.Ceiling(3 * kernelSize);
 

@@ -15,7 +15,7 @@ internal static class Slic
         ArgumentNullException.ThrowIfNull(image);
         var width = image.Width;
         var height = image.Height;
-        var lab = CieLab.FromRgb(image);
+        var lab = CieLab.FromRgb(image, cancellationToken);
         var step = Math.Sqrt((double)width * height / segments);
         var gridRows = Math.Max(1, (int)Math.Round(height / step));
         var gridColumns = Math.Max(1, (int)Math.Round(width / step));
