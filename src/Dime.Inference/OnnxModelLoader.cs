@@ -354,7 +354,7 @@ public static partial class OnnxModelLoader
         {
             var field = manifest.Image.Width is not null ? "image.width" : "image.height";
             throw new DimeException(
-                DimeErrorCode.ManifestInvalid,
+                ErrorKind.ManifestInvalid,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"One image tensor of {width}x{height} (3 x {height} x {width} float32) is {bytes / (1024.0 * 1024):0.#} MiB; the limit is {tensorBudgetBytes >> 20} MiB per image (the inference memory budget). Give the image size the model was trained at."),

@@ -32,7 +32,7 @@ public sealed class TensorLimitTests
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu).Dispose());
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("image.width", error.Subject);
         Assert.Contains("the limit is 256 MiB per image", error.Message, StringComparison.Ordinal);
         Assert.Contains("3072 MiB", error.Message, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class TensorLimitTests
         }
 
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu, new InferenceOptions { MemoryBudgetBytes = 8L << 20 }).Dispose());
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Contains("the limit is 8 MiB per image", error.Message, StringComparison.Ordinal);
     }
 
