@@ -1,5 +1,4 @@
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;

@@ -68,7 +68,7 @@ internal static class ExplainCommand
 
                 var explanation = await daemon.Explanations.ExplainAsync(entry, sample, dto, new ConsoleProgress("explain"), cancellationToken).ConfigureAwait(false);
                 var folder = outFolder ?? Path.GetFullPath(Path.Combine("dime-out", explanation.Sample.Id));
-                var files = ArtifactWriter.Export(daemon.Results.FolderOf(explanation.ResultId), folder);
+                var files = daemon.Results.Export(explanation.ResultId, folder);
                 foreach (var warning in explanation.Warnings ?? [])
                 {
                     Console.Error.WriteLine($"warning: {warning}");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Dime.Daemon.Explaining;
-using Dime.Daemon.Handlers;
 using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;

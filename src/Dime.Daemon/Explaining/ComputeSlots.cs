@@ -1,3 +1,4 @@
+using Dime.Daemon.Protocol;
 using Dime.Engine.Explanation;
 
 namespace Dime.Daemon.Explaining;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dime.Daemon.Hosting;
 using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
@@ -12,9 +11,6 @@ using Dime.Engine.Quality;
 using Dime.Engine.Sampling;
 
 namespace Dime.Daemon.Explaining;
-
-/// <summary>What a long request reports while it runs: the phase and the overall fraction done.</summary>
-internal sealed record ProgressValue(string Phase, double Fraction, string? Message = null, PartialResult? Partial = null);
 
 /// <summary>
 /// The explanation pipeline as the daemon runs it, for JSON-RPC and the command line alike:

@@ -7,19 +7,6 @@ using Dime.Inference.Files;
 
 namespace Dime.Daemon.Explaining;
 
-/// <summary>The outcome of reproducing a result: what was compared, the largest difference, and whether it is expected.</summary>
-internal sealed record ReproduceResult(
-    string ResultId,
-    bool Identical,
-    int Compared,
-    int Differing,
-    NumberDifference? Largest,
-    IReadOnlyList<string> Mismatches,
-    IReadOnlyList<string> EnvironmentChanges,
-    double Tolerance,
-    bool WithinTolerance,
-    double ElapsedMs);
-
 /// <summary>
 /// Re-runs a stored result from its provenance alone: loads the recorded model, dataset and image, refuses with a
 /// typed error (ModelChanged, DatasetChanged, ImageChanged, ReferenceChanged) when one no longer hashes to what was

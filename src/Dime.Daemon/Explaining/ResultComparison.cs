@@ -5,9 +5,6 @@ using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Explaining;
 
-/// <summary>One number that differs between a stored result and its reproduction, with its place in the result.</summary>
-internal sealed record NumberDifference(string Path, double Stored, double Reproduced, double Difference);
-
 /// <summary>What comparing every number of two results found: how many, how many differ, the largest difference.</summary>
 internal sealed record Comparison(int Compared, int Differing, NumberDifference? Largest, double LargestRelative, IReadOnlyList<string> Mismatches)
 {

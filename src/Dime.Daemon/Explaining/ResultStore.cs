@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Dime.Daemon.Hosting;
 using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
@@ -152,6 +151,22 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
             var computed = result ?? complete(null);
             return computed with { Artifacts = null, Warnings = [.. computed.Warnings ?? [], warning] };
         }
+    }
+
+    /// <summary>Copies a result's files (JSON, overlays, report; not the cache's own entry.json) into <paramref name="destination"/>.</summary>
+    public IReadOnlyList<string> Export(string resultId, string destination)
+    {
+        var source = FolderOf(resultId);
+        Directory.CreateDirectory(destination);
+        var written = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(source).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal) && Path.GetFileName(f) != EntryFile))
+        {
+            var target = Path.Combine(destination, Path.GetFileName(file));
+            File.Copy(file, target, overwrite: true);
+            written.Add(target);
+        }
+
+        return written;
     }
 
     /// <summary>Entries and bytes in the cache, recounted in the background at most every two seconds (status must not wait on a folder walk).</summary>

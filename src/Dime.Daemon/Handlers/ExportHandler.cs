@@ -1,6 +1,5 @@
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Reports;
 using Dime.Engine.Errors;
 using StreamJsonRpc;
 
@@ -28,7 +27,7 @@ internal sealed class ExportHandler(ResultStore results)
 
         try
         {
-            return new ExportResult(ArtifactWriter.Export(results.FolderOf(parameters.ResultId), destination));
+            return new ExportResult(results.Export(parameters.ResultId, destination));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;

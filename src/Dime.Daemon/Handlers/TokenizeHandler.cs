@@ -1,6 +1,5 @@
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
-using Dime.Inference;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;

@@ -17,7 +17,7 @@ internal sealed record DaemonOptions(string CacheFolder, string Device = "auto",
 /// <summary>
 /// The composition root: the daemon's services, built once per process, each given only the services it uses.
 /// The JSON-RPC server (<see cref="DaemonServer"/>) and the command line take what they need from here; nothing
-/// below Hosting sees this class (docs/daemon.md, "Layers").
+/// below Hosting sees this class (src/Dime.Daemon/README.md, "Layers").
 /// </summary>
 internal sealed class DaemonServices : IDisposable
 {

@@ -58,20 +58,6 @@ internal static class ArtifactWriter
         return artifacts;
     }
 
-    public static IReadOnlyList<string> Export(string sourceFolder, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        var written = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(sourceFolder).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal) && Path.GetFileName(f) != Explaining.ResultStore.EntryFile))
-        {
-            var target = Path.Combine(destination, Path.GetFileName(file));
-            File.Copy(file, target, overwrite: true);
-            written.Add(target);
-        }
-
-        return written;
-    }
-
     public static void WriteJson(string path, ExplanationResult result, JsonSerializerOptions json) =>
         File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(result, json));
 

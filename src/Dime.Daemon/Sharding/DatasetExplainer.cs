@@ -50,7 +50,7 @@ internal sealed class DatasetExplainer(ExplanationService explanations, Log log)
 
     public async Task<ExplainDatasetSummary> RunAsync(
         ModelEntry model, Dataset dataset, Dataset reference, ExplainOptionsDto options, SampleRange range, ShardSpec shard, string folder, bool artifacts,
-        IProgress<Explaining.ProgressValue>? progress, CancellationToken cancellationToken)
+        IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var manifest = Manifest(model, dataset, reference, options, range, shard);
@@ -74,7 +74,7 @@ internal sealed class DatasetExplainer(ExplanationService explanations, Log log)
             for (var i = manifest.Samples.Start; i < manifest.Samples.End; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                progress?.Report(new Explaining.ProgressValue("samples", (double)(i - manifest.Samples.Start) / manifest.Samples.Count));
+                progress?.Report(new ProgressValue("samples", (double)(i - manifest.Samples.Start) / manifest.Samples.Count));
                 if (done.ContainsKey(i))
                 {
                     skipped++;
@@ -94,7 +94,7 @@ internal sealed class DatasetExplainer(ExplanationService explanations, Log log)
 
         // Once complete, the index holds exactly one line per sample of this part, in order: the same bytes however it was computed.
         AtomicFile.WriteAllLines(indexFile, done.Values.OrderBy(l => l.Index).Select(l => l.ToJson()));
-        progress?.Report(new Explaining.ProgressValue(ExplainPhases.Done, 1));
+        progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         return new ExplainDatasetSummary(manifest.Samples, computed, skipped, failed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

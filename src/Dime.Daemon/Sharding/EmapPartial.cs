@@ -46,7 +46,7 @@ internal static class EmapPartial
         shard,
         shard.Of(slice));
 
-    public static async Task<RunManifest> ComputeAsync(ModelEntry model, Dataset dataset, SampleRange slice, ShardSpec shard, string folder, IProgress<Explaining.ProgressValue>? progress, CancellationToken cancellationToken)
+    public static async Task<RunManifest> ComputeAsync(ModelEntry model, Dataset dataset, SampleRange slice, ShardSpec shard, string folder, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var manifest = Manifest(model, dataset, slice, shard);
@@ -136,7 +136,7 @@ internal static class EmapPartial
                     }
                 }
 
-                progress?.Report(new Explaining.ProgressValue("dataset", (double)(first + block.Count) / own.Count));
+                progress?.Report(new ProgressValue("dataset", (double)(first + block.Count) / own.Count));
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dime.Daemon.Explaining;
 
 namespace Dime.Daemon.Protocol;
 

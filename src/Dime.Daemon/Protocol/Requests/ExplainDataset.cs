@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Dime.Daemon.Sharding;
-using Dime.Daemon.Workspace;
-using Dime.Engine.Explanation;
 
 namespace Dime.Daemon.Protocol;
 

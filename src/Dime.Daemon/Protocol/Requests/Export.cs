@@ -1,4 +1,3 @@
-using Dime.Daemon.Reports;
 
 namespace Dime.Daemon.Protocol;
 

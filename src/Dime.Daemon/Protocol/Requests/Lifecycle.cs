@@ -1,4 +1,3 @@
-using Dime.Daemon.Hosting;
 
 namespace Dime.Daemon.Protocol;
 
