@@ -12,6 +12,7 @@ namespace Dime.Inference.Tests;
 /// Decoding a 40-megapixel PNG observes cancellation (a cancel stops the decode itself, not just the wait for it), and
 /// the budget's box downscale, done straight from the decoder's rows, equals the downscale of the decoded copy.
 /// </summary>
+[Collection(TimedCollection.Name)]
 public sealed class LargeImageDecodeTests(ITestOutputHelper output)
 {
     private readonly LargePng _png = new();
@@ -90,4 +91,11 @@ public sealed class LargeImageDecodeTests(ITestOutputHelper output)
             return stream.ToArray();
         }
     }
+}
+
+/// <summary>Tests that measure latencies run alone, not beside the rest of the assembly's tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimedCollection
+{
+    public const string Name = "timed (runs alone)";
 }

@@ -15,6 +15,7 @@ namespace Dime.Engine.Tests.Cancellation;
 /// of a 31 x 31 grid, cancelled 100 ms in, and must throw within a generous bound (the target is 250 ms; a shared,
 /// loaded machine stretches it). The latency from the cancel to the step's own exit is printed.
 /// </summary>
+[Collection(nameof(Timed))]
 public sealed class CancellationPointTests(ITestOutputHelper output)
 {
     private const int Width = 1264;
@@ -113,3 +114,7 @@ public sealed class CancellationPointTests(ITestOutputHelper output)
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 }
+
+/// <summary>Tests that measure latencies run alone, not beside the rest of the assembly's tests.</summary>
+[CollectionDefinition(nameof(Timed), DisableParallelization = true)]
+public sealed class Timed;
