@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dime.Engine.Errors;
@@ -167,7 +168,7 @@ public static partial class OnnxModelLoader
             var textSession = Open(manifest.TextEncoder);
             var fusionSession = Open(manifest.Fusion);
 
-            var preprocessor = new ImagePreprocessor(ResolvePreprocessing(manifest, fullSession, imageSession, fusionSession));
+            var preprocessor = new ImagePreprocessor(ResolvePreprocessing(manifest, fullSession, imageSession, fusionSession, options.MemoryBudgetBytes));
             var maxLength = ResolveMaxLength(manifest, fullSession, textSession, fusionSession);
             var tokenizer = TokenizerFactory.Create(manifest.Tokenizer, manifest.Path, maxLength, options.MaxTextLength);
             var warmUp = WarmUpRows(preprocessor, tokenizer);
@@ -326,7 +327,7 @@ public static partial class OnnxModelLoader
         }
     }
 
-    private static PreprocessSpec ResolvePreprocessing(ModelManifest manifest, InferenceSession? full, InferenceSession? imageEncoder, InferenceSession? fusion)
+    private static PreprocessSpec ResolvePreprocessing(ModelManifest manifest, InferenceSession? full, InferenceSession? imageEncoder, InferenceSession? fusion, long tensorBudgetBytes)
     {
         var image = manifest.Image;
         var (graph, session) = full is not null ? (manifest.Full!, full)
@@ -337,7 +338,28 @@ public static partial class OnnxModelLoader
             ?? throw JsonFields.Error(manifest.Path, "image.width", $"is missing, and the image input '{graph.Inputs.Image}' of {graph.FileName} leaves the width open; give the width the model expects.");
         var height = image.Height ?? (int?)GraphBinder.FixedDimension(session, graph.Inputs.Image, nchw ? 2 : 1)
             ?? throw JsonFields.Error(manifest.Path, "image.height", $"is missing, and the image input '{graph.Inputs.Image}' of {graph.FileName} leaves the height open; give the height the model expects.");
+        CheckImageTensorBytes(manifest, width, height, tensorBudgetBytes);
         return new PreprocessSpec(width, height, image.Resize, image.ChannelOrder, image.Scale, image.Mean, image.Std, image.Layout);
+    }
+
+    /// <summary>
+    /// One image's float32 tensor (3 x height x width) must fit the memory budget of a batch: a graph that leaves the
+    /// image size open takes whatever the manifest asks for, and 16384 x 16384 would be 3 GiB per image. Checked
+    /// before anything of that size is allocated (the warm-up image, the preprocessing tables, the batch buffers).
+    /// </summary>
+    private static void CheckImageTensorBytes(ModelManifest manifest, int width, int height, long tensorBudgetBytes)
+    {
+        var bytes = 3L * width * height * sizeof(float);
+        if (bytes > tensorBudgetBytes)
+        {
+            var field = manifest.Image.Width is not null ? "image.width" : "image.height";
+            throw new DimeException(
+                ErrorKind.ManifestInvalid,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"One image tensor of {width}x{height} (3 x {height} x {width} float32) is {bytes / (1024.0 * 1024):0.#} MiB; the limit is {tensorBudgetBytes >> 20} MiB per image (the inference memory budget). Give the image size the model was trained at."),
+                field);
+        }
     }
 
     private static int ResolveMaxLength(ModelManifest manifest, InferenceSession? full, InferenceSession? textEncoder, InferenceSession? fusion)

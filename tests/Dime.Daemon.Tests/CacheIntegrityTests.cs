@@ -90,7 +90,7 @@ public sealed class CacheIntegrityTests
     [Fact]
     public async Task A_full_cache_leaves_no_partial_entry_behind()
     {
-        // A write that fails midway (as on a full disk; mounting a tiny tmpfs needs root, which CI does not have):
+        // A write that fails midway (simulated; FullDiskTests fills a real tmpfs where namespaces allow it):
         // the staging folder is a file, so the entry cannot be written, and nothing is left in results/.
         await using var daemon = await InProcessDaemon.StartAsync();
         var results = Directory.CreateDirectory(Path.Combine(daemon.CacheFolder, "results")).FullName;

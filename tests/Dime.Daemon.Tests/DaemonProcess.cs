@@ -39,16 +39,21 @@ internal sealed class DaemonProcess : IAsyncDisposable
         Start(Path.Combine(Path.GetTempPath(), "dime-tests", Guid.NewGuid().ToString("N")), keepCache: false, extraArguments);
 
     /// <summary>A daemon on a given cache folder, which it leaves in place when disposed (when <paramref name="keepCache"/>).</summary>
-    public static DaemonProcess Start(string cache, bool keepCache, params string[] extraArguments)
+    public static DaemonProcess Start(string cache, bool keepCache, params string[] extraArguments) =>
+        StartUnder([], cache, keepCache, extraArguments);
+
+    /// <summary>A daemon started by a launcher (<paramref name="launcher"/> followed by the dotnet command line), e.g. in its own namespaces.</summary>
+    public static DaemonProcess StartUnder(string[] launcher, string cache, bool keepCache, params string[] extraArguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. launcher, "dotnet", DaemonDll, "serve", "--stdio", "--cache", cache, "--log-level", "debug", .. extraArguments];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { DaemonDll, "serve", "--stdio", "--cache", cache, "--log-level", "debug" }.Concat(extraArguments))
+        foreach (var argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }

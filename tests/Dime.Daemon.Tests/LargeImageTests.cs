@@ -18,11 +18,14 @@ namespace Dime.Daemon.Tests;
 [Collection(nameof(Timed))]
 public sealed class LargeImageTests(ITestOutputHelper output)
 {
-    /// <summary>One explanation of the image, on top of what the process kept from the cancelled ones (docs/protocol.md).</summary>
-    private const long PeakMemoryBound = 2_048L << 20;
+    /// <summary>
+    /// One explanation of the image (VmHWM after a reset, so on top of what the process kept from the cancelled ones):
+    /// measured 610-770 MiB at loads 0.5-20 (docs/protocol.md); the bound leaves room for a loaded machine's slower GC.
+    /// </summary>
+    private const long PeakMemoryBound = 1_024L << 20;
 
-    /// <summary>The whole test: six cancelled explanations whose abandoned decodes and segmentations may overlap, then one whole.</summary>
-    private const long SequencePeakMemoryBound = 2_560L << 20;
+    /// <summary>The six cancelled explanations before it (nothing of them runs on after its cancel): measured 477-524 MiB.</summary>
+    private const long SequencePeakMemoryBound = 1_024L << 20;
 
     [Fact]
     public async Task Cancel_lands_in_every_phase_and_peak_memory_stays_bounded_on_a_40_megapixel_image()
@@ -61,6 +64,7 @@ public sealed class LargeImageTests(ITestOutputHelper output)
 
         var latencies = new List<string>();
         var worst = 0L;
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         var run = 0;
         foreach (var wanted in new[] { "decode", "reference", "segmentation", "image", "text", "fitting" })
         {
@@ -100,7 +104,15 @@ public sealed class LargeImageTests(ITestOutputHelper output)
             var error = await Assert.ThrowsAnyAsync<Exception>(() => call);
             clock.Stop();
             Assert.True(error is OperationCanceledException || error is RemoteInvocationException { ErrorCode: -32800 }, $"{wanted}: {error}");
-            latencies.Add($"{wanted} {clock.ElapsedMilliseconds} ms");
+
+            // Nothing is abandoned any more (the reply comes when the request's own work has ended), so the latency is the
+            // time the work took to stop. The CPU the daemon uses in the next second is printed beside it: at low load a
+            // step left running would show as a second of CPU or more; tiered JIT, the GC and the shared reference
+            // preparation (stopped through its own token when nobody waits) make up the rest.
+            var cpuBefore = CpuMilliseconds(daemon.Process.Id);
+            await Task.Delay(1000);
+            var cpuAfter = CpuMilliseconds(daemon.Process.Id) - cpuBefore;
+            latencies.Add($"{wanted} {clock.ElapsedMilliseconds} ms (then {cpuAfter} ms CPU in 1 s)");
             worst = Math.Max(worst, clock.ElapsedMilliseconds);
         }
 
@@ -114,11 +126,21 @@ public sealed class LargeImageTests(ITestOutputHelper output)
         });
         var peak = PeakResidentBytes(daemon.Process.Id);
         output.WriteLine($"40 MP image (8000x5000, explained at {whole.GetProperty("sample").GetProperty("width")}x{whole.GetProperty("sample").GetProperty("height")}): cancel latency {string.Join(", ", latencies)}; peak resident memory {peak >> 20} MiB for the whole explanation, {sequencePeak >> 20} MiB over the cancelled ones before it");
+        output.WriteLine($"load average {load} at the start, {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
         Assert.True(worst < 1000, $"a cancel took {worst} ms: {string.Join(", ", latencies)}");
+
         Assert.True(peak < PeakMemoryBound, $"peak resident memory {peak >> 20} MiB");
         Assert.True(sequencePeak < SequencePeakMemoryBound, $"peak resident memory over the cancelled explanations {sequencePeak >> 20} MiB");
         Assert.True(whole.GetProperty("sample").GetProperty("width").GetInt32() * whole.GetProperty("sample").GetProperty("height").GetInt32() <= 1_000_000);
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>utime + stime of /proc/pid/stat (fields 14 and 15, in clock ticks of 10 ms), after the command's parentheses.</summary>
+    private static long CpuMilliseconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 10;
     }
 
     /// <summary>Writing 5 to /proc/pid/clear_refs resets VmHWM to the current resident size (Linux 4.0 and later).</summary>

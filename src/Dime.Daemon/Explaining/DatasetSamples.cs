@@ -23,7 +23,7 @@ internal static class DatasetSamples
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                images.Add(ImageBudget.Fit(ImageLoader.Load(dataset.ImageFullPath(sample), cancellationToken: cancellationToken)));
+                images.Add(ImageLoader.Load(dataset.ImageFullPath(sample), ImageBudget.MaxExplainedPixels, cancellationToken: cancellationToken));
                 kept.Add(sample);
             }
             catch (Exception e) when (ErrorCodes.Of(e) is not null)

@@ -18,15 +18,9 @@ internal static class SampleResolver
 {
     public const int MaxQuestionLength = 1_000;
 
-    /// <summary>
-    /// <see cref="Resolve"/> on the thread pool, given up when cancelled: decoding (up to 40 megapixels) has no
-    /// cancellation points of its own, so the request is answered at once and the decode's result dropped when done.
-    /// </summary>
-    public static Task<ResolvedSample> ResolveAsync(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.Run(() => Resolve(reference, datasets, cancellationToken), CancellationToken.None).WaitAsync(cancellationToken);
-    }
+    /// <summary><see cref="Resolve"/> on the thread pool (reading and decoding observe the token: a cancel stops the decode itself).</summary>
+    public static Task<ResolvedSample> ResolveAsync(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken) =>
+        Task.Run(() => Resolve(reference, datasets, cancellationToken), cancellationToken);
 
     public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken = default)
     {
@@ -61,7 +55,7 @@ internal static class SampleResolver
     private static ResolvedSample Load(string imagePath, string question, string? answer, int? index, string id, int? line, Dataset? dataset, CancellationToken cancellationToken)
     {
         CheckQuestion(question);
-        var image = ImageBudget.Fit(ImageLoader.Load(imagePath, cancellationToken: cancellationToken));
+        var image = ImageLoader.Load(imagePath, ImageBudget.MaxExplainedPixels, cancellationToken: cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var fileHash = FileHash.Sha256(imagePath, FileKind.Image);
         var hash = Convert.ToHexStringLower(SHA256.HashData(image.Pixels))[..24];

@@ -127,7 +127,7 @@ public static class DimeExplainer
         var random = new Xoshiro256StarStar(options.Seed, ImageStream);
         var drawnSeed = random.NextInt(LimeSeedBound);
         run.Report(ExplainPhases.Segmentation, 0, 0);
-        var segmentation = await run.TimedAsync(ExplanationRun.SegmentationPhase, () => Abandonable(() => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed), cancellationToken)).ConfigureAwait(false);
+        var segmentation = await run.TimedAsync(ExplanationRun.SegmentationPhase, () => OffThread(() => Segmenter.Segment(instance.Image, options.Segmentation, drawnSeed, cancellationToken), cancellationToken)).ConfigureAwait(false);
         if (segmentation.Count > MaxImageSegments)
         {
             throw new DimeException(
@@ -138,7 +138,7 @@ public static class DimeExplainer
 
         var rows = run.Timed(ExplanationRun.SamplingPhase, () => RowSampler.Image(options.ImageSamples, segmentation.Count, random));
         var partners = run.Timed(ExplanationRun.SamplingPhase, () => Partners(reference, options, rows.Count, ImagePartnerStream, control));
-        var hiding = await run.TimedAsync(ExplanationRun.PerturbationPhase, () => Abandonable(() => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma), cancellationToken)).ConfigureAwait(false);
+        var hiding = await run.TimedAsync(ExplanationRun.PerturbationPhase, () => OffThread(() => new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma, cancellationToken), cancellationToken)).ConfigureAwait(false);
         var info = new SegmentationInfo(segmentation.Width, segmentation.Height, segmentation.Count, segmentation.LabelMap, segmentation.Parameters);
 
         var sampled = await SampleAndFitAsync(
@@ -207,7 +207,7 @@ public static class DimeExplainer
                 break;
             }
 
-            var partial = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows.Take(done), values.Take(done), fixedModalityMeans, mu, labels, settings, options).Fits);
+            var partial = run.Timed(ExplanationRun.FittingPhase, () => Fit(rows.Take(done), values.Take(done), fixedModalityMeans, mu, labels, settings, options, cancellationToken).Fits);
             convergence = previous is null ? null : Convergence.Between(previous, partial, options.StabilityTopK);
             run.FirstPartialMs ??= run.ElapsedMs;
             run.ReportPartial(describe(new PartialExplanation(modality, done, rows.Count, Explanations(model, labels, partial), convergence)));
@@ -221,12 +221,12 @@ public static class DimeExplainer
 
         var used = rows.Take(done);
         run.Report(ExplainPhases.Fitting, 0, modality == Modalities.Image ? done : run.ImageRows + done);
-        var (fits, weights, targets) = await run.TimedAsync(ExplanationRun.FittingPhase, () => Abandonable(() => Fit(used, values.Take(done), fixedModalityMeans, mu, labels, settings, options), cancellationToken)).ConfigureAwait(false);
+        var (fits, weights, targets) = await run.TimedAsync(ExplanationRun.FittingPhase, () => OffThread(() => Fit(used, values.Take(done), fixedModalityMeans, mu, labels, settings, options, cancellationToken), cancellationToken)).ConfigureAwait(false);
         BootstrapReport? bootstrap = null;
         if (options.BootstrapResamples > 0)
         {
-            var (parts, ms) = run.Timed(ExplanationRun.FittingPhase, () => BootstrapStability.Run(
-                used, weights, targets, settings, fits, options.BootstrapResamples, options.StabilityTopK, new Xoshiro256StarStar(options.Seed, bootstrapStream)));
+            var (parts, ms) = await run.TimedAsync(ExplanationRun.FittingPhase, () => OffThread(() => BootstrapStability.Run(
+                used, weights, targets, settings, fits, options.BootstrapResamples, options.StabilityTopK, new Xoshiro256StarStar(options.Seed, bootstrapStream), cancellationToken), cancellationToken)).ConfigureAwait(false);
             run.BootstrapMs += ms;
             var perLabel = labels.Select((c, l) => new LabelStability(c, model.Labels[c], parts[3 * l], parts[(3 * l) + 1], parts[(3 * l) + 2])).ToArray();
             bootstrap = new BootstrapReport(options.BootstrapResamples, options.StabilityTopK, options.Seed, perLabel);
@@ -239,22 +239,19 @@ public static class DimeExplainer
     }
 
     /// <summary>
-    /// Runs a step that has no cancellation points of its own (segmentation, hiding masks, fitting) on the thread pool
-    /// and stops waiting for it when cancelled: the request is answered at once; the step's bounded work (segments and
-    /// pixels are capped before it starts) ends by itself and its result is dropped.
+    /// Runs a CPU-bound step (segmentation, hiding masks, fitting, the bootstrap) on the thread pool. The step observes
+    /// the token in each of its loops, so a cancel stops the work itself, not just the wait for it: when the request
+    /// is answered, nothing of it is still running.
     /// </summary>
-    private static Task<T> Abandonable<T>(Func<T> step, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.Run(step, CancellationToken.None).WaitAsync(cancellationToken);
-    }
+    private static Task<T> OffThread<T>(Func<T> step, CancellationToken cancellationToken) => Task.Run(step, cancellationToken);
 
     /// <summary>
     /// Targets per label: M = f, UC = (partial dependence of the perturbed modality) + (the fixed modality's partial
     /// dependence at the instance) - mu, MI = M - UC; fitted together, in the order M, UC, MI for each label.
     /// </summary>
     private static (SurrogateFit[] Fits, double[] KernelWeights, List<double[]> Targets) Fit(
-        FeatureRows rows, RowValues values, double[] fixedModalityMeans, double[] mu, int[] labels, FitSettings settings, ExplainOptions options)
+        FeatureRows rows, RowValues values, double[] fixedModalityMeans, double[] mu, int[] labels, FitSettings settings, ExplainOptions options,
+        CancellationToken cancellationToken)
     {
         var targets = new List<double[]>(labels.Length * 3);
         foreach (var (m, uc, mi) in Decompose(values, fixedModalityMeans, mu, labels))
@@ -265,7 +262,7 @@ public static class DimeExplainer
         }
 
         var weights = KernelWeights.Compute(rows, options.KernelWidth);
-        return (LimeFit.Fit(rows, weights, targets, settings), weights, targets);
+        return (LimeFit.Fit(rows, weights, targets, settings, cancellationToken), weights, targets);
     }
 
     internal static IEnumerable<(double[] M, double[] UC, double[] MI)> Decompose(RowValues values, double[] fixedModalityMeans, double[] mu, int[] labels)

@@ -23,9 +23,11 @@ internal static class LimeFit
     private const double ForwardSelectionAlpha = 0;
     private const int ForwardSelectionLimit = 6;
 
-    public static SurrogateFit[] Fit(FeatureRows rows, double[] weights, IReadOnlyList<double[]> targets, FitSettings settings)
+    /// <summary>Fits every target; the design's Gram matrix, the selection of each target and its refit observe <paramref name="cancellationToken"/>.</summary>
+    public static SurrogateFit[] Fit(FeatureRows rows, double[] weights, IReadOnlyList<double[]> targets, FitSettings settings, CancellationToken cancellationToken = default)
     {
-        var design = new WeightedDesign(rows, weights);
+        var design = new WeightedDesign(rows, weights, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         var (centredTargets, targetMeans) = design.CentreTargets(targets);
         var crossProducts = design.Centred.TransposeThisAndMultiply(centredTargets);
         var totalSquares = centredTargets.ColumnNorms(2).Map(n => n * n);
@@ -35,6 +37,7 @@ internal static class LimeFit
         {
             var allFeatures = Enumerable.Range(0, design.Features).ToArray();
             var coefficients = design.SolveAll(crossProducts, settings.Alpha);
+            cancellationToken.ThrowIfCancellationRequested();
             var residualSquares = (centredTargets - (design.Centred * coefficients)).ColumnNorms(2).Map(n => n * n);
             return Enumerable.Range(0, targets.Count)
                 .Select(t => Summarise(design, allFeatures, coefficients.Column(t), targetMeans[t], residualSquares[t], totalSquares[t]))
@@ -42,13 +45,22 @@ internal static class LimeFit
         }
 
         var ranking = selection == FeatureSelection.HighestWeights ? design.SolveAll(crossProducts, HighestWeightsAlpha) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Keeping at least every feature (lime_image asks for 100000) selects all of them for every target, only in
+        // another order; a ridge fit does not depend on the order of its columns, so one factorisation serves every
+        // target instead of one features x features system per target.
+        var everyFeature = ranking is not null && settings.NumFeatures >= design.Features ? design.SolveAll(crossProducts, settings.Alpha) : null;
+        cancellationToken.ThrowIfCancellationRequested();
         var fits = new SurrogateFit[targets.Count];
-        Parallel.For(0, targets.Count, t =>
+        Parallel.For(0, targets.Count, new ParallelOptions { CancellationToken = cancellationToken }, t =>
         {
             var selected = ranking is not null
                 ? HighestWeights(ranking.Column(t), settings.NumFeatures)
-                : ForwardSelection(design, crossProducts.Column(t), totalSquares[t], settings.NumFeatures);
-            var coefficients = design.Solve(selected, crossProducts.Column(t), settings.Alpha);
+                : ForwardSelection(design, crossProducts.Column(t), totalSquares[t], settings.NumFeatures, cancellationToken);
+            var coefficients = everyFeature is not null
+                ? Vector<double>.Build.Dense(selected.Length, a => everyFeature[selected[a], t])
+                : design.Solve(selected, crossProducts.Column(t), settings.Alpha);
             var residualSquares = ResidualSquares(design, selected, coefficients, centredTargets.Column(t));
             fits[t] = Summarise(design, selected, coefficients, targetMeans[t], residualSquares, totalSquares[t]);
         });
@@ -69,12 +81,13 @@ internal static class LimeFit
             .ToArray();
 
     /// <summary>LIME: greedily add the feature whose unpenalised fit (with the ones already chosen) has the best weighted R^2; the first best wins ties.</summary>
-    private static int[] ForwardSelection(WeightedDesign design, Vector<double> crossProducts, double totalSquares, int count)
+    private static int[] ForwardSelection(WeightedDesign design, Vector<double> crossProducts, double totalSquares, int count, CancellationToken cancellationToken)
     {
         var selected = new List<int>();
         var candidate = new List<int>();
         for (var step = 0; step < Math.Min(count, design.Features); step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var bestScore = -100000000.0;
             var best = 0;
             for (var feature = 0; feature < design.Features; feature++)

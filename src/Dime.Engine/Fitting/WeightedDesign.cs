@@ -10,7 +10,7 @@ namespace Dime.Engine.Fitting;
 /// </summary>
 internal sealed class WeightedDesign
 {
-    public WeightedDesign(FeatureRows rows, double[] weights)
+    public WeightedDesign(FeatureRows rows, double[] weights, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(weights);
@@ -37,8 +37,8 @@ internal sealed class WeightedDesign
         }
 
         Centred = Matrix<double>.Build.Dense(rows.Count, rows.Features, (i, j) => Math.Sqrt(weights[i]) * (rows.Values[(i * rows.Features) + j] - FeatureMeans[j]));
-        Gram = Centred.TransposeThisAndMultiply(Centred);
         CentredColumnMajor = Centred.AsColumnMajorArray() ?? Centred.ToColumnMajorArray();
+        Gram = GramOf(CentredColumnMajor, rows.Count, rows.Features, cancellationToken);
     }
 
     public double[] Weights { get; }
@@ -85,8 +85,55 @@ internal sealed class WeightedDesign
     }
 
     /// <summary>(G + alpha I)^-1 C for all columns of C at once: one factorisation for every target.</summary>
-    public Matrix<double> SolveAll(Matrix<double> crossProducts, double alpha) =>
-        SolveSymmetric(Gram + Matrix<double>.Build.DenseIdentity(Features) * alpha, crossProducts);
+    public Matrix<double> SolveAll(Matrix<double> crossProducts, double alpha)
+    {
+        var system = Gram.Clone(); // one features x features copy (an identity times alpha plus a sum made three)
+        for (var j = 0; j < Features; j++)
+        {
+            system[j, j] += alpha;
+        }
+
+        return SolveSymmetric(system, crossProducts);
+    }
+
+    /// <summary>
+    /// A'A column by column (the fit's largest step: rows x features^2), so that a cancel is seen between columns;
+    /// each entry is one dot product of two stored columns, and the lower triangle mirrors the upper.
+    /// </summary>
+    private static Matrix<double> GramOf(double[] columnMajor, int rows, int features, CancellationToken cancellationToken)
+    {
+        var gram = new double[features * features];
+        Parallel.For(0, features, new ParallelOptions { CancellationToken = cancellationToken }, b =>
+        {
+            var right = columnMajor.AsSpan(b * rows, rows);
+            for (var a = 0; a <= b; a++)
+            {
+                var dot = Dot(columnMajor.AsSpan(a * rows, rows), right);
+                gram[(b * features) + a] = dot;
+                gram[(a * features) + b] = dot;
+            }
+        });
+        return Matrix<double>.Build.Dense(features, features, gram);
+    }
+
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        var vectors = System.Numerics.Vector<double>.Count;
+        var sums = System.Numerics.Vector<double>.Zero;
+        var i = 0;
+        for (; i <= x.Length - vectors; i += vectors)
+        {
+            sums += new System.Numerics.Vector<double>(x[i..]) * new System.Numerics.Vector<double>(y[i..]);
+        }
+
+        var sum = System.Numerics.Vector.Sum(sums);
+        for (; i < x.Length; i++)
+        {
+            sum += x[i] * y[i];
+        }
+
+        return sum;
+    }
 
     private static Matrix<double> SolveSymmetric(Matrix<double> system, Matrix<double> rightHandSide)
     {

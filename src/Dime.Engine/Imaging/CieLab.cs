@@ -9,11 +9,11 @@ internal static class CieLab
     private static readonly double[] LinearByByte = BuildLinearTable();
 
     /// <summary>L, a, b per pixel, interleaved like the input.</summary>
-    public static double[] FromRgb(RgbImage image)
+    public static double[] FromRgb(RgbImage image, CancellationToken cancellationToken = default)
     {
         var lab = new double[image.PixelCount * 3];
         var pixels = image.Pixels;
-        Parallel.For(0, image.Height, row =>
+        Parallel.For(0, image.Height, new ParallelOptions { CancellationToken = cancellationToken }, row =>
         {
             var start = row * image.Width * 3;
             var end = start + (image.Width * 3);

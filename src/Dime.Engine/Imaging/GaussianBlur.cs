@@ -3,7 +3,7 @@ namespace Dime.Engine.Imaging;
 /// <summary>Separable Gaussian blur of an RGB image, truncated at 4 sigma, edges mirrored (scipy's 'reflect').</summary>
 internal static class GaussianBlur
 {
-    public static RgbImage Apply(RgbImage image, double sigma)
+    public static RgbImage Apply(RgbImage image, double sigma, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         var radius = Math.Max(1, (int)Math.Ceiling(4 * sigma));
@@ -23,7 +23,8 @@ internal static class GaussianBlur
         var width = image.Width;
         var height = image.Height;
         var horizontal = new double[image.PixelCount * 3];
-        Parallel.For(0, height, y =>
+        var rows = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, height, rows, y =>
         {
             for (var x = 0; x < width; x++)
             {
@@ -41,7 +42,7 @@ internal static class GaussianBlur
         });
 
         var blurred = new byte[image.PixelCount * 3];
-        Parallel.For(0, height, y =>
+        Parallel.For(0, height, rows, y =>
         {
             for (var x = 0; x < width; x++)
             {

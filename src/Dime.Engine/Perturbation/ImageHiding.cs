@@ -25,7 +25,8 @@ internal sealed class ImageHiding
     private readonly int[] _runStarts;
     private readonly int[] _runLengths;
 
-    public ImageHiding(RgbImage original, ImageSegmentation segmentation, HideMode mode, RgbColor constant, double blurSigma)
+    /// <summary>Builds the hidden image and the runs; each pass over the pixels observes <paramref name="cancellationToken"/>.</summary>
+    public ImageHiding(RgbImage original, ImageSegmentation segmentation, HideMode mode, RgbColor constant, double blurSigma, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(segmentation);
@@ -38,11 +39,11 @@ internal sealed class ImageHiding
         Segmentation = segmentation;
         Hidden = mode switch
         {
-            HideMode.SegmentMean => FillSegments(original, segmentation, SegmentMeans(original, segmentation)),
-            HideMode.Constant => FillSegments(original, segmentation, Enumerable.Repeat(constant, segmentation.Count).ToArray()),
-            _ => GaussianBlur.Apply(original, blurSigma),
+            HideMode.SegmentMean => FillSegments(original, segmentation, SegmentMeans(original, segmentation, cancellationToken), cancellationToken),
+            HideMode.Constant => FillSegments(original, segmentation, Enumerable.Repeat(constant, segmentation.Count).ToArray(), cancellationToken),
+            _ => GaussianBlur.Apply(original, blurSigma, cancellationToken),
         };
-        (_runOffsets, _runStarts, _runLengths) = Runs(segmentation);
+        (_runOffsets, _runStarts, _runLengths) = Runs(segmentation, cancellationToken);
     }
 
     public RgbImage Original { get; }
@@ -73,11 +74,12 @@ internal sealed class ImageHiding
     }
 
     /// <summary>LIME: <c>fudged_image[segments == x] = np.mean(image[segments == x], axis=0)</c> into a uint8 array, i.e. truncated.</summary>
-    internal static RgbColor[] SegmentMeans(RgbImage image, ImageSegmentation segmentation)
+    internal static RgbColor[] SegmentMeans(RgbImage image, ImageSegmentation segmentation, CancellationToken cancellationToken = default)
     {
         var means = new RgbColor[segmentation.Count];
         for (var s = 0; s < segmentation.Count; s++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             long r = 0, g = 0, b = 0;
             var pixels = segmentation.PixelsOf(s);
             foreach (var p in pixels)
@@ -93,11 +95,16 @@ internal sealed class ImageHiding
         return means;
     }
 
-    private static RgbImage FillSegments(RgbImage image, ImageSegmentation segmentation, RgbColor[] colours)
+    private static RgbImage FillSegments(RgbImage image, ImageSegmentation segmentation, RgbColor[] colours, CancellationToken cancellationToken)
     {
         var pixels = new byte[image.Pixels.Length];
         for (var p = 0; p < segmentation.LabelMap.Length; p++)
         {
+            if (p % image.Width == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var colour = colours[segmentation.LabelMap[p]];
             pixels[p * 3] = colour.R;
             pixels[(p * 3) + 1] = colour.G;
@@ -107,13 +114,14 @@ internal sealed class ImageHiding
         return new RgbImage(image.Width, image.Height, pixels);
     }
 
-    private static (int[] Offsets, int[] Starts, int[] Lengths) Runs(ImageSegmentation segmentation)
+    private static (int[] Offsets, int[] Starts, int[] Lengths) Runs(ImageSegmentation segmentation, CancellationToken cancellationToken)
     {
         var offsets = new int[segmentation.Count + 1];
         var starts = new List<int>();
         var lengths = new List<int>();
         for (var s = 0; s < segmentation.Count; s++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var pixels = segmentation.PixelsOf(s);
             var i = 0;
             while (i < pixels.Length)

@@ -25,7 +25,7 @@ internal static class BootstrapStability
     /// <summary>One <see cref="PartStability"/> per target, in the targets' order, and the milliseconds it took.</summary>
     public static (PartStability[] Parts, double Ms) Run(
         FeatureRows rows, double[] kernelWeights, IReadOnlyList<double[]> targets, FitSettings settings, SurrogateFit[] full,
-        int resamples, int topK, Xoshiro256StarStar random)
+        int resamples, int topK, Xoshiro256StarStar random, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         var spearman = new double[targets.Count][];
@@ -49,9 +49,11 @@ internal static class BootstrapStability
             }
         }
 
-        Parallel.For(0, resamples, b =>
+        // one refit per core at a time: each holds a few features x features matrices (8 MB each at 1000 segments)
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, resamples, parallel, b =>
         {
-            var refits = LimeFit.Fit(rows, resampleWeights[b], targets, settings);
+            var refits = LimeFit.Fit(rows, resampleWeights[b], targets, settings, cancellationToken);
             for (var t = 0; t < targets.Count; t++)
             {
                 spearman[t][b] = RankStatistics.Spearman(full[t].Weights, refits[t].Weights);

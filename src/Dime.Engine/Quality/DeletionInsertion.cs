@@ -65,13 +65,13 @@ public static class DeletionInsertion
         double[] fixedModalityMeans;
         if (modality == Modalities.Image)
         {
-            var segmentation = Segmenter.Reproduce(instance.Image, explanation.Image!.Segmentation.Parameters);
+            var segmentation = Segmenter.Reproduce(instance.Image, explanation.Image!.Segmentation.Parameters, cancellationToken);
             if (segmentation.Count != order.Length)
             {
                 throw new DimeException(ErrorKind.InvalidArgument, "This explanation was made for another image.", nameof(instance));
             }
 
-            var hiding = new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma);
+            var hiding = new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma, cancellationToken);
             values = new RowValues(rows.Count, 1);
             await PerturbationPasses.ImageRowsAsync(
                 model, hiding, rows, 0, rows.Count, PartnerPlan.Exact(reference.Count), reference.Reference, instance.Text, [label], options.RowsPerBatch, values, clock, _ => { }, cancellationToken).ConfigureAwait(false);

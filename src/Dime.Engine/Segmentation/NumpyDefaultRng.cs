@@ -90,12 +90,17 @@ internal sealed class NumpyDefaultRng
     }
 
     /// <summary><c>default_rng(seed).normal(scale=scale, size=count)</c>.</summary>
-    public static double[] Normal(int seed, double scale, int count)
+    public static double[] Normal(int seed, double scale, int count, CancellationToken cancellationToken = default)
     {
         var rng = new NumpyDefaultRng(seed);
         var values = new double[count];
         for (var i = 0; i < values.Length; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             values[i] = 0.0 + (scale * rng.NextStandardNormal());
         }
 

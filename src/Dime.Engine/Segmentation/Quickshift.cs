@@ -15,26 +15,31 @@ internal static class Quickshift
 {
     private const double TieBreakingNoiseScale = 0.00001;
 
-    public static int[] Segment(RgbImage image, double kernelSize, double maxDist, double ratio, int seed, out int count)
+    public static int[] Segment(RgbImage image, double kernelSize, double maxDist, double ratio, int seed, out int count, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         var width = image.Width;
         var height = image.Height;
-        var features = CieLab.FromRgb(image);
+        var features = CieLab.FromRgb(image, cancellationToken);
         for (var i = 0; i < features.Length; i++)
         {
             features[i] *= ratio;
         }
 
-        var densities = NumpyDefaultRng.Normal(seed, TieBreakingNoiseScale, width * height);
+        var densities = NumpyDefaultRng.Normal(seed, TieBreakingNoiseScale, width * height, cancellationToken);
         var inverseKernelSizeSquared = -0.5 / (kernelSize * kernelSize);
         var window = (int)Math.Ceiling(3 * kernelSize);
 
-        Parallel.For(0, height, r => AccumulateDensities(features, densities, width, height, window, inverseKernelSizeSquared, r));
+        // Parallel.For checks the token before each row it starts and then throws OperationCanceledException; a row
+        // in progress stops at its next pixel
+        var rows = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, height, rows, r => AccumulateDensities(features, densities, width, height, window, inverseKernelSizeSquared, r, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
 
         var parent = new int[width * height];
-        Parallel.For(0, height, r => LinkToDenserNeighbours(features, densities, parent, width, height, window, maxDist, r));
+        Parallel.For(0, height, rows, r => LinkToDenserNeighbours(features, densities, parent, width, height, window, maxDist, r, cancellationToken));
 
+        cancellationToken.ThrowIfCancellationRequested();
         return LabelByRoot(parent, out count);
     }
 
@@ -43,12 +48,12 @@ internal static class Quickshift
     /// three channels, then the row offset, then the column offset) so that every density is the same double.
     /// Element access goes through refs because this loop runs about 30 million times for a 224 px image.
     /// </summary>
-    private static void AccumulateDensities(double[] features, double[] densities, int width, int height, int window, double inverseKernelSizeSquared, int r)
+    private static void AccumulateDensities(double[] features, double[] densities, int width, int height, int window, double inverseKernelSizeSquared, int r, CancellationToken cancellationToken)
     {
         ref var feature0 = ref MemoryMarshal.GetArrayDataReference(features);
         var rowMin = Math.Max(r - window, 0);
         var rowMax = Math.Min(r + window + 1, height);
-        for (var c = 0; c < width; c++)
+        for (var c = 0; c < width && !cancellationToken.IsCancellationRequested; c++)
         {
             var columnMin = Math.Max(c - window, 0);
             var columnMax = Math.Min(c + window + 1, width);
@@ -81,13 +86,13 @@ internal static class Quickshift
     }
 
     /// <summary>Row r of the link pass: the closest pixel of strictly higher density in the window (the first in raster order on a tie), cut beyond max_dist.</summary>
-    private static void LinkToDenserNeighbours(double[] features, double[] densities, int[] parent, int width, int height, int window, double maxDist, int r)
+    private static void LinkToDenserNeighbours(double[] features, double[] densities, int[] parent, int width, int height, int window, double maxDist, int r, CancellationToken cancellationToken)
     {
         ref var feature0 = ref MemoryMarshal.GetArrayDataReference(features);
         ref var density0 = ref MemoryMarshal.GetArrayDataReference(densities);
         var rowMin = Math.Max(r - window, 0);
         var rowMax = Math.Min(r + window + 1, height);
-        for (var c = 0; c < width; c++)
+        for (var c = 0; c < width && !cancellationToken.IsCancellationRequested; c++)
         {
             var columnMin = Math.Max(c - window, 0);
             var columnMax = Math.Min(c + window + 1, width);

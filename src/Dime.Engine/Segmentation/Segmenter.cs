@@ -9,7 +9,8 @@ public static class Segmenter
 {
     public const int QuickshiftMinimumSide = 200;
 
-    public static ImageSegmentation Segment(RgbImage image, SegmentationOptions options, int drawnQuickshiftSeed)
+    /// <summary>Segments the image; every pass over its pixels observes <paramref name="cancellationToken"/> row by row.</summary>
+    public static ImageSegmentation Segment(RgbImage image, SegmentationOptions options, int drawnQuickshiftSeed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
@@ -23,13 +24,13 @@ public static class Segmenter
         switch (method)
         {
             case SegmentationMethod.Quickshift:
-                labels = Quickshift.Segment(image, options.KernelSize, options.MaxDist, options.Ratio, seed, out count);
+                labels = Quickshift.Segment(image, options.KernelSize, options.MaxDist, options.Ratio, seed, out count, cancellationToken);
                 break;
             case SegmentationMethod.Slic:
-                labels = Slic.Segment(image, options.SlicSegments, options.SlicCompactness, options.SlicIterations, out count);
+                labels = Slic.Segment(image, options.SlicSegments, options.SlicCompactness, options.SlicIterations, out count, cancellationToken);
                 break;
             default:
-                labels = Grid(image.Width, image.Height, gridRows, gridColumns);
+                labels = Grid(image.Width, image.Height, gridRows, gridColumns, cancellationToken);
                 count = gridRows * gridColumns;
                 break;
         }
@@ -41,7 +42,7 @@ public static class Segmenter
     }
 
     /// <summary>Reproduces a segmentation from the parameters recorded in a result.</summary>
-    public static ImageSegmentation Reproduce(RgbImage image, SegmentationParameters parameters)
+    public static ImageSegmentation Reproduce(RgbImage image, SegmentationParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var options = new SegmentationOptions
@@ -57,7 +58,7 @@ public static class Segmenter
             GridRows = parameters.GridRows,
             GridColumns = parameters.GridColumns,
         };
-        return Segment(image, options, parameters.QuickshiftSeed);
+        return Segment(image, options, parameters.QuickshiftSeed, cancellationToken);
     }
 
     internal static SegmentationMethod Resolve(SegmentationMethod method, RgbImage image)
@@ -83,11 +84,12 @@ public static class Segmenter
         Require(options.GridRows is >= 1 and <= 256 && options.GridColumns is >= 1 and <= 256, "A grid needs 1 to 256 rows and columns.", nameof(options.GridRows));
     }
 
-    private static int[] Grid(int width, int height, int rows, int columns)
+    private static int[] Grid(int width, int height, int rows, int columns, CancellationToken cancellationToken)
     {
         var labels = new int[width * height];
         for (var y = 0; y < height; y++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var row = (int)((long)y * rows / height);
             for (var x = 0; x < width; x++)
             {

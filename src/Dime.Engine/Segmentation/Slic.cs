@@ -10,12 +10,12 @@ namespace Dime.Engine.Segmentation;
 /// </summary>
 internal static class Slic
 {
-    public static int[] Segment(RgbImage image, int segments, double compactness, int iterations, out int count)
+    public static int[] Segment(RgbImage image, int segments, double compactness, int iterations, out int count, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         var width = image.Width;
         var height = image.Height;
-        var lab = CieLab.FromRgb(image);
+        var lab = CieLab.FromRgb(image, cancellationToken);
         var step = Math.Sqrt((double)width * height / segments);
         var gridRows = Math.Max(1, (int)Math.Round(height / step));
         var gridColumns = Math.Max(1, (int)Math.Round(width / step));
@@ -49,6 +49,7 @@ internal static class Slic
             Array.Fill(distances, double.MaxValue);
             for (var c = 0; c < centreCount; c++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var cy = centres[c * 5];
                 var cx = centres[(c * 5) + 1];
                 var rowMin = Math.Max(0, (int)(cy - window));
@@ -76,6 +77,7 @@ internal static class Slic
             }
 
             Array.Clear(sums);
+            cancellationToken.ThrowIfCancellationRequested();
             for (var p = 0; p < labels.Length; p++)
             {
                 var s = labels[p] * 6;
@@ -101,6 +103,7 @@ internal static class Slic
         }
 
         var minimumSize = (int)(0.5 * width * height / centreCount);
+        cancellationToken.ThrowIfCancellationRequested();
         return EnforceConnectivity(labels, width, height, minimumSize, out count);
     }
 

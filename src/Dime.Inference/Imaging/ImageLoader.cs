@@ -36,17 +36,27 @@ public static class ImageLoader
 
     /// <summary>Reads (through <see cref="SafeFiles"/>: a regular file within the size limit) and decodes an image file.</summary>
     /// <exception cref="DimeException">ImageNotFound, ImageTooLarge, ImageUnsupported, ImageCorrupt, NotARegularFile or PathInvalid.</exception>
-    public static RgbImage Load(string path, ImageLimits? limits = null, CancellationToken cancellationToken = default)
+    public static RgbImage Load(string path, ImageLimits? limits = null, CancellationToken cancellationToken = default) =>
+        Load(path, long.MaxValue, limits, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Load(string, ImageLimits?, CancellationToken)"/>, downscaled (<see cref="ImageBudget"/>) when over
+    /// <paramref name="maxPixels"/> straight from the decoder's pixels: the full-size image is never copied.
+    /// </summary>
+    public static RgbImage Load(string path, long maxPixels, ImageLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         limits ??= ImageLimits.Default;
         var bytes = SafeFiles.ReadAllBytes(path, FileKind.Image with { MaxBytes = limits.MaxFileBytes }, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        return Decode(bytes, path, limits);
+        return Decode(bytes, path, limits, maxPixels, cancellationToken);
     }
 
-    /// <summary>Decodes an encoded image held in memory; <paramref name="subject"/> names it in errors.</summary>
-    public static RgbImage Decode(byte[] data, string subject, ImageLimits? limits = null)
+    /// <summary>
+    /// Decodes an encoded image held in memory; <paramref name="subject"/> names it in errors. Images over
+    /// <paramref name="maxPixels"/> are downscaled within it. A cancel stops the decode within one read buffer.
+    /// </summary>
+    public static RgbImage Decode(byte[] data, string subject, ImageLimits? limits = null, long maxPixels = long.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         limits ??= ImageLimits.Default;
@@ -109,7 +119,13 @@ public static class ImageLoader
 
         try
         {
-            using var image = Image.Load<Rgb24>(configuration, data);
+            using var stream = new CancellableReadStream(data, cancellationToken);
+            using var image = configuration.ImageFormatsManager.FindDecoder(format).Decode<Rgb24>(configuration, stream, cancellationToken);
+            if ((long)image.Width * image.Height > maxPixels)
+            {
+                return ImageBudget.Fit(image, maxPixels, cancellationToken);
+            }
+
             var bytes = new byte[checked(image.Width * image.Height * 3)];
             image.CopyPixelDataTo(MemoryMarshal.Cast<byte, Rgb24>(bytes.AsSpan()));
             return new RgbImage(image.Width, image.Height, bytes);

@@ -5,8 +5,8 @@
 
 Writes, next to this script:
 - toy/: a tiny split model (image encoder, text encoder with an attention mask, fusion head) plus the full
-  graph that composes them, fusion heads that take raw tokens or the raw image, graphs that output NaN, and
-  a deliberately slow graph (for cancelling a run in flight);
+  graph that composes them, fusion heads that take raw tokens or the raw image, graphs that output NaN, an
+  image encoder with dynamic height and width, and a deliberately slow graph (for cancelling a run in flight);
 - resize_reference.json: PyTorch's F.interpolate (area, bilinear align_corners=False, nearest) on small
   uint8 images, the reference for the C# resize;
 - preprocess_reference.*: a 128x128 noise PNG and the demo preprocessing of it (area to 64, (x-0.5)/0.25).
@@ -154,6 +154,14 @@ def toy() -> None:
     out = g.op("MatMul", [pooled, g.const("Wout", rng.normal(0, 0.1, (512, LABELS)).astype(np.float32))])
     g.op("Add", [out, g.op("Add", [tf, mf])], "logits")
     g.save(TOY / "slow.onnx", [image_input(), tokens_input("tokens"), tokens_input("attention_mask")], [logits])
+
+    # an image encoder with dynamic spatial dimensions: any height and width, pooled to one mean per channel
+    g = Graph()
+    pooled = g.op("Flatten", [g.op("GlobalAveragePool", ["image"])], axis=1)
+    scales = np.random.default_rng(11).normal(0, 1, (3, IMG_FEATURES)).astype(np.float32)
+    g.op("Tanh", [g.op("MatMul", [pooled, g.const("channel_scales", scales)])], "image_features")
+    dynamic_image = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, "height", "width"])
+    g.save(TOY / "image_encoder_dynamic.onnx", [dynamic_image], [features("image_features", IMG_FEATURES)])
 
     (TOY / "vocab.txt").write_text("\n".join(["<pad>", "<unk>", "<mask>", "is", "there", "a", "red", "blue", "cube", "ball", "what", "color"]) + "\n")
 
