@@ -70,7 +70,7 @@ internal sealed class Daemon : IDisposable
     {
         if (!string.IsNullOrWhiteSpace(device))
         {
-            Validate.OneOf(device, ["auto", "cuda", "cpu"], "device");
+            Validate.OneOf(device, Protocol.DeviceInfo.Requests, "device");
             Options = Options with { Device = device.ToLowerInvariant() };
         }
 

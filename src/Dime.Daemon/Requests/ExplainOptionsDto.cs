@@ -8,11 +8,13 @@ using Dime.Engine.Segmentation;
 
 namespace Dime.Daemon.Requests;
 
-internal sealed record SegmentationDto(string? Method, double? KernelSize, double? MaxDist, double? Ratio, int? Segments, double? Compactness, int? Rows, int? Columns, int? Seed);
+internal sealed record SegmentationDto([property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.SegmentationMethods))] string? Method, double? KernelSize, double? MaxDist, double? Ratio, int? Segments, double? Compactness, int? Rows, int? Columns, int? Seed);
 
-internal sealed record HideDto(string? Mode, int[]? Color, double? Sigma);
+internal sealed record HideDto([property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.HideModes))] string? Mode, int[]? Color, double? Sigma);
 
-internal sealed record FeatureSelectionDto(string? Image, string? Text);
+internal sealed record FeatureSelectionDto(
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.Selections))] string? Image,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.Selections))] string? Text);
 
 /// <summary>stabilityRuns: K-seed stability (K more explanations); bootstrap: B resamples of the rows (no model calls, 0 = off).</summary>
 internal sealed record QualityDto(int? StabilityRuns, bool? Curves, int? Bootstrap = null);
@@ -32,15 +34,15 @@ internal sealed record ExplainOptionsDto(
     int? ReferenceSeed = null,
     SegmentationDto? Segmentation = null,
     HideDto? Hide = null,
-    string? TextFeatures = null,
-    string? TextMask = null,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.TextFeatureModes))] string? TextFeatures = null,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.TextMasks))] string? TextMask = null,
     int? ImageFeatures = null,
     int? TextFeatureCount = null,
     FeatureSelectionDto? FeatureSelection = null,
     QualityDto? Quality = null,
     int? Seed = null,
     int? Partners = null,
-    string? PartnerEstimator = null,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.PartnerEstimators))] string? PartnerEstimator = null,
     bool? Partial = null,
     bool? UntilStable = null)
 {
@@ -68,7 +70,8 @@ internal sealed record ExplainOptionsDto(
     /// </summary>
     public static readonly string[] HideModes = ["median", "mean", "constant", "blur"];
     public static readonly string[] TextMasks = ["delete", "mask"];
-    private static readonly string[] Selections = ["none", "auto", "forward", "highestWeights"];
+    public static readonly string[] TextFeatureModes = ["words", "positions"];
+    public static readonly string[] Selections = ["none", "auto", "forward", "highestWeights"];
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int ReferenceSizeOrDefault => ReferenceSize ?? 100;
@@ -79,6 +82,7 @@ internal sealed record ExplainOptionsDto(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool StratifiedOrDefault => Stratified ?? true;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int PartnersOrDefault => Partners ?? DefaultPartners;
 
     private static readonly int DefaultBootstrap = new ExplainOptions().BootstrapResamples;
@@ -97,7 +101,7 @@ internal sealed record ExplainOptionsDto(
         Validate.Range(Quality?.Bootstrap ?? DefaultBootstrap, 0, MaxBootstrap, "options.quality.bootstrap");
         Validate.Range(PartnersOrDefault, 0, MaxReference, "options.partners");
         Validate.OneOf(PartnerEstimator, PartnerEstimators, "options.partnerEstimator");
-        Validate.OneOf(TextFeatures, ["words", "positions"], "options.textFeatures");
+        Validate.OneOf(TextFeatures, TextFeatureModes, "options.textFeatures");
         Validate.OneOf(TextMask, TextMasks, "options.textMask");
         if (TextMask is "mask" && string.IsNullOrEmpty(maskToken))
         {

@@ -6,7 +6,7 @@ namespace Dime.Daemon.Requests;
 
 internal sealed record ClientInfo(string Name, string? Version);
 
-internal sealed record InitializeParams(ClientInfo? ClientInfo, int? ProcessId, string? CacheFolder, string? Device);
+internal sealed record InitializeParams(ClientInfo? ClientInfo, int? ProcessId, string? CacheFolder, [property: WireEnum(typeof(DeviceInfo), nameof(DeviceInfo.Requests))] string? Device);
 
 internal sealed record ServerInfo(string Name, string Version);
 
@@ -26,7 +26,7 @@ internal sealed class LifecycleHandler(Daemon daemon, Session session)
         return new InitializeResult(
             new ServerInfo("Dime.Daemon", Versions.Current.Daemon),
             ProtocolNames.ProtocolVersion,
-            new Capabilities(ProtocolNames.Requests, ["auto", "quickshift", "slic", "grid"], ExplainOptionsDto.HideModes, ["delete", "mask"]),
+            new Capabilities(ProtocolNames.Requests, ExplainOptionsDto.SegmentationMethods, ExplainOptionsDto.HideModes, ExplainOptionsDto.TextMasks),
             Versions.Current,
             daemon.Device);
     }

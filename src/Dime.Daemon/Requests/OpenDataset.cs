@@ -4,9 +4,9 @@ using StreamJsonRpc;
 
 namespace Dime.Daemon.Requests;
 
-internal sealed record OpenDatasetParams(string Path, string? Format, DatasetFields? Fields);
+internal sealed record OpenDatasetParams(string Path, [property: WireEnum(typeof(DatasetReader), nameof(DatasetReader.Formats))] string? Format, DatasetFields? Fields);
 
-internal sealed record DatasetInfo(string DatasetId, string Path, string Format, int Count, string Folder, IReadOnlyList<string> Warnings)
+internal sealed record DatasetInfo(string DatasetId, string Path, [property: WireEnum(typeof(DatasetReader), nameof(DatasetReader.Formats))] string Format, int Count, string Folder, IReadOnlyList<string> Warnings)
 {
     public static DatasetInfo Of(Dataset dataset) =>
         new(dataset.Id, dataset.Path, dataset.Format, dataset.Samples.Count, dataset.Root, [.. dataset.Warnings.Take(20)]);

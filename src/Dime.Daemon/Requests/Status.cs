@@ -5,7 +5,7 @@ namespace Dime.Daemon.Requests;
 
 internal sealed record CacheInfo(string Folder, int Entries, long Bytes);
 
-internal sealed record StatusResult(string State, int Running, Versions Versions, DeviceInfo Device, IReadOnlyList<ModelInfo> Models, IReadOnlyList<DatasetInfo> Datasets, CacheInfo Cache);
+internal sealed record StatusResult([property: WireEnum("ready", "busy")] string State, int Running, Versions Versions, DeviceInfo Device, IReadOnlyList<ModelInfo> Models, IReadOnlyList<DatasetInfo> Datasets, CacheInfo Cache);
 
 internal sealed class StatusHandler(Daemon daemon)
 {

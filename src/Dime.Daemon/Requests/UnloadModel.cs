@@ -6,10 +6,13 @@ namespace Dime.Daemon.Requests;
 
 internal sealed record UnloadModelParams(string ModelId);
 
+/// <summary>An empty object: the model is gone.</summary>
+internal sealed record UnloadModelResult;
+
 internal sealed class UnloadModelHandler(Daemon daemon)
 {
     [JsonRpcMethod(ProtocolNames.UnloadModel, UseSingleObjectParameterDeserialization = true)]
-    public object UnloadModel(UnloadModelParams parameters)
+    public UnloadModelResult UnloadModel(UnloadModelParams parameters)
     {
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.ModelId, "modelId");
@@ -20,6 +23,6 @@ internal sealed class UnloadModelHandler(Daemon daemon)
         }
 
         daemon.References.Forget(hash);
-        return new { };
+        return new UnloadModelResult();
     }
 }

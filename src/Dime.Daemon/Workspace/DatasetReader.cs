@@ -19,6 +19,9 @@ internal sealed record DatasetFields(string? Image = null, string? Question = nu
 /// <summary>Reads JSONL datasets and CLEVR questions files into <see cref="Dataset"/>s.</summary>
 internal static class DatasetReader
 {
+    /// <summary>The formats it reads (openDataset's format, DatasetInfo.format).</summary>
+    public static readonly string[] Formats = ["jsonl", "clevr"];
+
     public const int MaxSamples = 1_000_000;
 
     /// <summary>Reads a dataset file (a regular file of at most <see cref="FileKind.Dataset"/>'s size, read through <see cref="SafeFiles"/>).</summary>
