@@ -2,8 +2,8 @@
  * Messages between the extension host and the webview panels, and their type guards. Pure: both the
  * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
  */
-import type { CompareResult, DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
-import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult } from './resultGuards';
+import type { DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
+import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult, type ComparePair } from './resultGuards';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -67,7 +67,7 @@ export interface StoredDatasetMessage {
 }
 export interface CompareMessage {
   type: 'compare';
-  result: CompareResult;
+  result: ComparePair;
   imageUri: string;
 }
 export interface CancelledMessage {
@@ -335,5 +335,5 @@ export function isPanelState(value: unknown): value is PanelState {
 
 /** The result id a restored panel can export, if any. */
 export function stateResultId(state: PanelState): string | undefined {
-  return state.explanation?.result.resultId ?? state.compare?.result.results[0].resultId ?? state.dataset?.result.resultId;
+  return state.explanation?.result.resultId ?? state.compare?.result.results[0]?.resultId ?? state.dataset?.result.resultId;
 }

@@ -122,7 +122,7 @@ function updateView(): void {
   rendered.values.replaceChildren(renderValues(valuesFor(result, label), labelText));
   rendered.warnings.replaceChildren(renderWarnings(warningsFor(result, label)));
   rendered.howToRead.replaceChildren(
-    renderHowToRead(result.values.find((v) => v.label === label), labelText, result.settings.referenceSize, state.view.howToRead ?? false, (open) => {
+    renderHowToRead(result.values.find((v) => v.label === label), labelText, Number(result.settings['referenceSize']), state.view.howToRead ?? false, (open) => {
       state = { ...state, view: { ...state.view, howToRead: open } };
       save();
     }),

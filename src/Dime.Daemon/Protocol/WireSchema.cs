@@ -26,10 +26,19 @@ internal static class WireSchema
         new(ProtocolNames.Progress, typeof(ProgressParams), null, IsNotification: true),
     ];
 
+    /// <summary>Shapes outside the methods: every error reply's data, a line of explain-dataset's index.jsonl.</summary>
+    private static readonly (string Name, Type Type)[] OtherShapes =
+    [
+        ("error.data", typeof(ErrorData)),
+        ("index.jsonl", typeof(Sharding.IndexLine)),
+    ];
+
     private const string TypeMarker = "x-wire-type";
 
     /// <summary>Indented, and quotes and backticks left as they are.</summary>
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Every [JsonRpcMethod] of the daemon, then the notifications it sends, in name order.</summary>
     public static IReadOnlyList<Method> Methods()
@@ -65,6 +74,12 @@ internal static class WireSchema
             (method.IsNotification ? notifications : methods)[method.Name] = entry;
         }
 
+        var others = new JsonObject();
+        foreach (var (name, type) in OtherShapes)
+        {
+            others[name] = Reference(type, defs);
+        }
+
         var definitions = new JsonObject();
         foreach (var (name, schema) in defs)
         {
@@ -79,6 +94,7 @@ internal static class WireSchema
             ["protocolVersion"] = ProtocolNames.ProtocolVersion,
             ["methods"] = methods,
             ["notifications"] = notifications,
+            ["shapes"] = others,
             ["$defs"] = definitions,
         };
     }

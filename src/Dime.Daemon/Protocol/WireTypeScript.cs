@@ -71,11 +71,31 @@ internal static class WireTypeScript
         text.Append("  $ref?: string;\n  type?: string | readonly string[];\n  enum?: readonly string[];\n  items?: WireSchema;\n");
         text.Append("  properties?: Readonly<Record<string, WireSchema>>;\n  required?: readonly string[];\n  additionalProperties?: WireSchema | boolean;\n}\n\n");
         text.Append("/** The schema's $defs, for the runtime guards. */\n");
-        text.Append("export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = ");
-        text.Append(defs.ToJsonString(WireSchema.Indented).ReplaceLineEndings("\n"));
-        text.Append(";\n");
+        text.Append("export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {\n");
+        foreach (var (name, schema) in defs)
+        {
+            text.Append("  ").Append(name).Append(": ").Append(GuardSubset(schema)!.ToJsonString(WireSchema.Compact)).Append(",\n");
+        }
+
+        text.Append("};\n");
         return text.ToString();
     }
+
+    private static readonly string[] GuardKeywords = ["$ref", "type", "enum", "items", "properties", "required", "additionalProperties"];
+
+    /// <summary>The keywords the guards read (no defaults or descriptions), all the way down.</summary>
+    private static JsonNode? GuardSubset(JsonNode? schema) => schema switch
+    {
+        JsonObject node => new JsonObject(node.Where(p => GuardKeywords.Contains(p.Key)).Select(p => KeyValuePair.Create(
+            p.Key,
+            p.Key switch
+            {
+                "properties" => new JsonObject(p.Value!.AsObject().Select(q => KeyValuePair.Create(q.Key, GuardSubset(q.Value)))),
+                "items" or "additionalProperties" => GuardSubset(p.Value),
+                _ => p.Value?.DeepClone(),
+            }))),
+        _ => schema?.DeepClone(),
+    };
 
     private static HashSet<string> Required(JsonNode schema) =>
         schema["required"] is JsonArray required ? [.. required.Select(r => r!.GetValue<string>())] : [];
