@@ -101,6 +101,7 @@ import type {
   ImageExplanation,
   IndexLine,
   InitializeParams,
+  InitializeResult,
   NotificationMap,
   Overlay,
   RequestMap,
@@ -131,6 +132,8 @@ export type VersionsInfo = Versions;
 export type DatasetIndexLine = IndexLine;
 export type IndexTopFeatures = TopFeatures;
 export type ProgressValue = NotificationMap['$/progress']['value'];
+/** Each whole-number option's default and bounds as the daemon announces them in initialize (capabilities.options). */
+export type OptionLimits = InitializeResult['capabilities']['options'];
 
 export type PartName = Overlay['part'];
 export const PART_NAMES: readonly PartName[] = ['m', 'uc', 'mi'];

@@ -35,6 +35,7 @@ export interface Capabilities {
   segmentations: string[];
   hideModes: string[];
   textMasks: string[];
+  options: Record<string, OptionLimit>;
 }
 
 export interface ClientInfo {
@@ -358,6 +359,12 @@ export interface OpenDatasetParams {
   path: string;
   format?: 'jsonl' | 'clevr';
   fields?: DatasetFields;
+}
+
+export interface OptionLimit {
+  default: number;
+  min: number;
+  max: number;
 }
 
 export interface Overlay {
@@ -722,6 +729,7 @@ export interface WireTypes {
   ModelInfo: ModelInfo;
   NumberDifference: NumberDifference;
   OpenDatasetParams: OpenDatasetParams;
+  OptionLimit: OptionLimit;
   Overlay: Overlay;
   Part: Part;
   PartStability: PartStability;
@@ -779,7 +787,7 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   Artifacts: {"type":"object","properties":{"folder":{"type":"string"},"report":{"type":"string"},"json":{"type":"string"},"overlays":{"type":"array","items":{"$ref":"#/$defs/Overlay"}}},"required":["folder","report","json","overlays"]},
   BootstrapReport: {"type":"object","properties":{"resamples":{"type":"integer"},"topK":{"type":"integer"},"seed":{"type":"integer"},"labels":{"type":"array","items":{"$ref":"#/$defs/LabelStability"}}},"required":["resamples","topK","seed","labels"]},
   CacheInfo: {"type":"object","properties":{"folder":{"type":"string"},"entries":{"type":"integer"},"bytes":{"type":"integer"}},"required":["folder","entries","bytes"]},
-  Capabilities: {"type":"object","properties":{"methods":{"type":"array","items":{"type":"string"}},"segmentations":{"type":"array","items":{"type":"string"}},"hideModes":{"type":"array","items":{"type":"string"}},"textMasks":{"type":"array","items":{"type":"string"}}},"required":["methods","segmentations","hideModes","textMasks"]},
+  Capabilities: {"type":"object","properties":{"methods":{"type":"array","items":{"type":"string"}},"segmentations":{"type":"array","items":{"type":"string"}},"hideModes":{"type":"array","items":{"type":"string"}},"textMasks":{"type":"array","items":{"type":"string"}},"options":{"type":"object","additionalProperties":{"$ref":"#/$defs/OptionLimit"}}},"required":["methods","segmentations","hideModes","textMasks","options"]},
   ClientInfo: {"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"}},"required":["name"]},
   CompareParams: {"type":"object","properties":{"modelIds":{"type":"array","items":{"type":"string"}},"sample":{"$ref":"#/$defs/SampleRef"},"options":{"$ref":"#/$defs/ExplainOptionsDto"},"progressToken":{}},"required":["modelIds","sample"]},
   CompareResult: {"type":"object","properties":{"results":{"type":"array","items":{"$ref":"#/$defs/ExplanationResult"}}},"required":["results"]},
@@ -793,7 +801,7 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   Emap: {"type":"object","properties":{"accuracy":{"type":"number"},"projectedAccuracy":{"type":"number"},"gap":{"type":"number"}},"required":[]},
   ErrorData: {"type":"object","properties":{"name":{"type":"string"},"subject":{"type":"string"}},"required":["name"]},
   ExplainDatasetParams: {"type":"object","properties":{"modelId":{"type":"string"},"datasetId":{"type":"string"},"offset":{"type":"integer"},"count":{"type":"integer"},"options":{"$ref":"#/$defs/DatasetOptionsDto"},"progressToken":{}},"required":["modelId","datasetId"]},
-  ExplainOptionsDto: {"type":"object","properties":{"labels":{},"modalities":{"type":"array","items":{"type":"string"}},"imageSamples":{"type":"integer"},"textSamples":{"type":"integer"},"referenceSize":{"type":"integer"},"referenceDatasetId":{"type":"string"},"stratified":{"type":"boolean"},"referenceSeed":{"type":"integer"},"segmentation":{"$ref":"#/$defs/SegmentationDto"},"hide":{"$ref":"#/$defs/HideDto"},"textFeatures":{"type":"string","enum":["words","positions"]},"textMask":{"type":"string","enum":["delete","mask"]},"imageFeatures":{"type":"integer"},"textFeatureCount":{"type":"integer"},"featureSelection":{"$ref":"#/$defs/FeatureSelectionDto"},"quality":{"$ref":"#/$defs/QualityDto"},"seed":{"type":"integer"},"partners":{"type":"integer"},"partnerEstimator":{"type":"string","enum":["perRow","shared"]},"partial":{"type":"boolean"},"untilStable":{"type":"boolean"}},"required":["referenceSizeOrDefault","referenceSeedOrDefault","stratifiedOrDefault","partnersOrDefault"]},
+  ExplainOptionsDto: {"type":"object","properties":{"labels":{},"modalities":{"type":"array","items":{"type":"string"}},"imageSamples":{"type":"integer"},"textSamples":{"type":"integer"},"referenceSize":{"type":"integer"},"referenceDatasetId":{"type":"string"},"stratified":{"type":"boolean"},"referenceSeed":{"type":"integer"},"segmentation":{"$ref":"#/$defs/SegmentationDto"},"hide":{"$ref":"#/$defs/HideDto"},"textFeatures":{"type":"string","enum":["words","positions"]},"textMask":{"type":"string","enum":["delete","mask"]},"imageFeatures":{"type":"integer"},"textFeatureCount":{"type":"integer"},"featureSelection":{"$ref":"#/$defs/FeatureSelectionDto"},"quality":{"$ref":"#/$defs/QualityDto"},"seed":{"type":"integer"},"partners":{"type":"integer"},"partnerEstimator":{"type":"string","enum":["perRow","shared"]},"partial":{"type":"boolean"},"untilStable":{"type":"boolean"}},"required":["referenceSizeOrDefault","referenceSeedOrDefault","stratifiedOrDefault"]},
   ExplainParams: {"type":"object","properties":{"modelId":{"type":"string"},"sample":{"$ref":"#/$defs/SampleRef"},"options":{"$ref":"#/$defs/ExplainOptionsDto"},"progressToken":{}},"required":["modelId","sample"]},
   ExplainedSample: {"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"line":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"datasetId":{"type":"string"}},"required":["id","imagePath","question","width","height"]},
   ExplanationResult: {"type":"object","properties":{"resultId":{"type":"string"},"cached":{"type":"boolean"},"model":{"$ref":"#/$defs/ModelInfo"},"device":{"$ref":"#/$defs/DeviceInfo"},"sample":{"$ref":"#/$defs/ExplainedSample"},"labels":{"type":"array","items":{"type":"string"}},"prediction":{"$ref":"#/$defs/Prediction"},"values":{"type":"array","items":{"$ref":"#/$defs/InstanceValues"}},"image":{"$ref":"#/$defs/ImageExplanation"},"text":{"$ref":"#/$defs/TextExplanation"},"quality":{"$ref":"#/$defs/QualityResult"},"settings":{"type":"object"},"timings":{"type":"object","additionalProperties":{"type":"number"}},"artifacts":{"$ref":"#/$defs/Artifacts"},"provenance":{"$ref":"#/$defs/Provenance"},"warnings":{"type":"array","items":{"type":"string"}}},"required":["resultId","cached","model","device","sample","labels","prediction","values","settings","timings"]},
@@ -819,6 +827,7 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   ModelInfo: {"type":"object","properties":{"modelId":{"type":"string"},"name":{"type":"string"},"manifestPath":{"type":"string"},"labels":{"type":"array","items":{"type":"string"}},"split":{"type":"boolean"},"hash":{"type":"string"},"device":{"$ref":"#/$defs/DeviceInfo"},"maskToken":{"type":"string"},"warnings":{"type":"array","items":{"type":"string"}}},"required":["modelId","name","manifestPath","labels","split","hash","device"]},
   NumberDifference: {"type":"object","properties":{"path":{"type":"string"},"stored":{"type":"number"},"reproduced":{"type":"number"},"difference":{"type":"number"}},"required":["path","stored","reproduced","difference"]},
   OpenDatasetParams: {"type":"object","properties":{"path":{"type":"string"},"format":{"type":"string","enum":["jsonl","clevr"]},"fields":{"$ref":"#/$defs/DatasetFields"}},"required":["path"]},
+  OptionLimit: {"type":"object","properties":{"default":{"type":"integer"},"min":{"type":"integer"},"max":{"type":"integer"}},"required":["default","min","max"]},
   Overlay: {"type":"object","properties":{"modality":{"type":"string","enum":["image","text"]},"part":{"type":"string","enum":["m","uc","mi"]},"label":{"type":"integer"},"path":{"type":"string"}},"required":["modality","part","label","path"]},
   Part: {"type":"object","properties":{"weights":{"type":"array","items":{"type":"number"}},"selected":{"type":"array","items":{"type":"integer"}},"intercept":{"type":"number"},"r2":{"type":"number"},"localPrediction":{"type":"number"}},"required":["weights","selected","intercept","r2","localPrediction"]},
   PartStability: {"type":"object","properties":{"meanSpearman":{"type":"number"},"minSpearman":{"type":"number"},"meanTopKOverlap":{"type":"number"}},"required":["meanSpearman","minSpearman","meanTopKOverlap"]},

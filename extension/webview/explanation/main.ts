@@ -81,7 +81,8 @@ function renderResult(message: ExplanationMessage): void {
     renderLoopBar({
       question: result.sample.question,
       ...(message.position ? { position: message.position } : {}),
-      settings: runSettingsOf(result),
+      settings: runSettingsOf(result, message.limits),
+      ...(message.limits ? { limits: message.limits } : {}),
       pinned: state.pinned === true,
       post: (m) => api.post(m),
       onPin: (pinned) => {

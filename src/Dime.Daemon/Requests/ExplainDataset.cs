@@ -7,7 +7,11 @@ using StreamJsonRpc;
 
 namespace Dime.Daemon.Requests;
 
-internal sealed record DatasetOptionsDto(int? TopSamples = null);
+internal sealed record DatasetOptionsDto(int? TopSamples = null)
+{
+    /// <summary>How many of the most interaction-driven samples the overview lists.</summary>
+    public static readonly OptionLimit TopSamplesLimit = new(20, 1, 10_000);
+}
 
 internal sealed record ExplainDatasetParams(string ModelId, string DatasetId, int Offset = 0, int Count = 100, DatasetOptionsDto? Options = null, JsonElement? ProgressToken = null);
 
@@ -38,8 +42,7 @@ internal sealed class ExplainDatasetHandler(Daemon daemon, JsonRpc rpc)
         Validate.NotEmpty(parameters.ModelId, "modelId");
         Validate.NotEmpty(parameters.DatasetId, "datasetId");
         Validate.Range(parameters.Count, 2, int.MaxValue, "count");
-        var top = parameters.Options?.TopSamples ?? 20;
-        Validate.Range(top, 1, 10_000, "options.topSamples");
+        var top = DatasetOptionsDto.TopSamplesLimit.Check(parameters.Options?.TopSamples, "options.topSamples");
         var model = daemon.Models.Get(parameters.ModelId);
         var dataset = daemon.Datasets.Get(parameters.DatasetId);
         Validate.Range(parameters.Offset, 0, dataset.Samples.Count - 1, "offset");

@@ -16,6 +16,21 @@ internal sealed record FeatureSelectionDto(
     [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.Selections))] string? Image,
     [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.Selections))] string? Text);
 
+/// <summary>
+/// A whole-number option's default and bounds, defined once: <see cref="Check"/> validates a request with them, and
+/// initialize announces them (capabilities.options) so that the extension's settings and run drawer use the same.
+/// </summary>
+internal sealed record OptionLimit(int Default, int Min, int Max)
+{
+    /// <summary>The value, or the default when absent; InvalidArgument naming the option when out of bounds.</summary>
+    public int Check(int? value, string name)
+    {
+        var checkedValue = value ?? Default;
+        Validate.Range(checkedValue, Min, Max, name);
+        return checkedValue;
+    }
+}
+
 /// <summary>stabilityRuns: K-seed stability (K more explanations); bootstrap: B resamples of the rows (no model calls, 0 = off).</summary>
 internal sealed record QualityDto(int? StabilityRuns, bool? Curves, int? Bootstrap = null);
 
@@ -50,6 +65,8 @@ internal sealed record ExplainOptionsDto(
     public const int MaxReference = 1_000;
     public const int MaxStabilityRuns = 10;
     public const int MaxBootstrap = 200;
+    public const int DefaultSamples = 1000;
+    public const int DefaultReferenceSize = 100;
 
     /// <summary>
     /// k, the reference partners per perturbed row when the request names none: the smallest k whose agreement with
@@ -73,8 +90,25 @@ internal sealed record ExplainOptionsDto(
     public static readonly string[] TextFeatureModes = ["words", "positions"];
     public static readonly string[] Selections = ["none", "auto", "forward", "highestWeights"];
 
+    /// <summary>The whole-number options by their name in the request (quality's below "quality."), as initialize announces them.</summary>
+    public static readonly IReadOnlyDictionary<string, OptionLimit> Limits = new Dictionary<string, OptionLimit>
+    {
+        ["imageSamples"] = new(DefaultSamples, 10, MaxSamples),
+        ["textSamples"] = new(DefaultSamples, 10, MaxSamples),
+        ["referenceSize"] = new(DefaultReferenceSize, 1, MaxReference),
+        ["referenceSeed"] = new(0, 0, int.MaxValue),
+        ["seed"] = new(0, 0, int.MaxValue),
+        ["imageFeatures"] = new(10, 1, 10_000),
+        ["textFeatureCount"] = new(10, 1, 10_000),
+        ["quality.stabilityRuns"] = new(0, 0, MaxStabilityRuns),
+        ["quality.bootstrap"] = new(new ExplainOptions().BootstrapResamples, 0, MaxBootstrap),
+        ["partners"] = new(DefaultPartners, 0, MaxReference),
+    };
+
+    private static int Checked(int? value, string name) => Limits[name].Check(value, "options." + name);
+
     [System.Text.Json.Serialization.JsonIgnore]
-    public int ReferenceSizeOrDefault => ReferenceSize ?? 100;
+    public int ReferenceSizeOrDefault => ReferenceSize ?? Limits["referenceSize"].Default;
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int ReferenceSeedOrDefault => ReferenceSeed ?? 0;
@@ -82,24 +116,20 @@ internal sealed record ExplainOptionsDto(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool StratifiedOrDefault => Stratified ?? true;
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public int PartnersOrDefault => Partners ?? DefaultPartners;
-
-    private static readonly int DefaultBootstrap = new ExplainOptions().BootstrapResamples;
 
     /// <summary>Checks every value and makes the engine's options. Labels are resolved by the caller.</summary>
     public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image)
     {
-        Validate.Range(ImageSamples ?? 1000, 10, MaxSamples, "options.imageSamples");
-        Validate.Range(TextSamples ?? 1000, 10, MaxSamples, "options.textSamples");
-        Validate.Range(ReferenceSizeOrDefault, 1, MaxReference, "options.referenceSize");
-        Validate.Range(ReferenceSeedOrDefault, 0, int.MaxValue, "options.referenceSeed");
-        Validate.Range(Seed ?? 0, 0, int.MaxValue, "options.seed");
-        Validate.Range(ImageFeatures ?? 10, 1, 10_000, "options.imageFeatures");
-        Validate.Range(TextFeatureCount ?? 10, 1, 10_000, "options.textFeatureCount");
-        Validate.Range(Quality?.StabilityRuns ?? 0, 0, MaxStabilityRuns, "options.quality.stabilityRuns");
-        Validate.Range(Quality?.Bootstrap ?? DefaultBootstrap, 0, MaxBootstrap, "options.quality.bootstrap");
-        Validate.Range(PartnersOrDefault, 0, MaxReference, "options.partners");
+        var imageSamples = Checked(ImageSamples, "imageSamples");
+        var textSamples = Checked(TextSamples, "textSamples");
+        Checked(ReferenceSize, "referenceSize");
+        Checked(ReferenceSeed, "referenceSeed");
+        var seed = Checked(Seed, "seed");
+        var imageFeatures = Checked(ImageFeatures, "imageFeatures");
+        var textFeatureCount = Checked(TextFeatureCount, "textFeatureCount");
+        Checked(Quality?.StabilityRuns, "quality.stabilityRuns");
+        var bootstrap = Checked(Quality?.Bootstrap, "quality.bootstrap");
+        var partners = Checked(Partners, "partners");
         Validate.OneOf(PartnerEstimator, PartnerEstimators, "options.partnerEstimator");
         Validate.OneOf(TextFeatures, TextFeatureModes, "options.textFeatures");
         Validate.OneOf(TextMask, TextMasks, "options.textMask");
@@ -112,8 +142,8 @@ internal sealed record ExplainOptionsDto(
         {
             Modalities = ParseModalities(Modalities),
             Labels = labels,
-            ImageSamples = ImageSamples ?? 1000,
-            TextSamples = TextSamples ?? 1000,
+            ImageSamples = imageSamples,
+            TextSamples = textSamples,
             Segmentation = CheckSegmentCount(ParseSegmentation(Segmentation), Segmentation, image),
             HideMode = ParseHideMode(Hide?.Mode),
             HideColor = Hide?.Mode is null or "median" ? MedianColor(image) : ParseColor(Hide?.Color),
@@ -122,14 +152,14 @@ internal sealed record ExplainOptionsDto(
             TextPerturbation = TextMask is "mask" ? TextPerturbation.MaskToken : TextPerturbation.Delete,
             MaskToken = maskToken ?? "[MASK]",
             ImageFeatureSelection = ParseSelection(FeatureSelection?.Image, Engine.Fitting.FeatureSelection.None, "options.featureSelection.image"),
-            ImageFeatureCount = ImageFeatures ?? 10,
+            ImageFeatureCount = imageFeatures,
             TextFeatureSelection = ParseSelection(FeatureSelection?.Text, Engine.Fitting.FeatureSelection.Auto, "options.featureSelection.text"),
-            TextFeatureCount = TextFeatureCount ?? 10,
-            Seed = Seed ?? 0,
-            Partners = PartnersOrDefault == 0 ? null : PartnersOrDefault,
+            TextFeatureCount = textFeatureCount,
+            Seed = seed,
+            Partners = partners == 0 ? null : partners,
             PartnerEstimator = string.Equals(PartnerEstimator, "shared", StringComparison.OrdinalIgnoreCase) ? Engine.Disentanglement.PartnerEstimator.Shared : Engine.Disentanglement.PartnerEstimator.PerRow,
             StratifiedPartners = StratifiedOrDefault,
-            BootstrapResamples = Quality?.Bootstrap ?? DefaultBootstrap,
+            BootstrapResamples = bootstrap,
             PartialResults = Partial ?? false,
             UntilStable = UntilStable ?? false,
         };

@@ -10,7 +10,9 @@ internal sealed record InitializeParams(ClientInfo? ClientInfo, int? ProcessId, 
 
 internal sealed record ServerInfo(string Name, string Version);
 
-internal sealed record Capabilities(IReadOnlyList<string> Methods, IReadOnlyList<string> Segmentations, IReadOnlyList<string> HideModes, IReadOnlyList<string> TextMasks);
+/// <param name="Options">Every whole-number option's default and bounds, by its name in dime/explain's options ("quality.stabilityRuns" below quality), and explainDataset's "topSamples".</param>
+internal sealed record Capabilities(
+    IReadOnlyList<string> Methods, IReadOnlyList<string> Segmentations, IReadOnlyList<string> HideModes, IReadOnlyList<string> TextMasks, IReadOnlyDictionary<string, OptionLimit> Options);
 
 internal sealed record InitializeResult(ServerInfo ServerInfo, int ProtocolVersion, Capabilities Capabilities, Versions Versions, DeviceInfo Device);
 
@@ -26,10 +28,14 @@ internal sealed class LifecycleHandler(Daemon daemon, Session session)
         return new InitializeResult(
             new ServerInfo("Dime.Daemon", Versions.Current.Daemon),
             ProtocolNames.ProtocolVersion,
-            new Capabilities(ProtocolNames.Requests, ExplainOptionsDto.SegmentationMethods, ExplainOptionsDto.HideModes, ExplainOptionsDto.TextMasks),
+            new Capabilities(ProtocolNames.Requests, ExplainOptionsDto.SegmentationMethods, ExplainOptionsDto.HideModes, ExplainOptionsDto.TextMasks, AnnouncedLimits),
             Versions.Current,
             daemon.Device);
     }
+
+    /// <summary>The explain options' limits and explainDataset's topSamples.</summary>
+    public static readonly IReadOnlyDictionary<string, OptionLimit> AnnouncedLimits =
+        ExplainOptionsDto.Limits.Append(KeyValuePair.Create("topSamples", DatasetOptionsDto.TopSamplesLimit)).ToDictionary();
 
     [JsonRpcMethod(ProtocolNames.Shutdown)]
     public object? Shutdown()
