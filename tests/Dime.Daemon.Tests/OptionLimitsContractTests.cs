@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
-using Dime.Engine.Errors;
+using Dime.Daemon.Explaining;
+using Dime.Daemon.Handlers;
+
 
 namespace Dime.Daemon.Tests;
 
 /// <summary>
-/// Option defaults and bounds are defined once (ExplainOptionsDto.Limits): the daemon validates with them and
+/// Option defaults and bounds are defined once (Explaining/ExplainOptionsResolver.Limits): the daemon validates with them and
 /// announces them in initialize; the extension's package.json settings, kept as static metadata for VS Code's
 /// settings editor, must say the same.
 /// </summary>
@@ -30,7 +31,7 @@ public sealed class OptionLimitsContractTests
         ("dime.explain.hide", ExplainOptionsDto.HideModes),
         ("dime.explain.textMask", ExplainOptionsDto.TextMasks),
         ("dime.explain.partnerEstimator", ExplainOptionsDto.PartnerEstimators),
-        ("dime.device", DeviceInfo.Requests),
+        ("dime.device", DeviceInfoDto.Requests),
     ];
 
     [Fact]
@@ -53,11 +54,11 @@ public sealed class OptionLimitsContractTests
     [Fact]
     public void A_value_past_an_announced_bound_is_refused_with_the_options_name()
     {
-        var limit = ExplainOptionsDto.Limits["imageSamples"];
+        var limit = ExplainOptionsResolver.Limits["imageSamples"];
         Assert.Equal(limit.Max, limit.Check(limit.Max, "options.imageSamples"));
         Assert.Equal(limit.Default, limit.Check(null, "options.imageSamples"));
-        var error = Assert.Throws<DimeException>(() => limit.Check(limit.Max + 1, "options.imageSamples"));
-        Assert.Equal(DimeErrorCode.InvalidArgument, error.Code);
+        var error = Assert.Throws<DaemonException>(() => limit.Check(limit.Max + 1, "options.imageSamples"));
+        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
         Assert.Equal("options.imageSamples", error.Subject);
     }
 
@@ -71,7 +72,7 @@ public sealed class OptionLimitsContractTests
         var problems = new List<string>();
         foreach (var (setting, option) in Settings)
         {
-            var limit = ExplainOptionsDto.Limits[option];
+            var limit = ExplainOptionsResolver.Limits[option];
             var schema = properties[setting];
             void Expect(string key, int expected)
             {

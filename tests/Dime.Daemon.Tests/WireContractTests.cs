@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dime.Daemon.Cli;
 using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Tests;
@@ -78,8 +79,8 @@ public sealed class WireContractTests
         Assert.DoesNotContain("answer", Required("InteractionSample"));
         Assert.Equal(["modelId", "datasetId"], Required("ExplainDatasetParams")); // offset and count have defaults
         Assert.Equal("integer", defs["ExplainDatasetParams"]!["properties"]!["count"]!["type"]!.GetValue<string>());
-        Assert.Equal(["median", "mean", "constant", "blur"], defs["HideDto"]!["properties"]!["mode"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
-        Assert.Null(defs["ExplainOptionsDto"]!["properties"]!["partnersOrDefault"]);
+        Assert.Equal(["median", "mean", "constant", "blur"], defs["Hide"]!["properties"]!["mode"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Null(defs["ExplainOptions"]!["properties"]!["partnersOrDefault"]);
     }
 
     [Fact]

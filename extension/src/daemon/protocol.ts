@@ -96,8 +96,6 @@ import type {
   BootstrapReport,
   DatasetInfo,
   ErrorData as GeneratedErrorData,
-  ExplainOptionsDto,
-  FeatureSelectionDto,
   ImageExplanation,
   IndexLine,
   InitializeParams,
@@ -106,7 +104,6 @@ import type {
   Overlay,
   RequestMap,
   SamplingInfo,
-  SegmentationInfo,
   StabilityReport,
   TextExplanation,
   TokenizedWordInfo,
@@ -118,9 +115,6 @@ import type {
 export type ErrorData = Partial<GeneratedErrorData>;
 export type DeviceRequest = NonNullable<InitializeParams['device']>;
 export type DatasetFormat = DatasetInfo['format'];
-export type FeatureSelection = NonNullable<FeatureSelectionDto['image']>;
-export type ExplainOptions = ExplainOptionsDto;
-export type Segmentation = SegmentationInfo;
 export type Sampling = SamplingInfo;
 export type Bootstrap = BootstrapReport;
 export type Stability = StabilityReport;

@@ -1,4 +1,4 @@
-// Generated from the daemon's wire records (docs/protocol.schema.json, src/Dime.Daemon/Protocol/WireSchema.cs): do not edit.
+// Generated from the daemon's wire records (docs/protocol.schema.json, src/Dime.Daemon/Cli/WireSchema.cs): do not edit.
 // Regenerate: DIME_UPDATE_GENERATED=1 dotnet test tests/Dime.Daemon.Tests -c Release --filter WireContract
 // Pure (no vscode, no node): the webview bundles import these types too.
 /* eslint-disable */
@@ -46,7 +46,7 @@ export interface ClientInfo {
 export interface CompareParams {
   modelIds: string[];
   sample: SampleRef;
-  options?: ExplainOptionsDto;
+  options?: ExplainOptions;
   progressToken?: unknown;
 }
 
@@ -90,7 +90,7 @@ export interface DatasetInfo {
   warnings: string[];
 }
 
-export interface DatasetOptionsDto {
+export interface DatasetOptions {
   topSamples?: number;
 }
 
@@ -134,11 +134,11 @@ export interface ExplainDatasetParams {
   datasetId: string;
   offset?: number;
   count?: number;
-  options?: DatasetOptionsDto;
+  options?: DatasetOptions;
   progressToken?: unknown;
 }
 
-export interface ExplainOptionsDto {
+export interface ExplainOptions {
   labels?: unknown;
   modalities?: string[];
   imageSamples?: number;
@@ -147,14 +147,14 @@ export interface ExplainOptionsDto {
   referenceDatasetId?: string;
   stratified?: boolean;
   referenceSeed?: number;
-  segmentation?: SegmentationDto;
-  hide?: HideDto;
+  segmentation?: Segmentation;
+  hide?: Hide;
   textFeatures?: 'words' | 'positions';
   textMask?: 'delete' | 'mask';
   imageFeatures?: number;
   textFeatureCount?: number;
-  featureSelection?: FeatureSelectionDto;
-  quality?: QualityDto;
+  featureSelection?: FeatureSelection;
+  quality?: Quality;
   seed?: number;
   partners?: number;
   partnerEstimator?: 'perRow' | 'shared';
@@ -165,7 +165,7 @@ export interface ExplainOptionsDto {
 export interface ExplainParams {
   modelId: string;
   sample: SampleRef;
-  options?: ExplainOptionsDto;
+  options?: ExplainOptions;
   progressToken?: unknown;
 }
 
@@ -209,12 +209,12 @@ export interface ExportResult {
   files: string[];
 }
 
-export interface FeatureSelectionDto {
+export interface FeatureSelection {
   image?: 'none' | 'auto' | 'forward' | 'highestWeights';
   text?: 'none' | 'auto' | 'forward' | 'highestWeights';
 }
 
-export interface HideDto {
+export interface Hide {
   mode?: 'median' | 'mean' | 'constant' | 'blur';
   color?: number[];
   sigma?: number;
@@ -437,7 +437,7 @@ export interface Provenance {
   labels: ProvenanceLabels;
   random: ProvenanceRandom;
   options: Record<string, unknown>;
-  quality?: QualityDto;
+  quality?: Quality;
 }
 
 export interface ProvenanceEnvironment {
@@ -494,7 +494,7 @@ export interface ProvenanceSample {
   answer?: string;
 }
 
-export interface QualityDto {
+export interface Quality {
   stabilityRuns?: number;
   curves?: boolean;
   bootstrap?: number;
@@ -552,7 +552,7 @@ export interface SamplingInfo {
   pairPasses: number;
 }
 
-export interface SegmentationDto {
+export interface Segmentation {
   method?: 'auto' | 'quickshift' | 'slic' | 'grid';
   kernelSize?: number;
   maxDist?: number;
@@ -697,20 +697,20 @@ export interface WireTypes {
   CurveReport: CurveReport;
   DatasetFields: DatasetFields;
   DatasetInfo: DatasetInfo;
-  DatasetOptionsDto: DatasetOptionsDto;
+  DatasetOptions: DatasetOptions;
   DatasetResult: DatasetResult;
   DeviceInfo: DeviceInfo;
   Emap: Emap;
   ErrorData: ErrorData;
   ExplainDatasetParams: ExplainDatasetParams;
-  ExplainOptionsDto: ExplainOptionsDto;
+  ExplainOptions: ExplainOptions;
   ExplainParams: ExplainParams;
   ExplainedSample: ExplainedSample;
   ExplanationResult: ExplanationResult;
   ExportParams: ExportParams;
   ExportResult: ExportResult;
-  FeatureSelectionDto: FeatureSelectionDto;
-  HideDto: HideDto;
+  FeatureSelection: FeatureSelection;
+  Hide: Hide;
   ImageExplanation: ImageExplanation;
   IndexError: IndexError;
   IndexLine: IndexLine;
@@ -746,14 +746,14 @@ export interface WireTypes {
   ProvenanceRandom: ProvenanceRandom;
   ProvenanceReference: ProvenanceReference;
   ProvenanceSample: ProvenanceSample;
-  QualityDto: QualityDto;
+  Quality: Quality;
   QualityResult: QualityResult;
   ReproduceParams: ReproduceParams;
   ReproduceResult: ReproduceResult;
   SampleInfo: SampleInfo;
   SampleRef: SampleRef;
   SamplingInfo: SamplingInfo;
-  SegmentationDto: SegmentationDto;
+  Segmentation: Segmentation;
   SegmentationInfo: SegmentationInfo;
   ServerInfo: ServerInfo;
   StabilityReport: StabilityReport;
@@ -789,26 +789,26 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   CacheInfo: {"type":"object","properties":{"folder":{"type":"string"},"entries":{"type":"integer"},"bytes":{"type":"integer"}},"required":["folder","entries","bytes"]},
   Capabilities: {"type":"object","properties":{"methods":{"type":"array","items":{"type":"string"}},"segmentations":{"type":"array","items":{"type":"string"}},"hideModes":{"type":"array","items":{"type":"string"}},"textMasks":{"type":"array","items":{"type":"string"}},"options":{"type":"object","additionalProperties":{"$ref":"#/$defs/OptionLimit"}}},"required":["methods","segmentations","hideModes","textMasks","options"]},
   ClientInfo: {"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"}},"required":["name"]},
-  CompareParams: {"type":"object","properties":{"modelIds":{"type":"array","items":{"type":"string"}},"sample":{"$ref":"#/$defs/SampleRef"},"options":{"$ref":"#/$defs/ExplainOptionsDto"},"progressToken":{}},"required":["modelIds","sample"]},
+  CompareParams: {"type":"object","properties":{"modelIds":{"type":"array","items":{"type":"string"}},"sample":{"$ref":"#/$defs/SampleRef"},"options":{"$ref":"#/$defs/ExplainOptions"},"progressToken":{}},"required":["modelIds","sample"]},
   CompareResult: {"type":"object","properties":{"results":{"type":"array","items":{"$ref":"#/$defs/ExplanationResult"}}},"required":["results"]},
   Convergence: {"type":"object","properties":{"topK":{"type":"integer"},"minTopKOverlap":{"type":"number"},"minSpearman":{"type":"number"},"maxRelativeChange":{"type":"number"},"isStable":{"type":"boolean"}},"required":["topK","minTopKOverlap","minSpearman","maxRelativeChange","isStable"]},
   CurveReport: {"type":"object","properties":{"modality":{"type":"string"},"label":{"type":"integer"},"part":{"enum":["m","uc","mi"]},"order":{"type":"array","items":{"type":"integer"}},"fractions":{"type":"array","items":{"type":"number"}},"deletion":{"type":"array","items":{"type":"number"}},"insertion":{"type":"array","items":{"type":"number"}},"deletionAuc":{"type":"number"},"insertionAuc":{"type":"number"}},"required":["modality","label","part","order","fractions","deletion","insertion","deletionAuc","insertionAuc"]},
   DatasetFields: {"type":"object","properties":{"image":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"id":{"type":"string"}},"required":[]},
   DatasetInfo: {"type":"object","properties":{"datasetId":{"type":"string"},"path":{"type":"string"},"format":{"type":"string","enum":["jsonl","clevr"]},"count":{"type":"integer"},"folder":{"type":"string"},"warnings":{"type":"array","items":{"type":"string"}}},"required":["datasetId","path","format","count","folder","warnings"]},
-  DatasetOptionsDto: {"type":"object","properties":{"topSamples":{"type":"integer"}},"required":[]},
+  DatasetOptions: {"type":"object","properties":{"topSamples":{"type":"integer"}},"required":[]},
   DatasetResult: {"type":"object","properties":{"resultId":{"type":"string"},"model":{"$ref":"#/$defs/ModelInfo"},"device":{"$ref":"#/$defs/DeviceInfo"},"dataset":{"$ref":"#/$defs/DatasetInfo"},"offset":{"type":"integer"},"count":{"type":"integer"},"samplesWithAnswers":{"type":"integer"},"labels":{"type":"array","items":{"type":"string"}},"emap":{"$ref":"#/$defs/Emap"},"perLabel":{"type":"array","items":{"$ref":"#/$defs/LabelShare"}},"samples":{"type":"array","items":{"$ref":"#/$defs/InteractionSample"}},"skipped":{"type":"array","items":{"type":"string"}},"settings":{"type":"object"},"timings":{"type":"object","additionalProperties":{"type":"number"}}},"required":["resultId","model","device","dataset","offset","count","samplesWithAnswers","labels","emap","perLabel","samples","skipped","settings","timings"]},
   DeviceInfo: {"type":"object","properties":{"kind":{"type":"string","enum":["cpu","cuda"]},"requested":{"type":"string","enum":["auto","cuda","cpu"]},"name":{"type":"string"},"fallbackReason":{"type":"string"}},"required":["kind","requested","name"]},
   Emap: {"type":"object","properties":{"accuracy":{"type":"number"},"projectedAccuracy":{"type":"number"},"gap":{"type":"number"}},"required":[]},
   ErrorData: {"type":"object","properties":{"name":{"type":"string"},"subject":{"type":"string"}},"required":["name"]},
-  ExplainDatasetParams: {"type":"object","properties":{"modelId":{"type":"string"},"datasetId":{"type":"string"},"offset":{"type":"integer"},"count":{"type":"integer"},"options":{"$ref":"#/$defs/DatasetOptionsDto"},"progressToken":{}},"required":["modelId","datasetId"]},
-  ExplainOptionsDto: {"type":"object","properties":{"labels":{},"modalities":{"type":"array","items":{"type":"string"}},"imageSamples":{"type":"integer"},"textSamples":{"type":"integer"},"referenceSize":{"type":"integer"},"referenceDatasetId":{"type":"string"},"stratified":{"type":"boolean"},"referenceSeed":{"type":"integer"},"segmentation":{"$ref":"#/$defs/SegmentationDto"},"hide":{"$ref":"#/$defs/HideDto"},"textFeatures":{"type":"string","enum":["words","positions"]},"textMask":{"type":"string","enum":["delete","mask"]},"imageFeatures":{"type":"integer"},"textFeatureCount":{"type":"integer"},"featureSelection":{"$ref":"#/$defs/FeatureSelectionDto"},"quality":{"$ref":"#/$defs/QualityDto"},"seed":{"type":"integer"},"partners":{"type":"integer"},"partnerEstimator":{"type":"string","enum":["perRow","shared"]},"partial":{"type":"boolean"},"untilStable":{"type":"boolean"}},"required":["referenceSizeOrDefault","referenceSeedOrDefault","stratifiedOrDefault"]},
-  ExplainParams: {"type":"object","properties":{"modelId":{"type":"string"},"sample":{"$ref":"#/$defs/SampleRef"},"options":{"$ref":"#/$defs/ExplainOptionsDto"},"progressToken":{}},"required":["modelId","sample"]},
+  ExplainDatasetParams: {"type":"object","properties":{"modelId":{"type":"string"},"datasetId":{"type":"string"},"offset":{"type":"integer"},"count":{"type":"integer"},"options":{"$ref":"#/$defs/DatasetOptions"},"progressToken":{}},"required":["modelId","datasetId"]},
+  ExplainOptions: {"type":"object","properties":{"labels":{},"modalities":{"type":"array","items":{"type":"string"}},"imageSamples":{"type":"integer"},"textSamples":{"type":"integer"},"referenceSize":{"type":"integer"},"referenceDatasetId":{"type":"string"},"stratified":{"type":"boolean"},"referenceSeed":{"type":"integer"},"segmentation":{"$ref":"#/$defs/Segmentation"},"hide":{"$ref":"#/$defs/Hide"},"textFeatures":{"type":"string","enum":["words","positions"]},"textMask":{"type":"string","enum":["delete","mask"]},"imageFeatures":{"type":"integer"},"textFeatureCount":{"type":"integer"},"featureSelection":{"$ref":"#/$defs/FeatureSelection"},"quality":{"$ref":"#/$defs/Quality"},"seed":{"type":"integer"},"partners":{"type":"integer"},"partnerEstimator":{"type":"string","enum":["perRow","shared"]},"partial":{"type":"boolean"},"untilStable":{"type":"boolean"}},"required":[]},
+  ExplainParams: {"type":"object","properties":{"modelId":{"type":"string"},"sample":{"$ref":"#/$defs/SampleRef"},"options":{"$ref":"#/$defs/ExplainOptions"},"progressToken":{}},"required":["modelId","sample"]},
   ExplainedSample: {"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"line":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"datasetId":{"type":"string"}},"required":["id","imagePath","question","width","height"]},
   ExplanationResult: {"type":"object","properties":{"resultId":{"type":"string"},"cached":{"type":"boolean"},"model":{"$ref":"#/$defs/ModelInfo"},"device":{"$ref":"#/$defs/DeviceInfo"},"sample":{"$ref":"#/$defs/ExplainedSample"},"labels":{"type":"array","items":{"type":"string"}},"prediction":{"$ref":"#/$defs/Prediction"},"values":{"type":"array","items":{"$ref":"#/$defs/InstanceValues"}},"image":{"$ref":"#/$defs/ImageExplanation"},"text":{"$ref":"#/$defs/TextExplanation"},"quality":{"$ref":"#/$defs/QualityResult"},"settings":{"type":"object"},"timings":{"type":"object","additionalProperties":{"type":"number"}},"artifacts":{"$ref":"#/$defs/Artifacts"},"provenance":{"$ref":"#/$defs/Provenance"},"warnings":{"type":"array","items":{"type":"string"}}},"required":["resultId","cached","model","device","sample","labels","prediction","values","settings","timings"]},
   ExportParams: {"type":"object","properties":{"resultId":{"type":"string"},"folder":{"type":"string"}},"required":["resultId","folder"]},
   ExportResult: {"type":"object","properties":{"files":{"type":"array","items":{"type":"string"}}},"required":["files"]},
-  FeatureSelectionDto: {"type":"object","properties":{"image":{"type":"string","enum":["none","auto","forward","highestWeights"]},"text":{"type":"string","enum":["none","auto","forward","highestWeights"]}},"required":[]},
-  HideDto: {"type":"object","properties":{"mode":{"type":"string","enum":["median","mean","constant","blur"]},"color":{"type":"array","items":{"type":"integer"}},"sigma":{"type":"number"}},"required":[]},
+  FeatureSelection: {"type":"object","properties":{"image":{"type":"string","enum":["none","auto","forward","highestWeights"]},"text":{"type":"string","enum":["none","auto","forward","highestWeights"]}},"required":[]},
+  Hide: {"type":"object","properties":{"mode":{"type":"string","enum":["median","mean","constant","blur"]},"color":{"type":"array","items":{"type":"integer"}},"sigma":{"type":"number"}},"required":[]},
   ImageExplanation: {"type":"object","properties":{"segmentation":{"$ref":"#/$defs/SegmentationInfo"},"samples":{"type":"integer"},"explanations":{"type":"array","items":{"$ref":"#/$defs/LabelExplanation"}},"sampling":{"$ref":"#/$defs/SamplingInfo"},"bootstrap":{"$ref":"#/$defs/BootstrapReport"}},"required":["segmentation","samples","explanations"]},
   IndexError: {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}},"required":["code","message"]},
   IndexLine: {"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"key":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"prediction":{"$ref":"#/$defs/IndexPrediction"},"correct":{"type":"boolean"},"values":{"$ref":"#/$defs/IndexValues"},"miShare":{"type":"number"},"imageTop":{"$ref":"#/$defs/TopFeatures"},"textTop":{"$ref":"#/$defs/TopFeatures"},"result":{"type":"string"},"error":{"$ref":"#/$defs/IndexError"}},"required":["index","id","key","question"]},
@@ -837,21 +837,21 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   Prediction: {"type":"object","properties":{"top":{"type":"array","items":{"$ref":"#/$defs/Answer"}},"label":{"type":"integer"}},"required":["top","label"]},
   ProgressParams: {"type":"object","properties":{"token":{},"value":{"$ref":"#/$defs/ProgressValue"}},"required":["token","value"]},
   ProgressValue: {"type":"object","properties":{"phase":{"type":"string"},"fraction":{"type":"number"},"message":{"type":"string"},"partial":{"$ref":"#/$defs/PartialResult"}},"required":["phase","fraction"]},
-  Provenance: {"type":"object","properties":{"version":{"type":"integer"},"environment":{"$ref":"#/$defs/ProvenanceEnvironment"},"model":{"$ref":"#/$defs/ProvenanceModel"},"sample":{"$ref":"#/$defs/ProvenanceSample"},"reference":{"$ref":"#/$defs/ProvenanceReference"},"labels":{"$ref":"#/$defs/ProvenanceLabels"},"random":{"$ref":"#/$defs/ProvenanceRandom"},"options":{"type":"object"},"quality":{"$ref":"#/$defs/QualityDto"}},"required":["version","environment","model","sample","reference","labels","random","options"]},
+  Provenance: {"type":"object","properties":{"version":{"type":"integer"},"environment":{"$ref":"#/$defs/ProvenanceEnvironment"},"model":{"$ref":"#/$defs/ProvenanceModel"},"sample":{"$ref":"#/$defs/ProvenanceSample"},"reference":{"$ref":"#/$defs/ProvenanceReference"},"labels":{"$ref":"#/$defs/ProvenanceLabels"},"random":{"$ref":"#/$defs/ProvenanceRandom"},"options":{"type":"object"},"quality":{"$ref":"#/$defs/Quality"}},"required":["version","environment","model","sample","reference","labels","random","options"]},
   ProvenanceEnvironment: {"type":"object","properties":{"daemon":{"type":"string"},"dotnet":{"type":"string"},"onnxRuntime":{"type":"string"},"os":{"type":"string"},"architecture":{"type":"string"},"simd":{"type":"string"},"device":{"type":"string"},"deviceName":{"type":"string"},"tf32":{"type":"boolean"}},"required":["daemon","dotnet","onnxRuntime","os","architecture","simd","device","deviceName","tf32"]},
   ProvenanceLabels: {"type":"object","properties":{"requested":{},"resolved":{"type":"array","items":{"type":"integer"}}},"required":[]},
   ProvenanceModel: {"type":"object","properties":{"manifestPath":{"type":"string"},"hash":{"type":"string"}},"required":["manifestPath","hash"]},
   ProvenanceRandom: {"type":"object","properties":{"algorithm":{"type":"string"},"seed":{"type":"integer"},"referenceSeed":{"type":"integer"},"streams":{"type":"object","additionalProperties":{"type":"integer"}}},"required":["algorithm","seed","referenceSeed","streams"]},
   ProvenanceReference: {"type":"object","properties":{"datasetPath":{"type":"string"},"datasetFormat":{"type":"string"},"datasetHash":{"type":"string"},"size":{"type":"integer"},"seed":{"type":"integer"},"stratified":{"type":"boolean"},"ids":{"type":"array","items":{"type":"string"}},"lines":{"type":"array","items":{"type":"integer"}},"imagesHash":{"type":"string"}},"required":["datasetPath","datasetFormat","datasetHash","size","seed","stratified","ids","imagesHash"]},
   ProvenanceSample: {"type":"object","properties":{"datasetPath":{"type":"string"},"datasetFormat":{"type":"string"},"datasetHash":{"type":"string"},"index":{"type":"integer"},"line":{"type":"integer"},"id":{"type":"string"},"imagePath":{"type":"string"},"imageHash":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"}},"required":["id","imagePath","imageHash","question"]},
-  QualityDto: {"type":"object","properties":{"stabilityRuns":{"type":"integer"},"curves":{"type":"boolean"},"bootstrap":{"type":"integer"}},"required":[]},
+  Quality: {"type":"object","properties":{"stabilityRuns":{"type":"integer"},"curves":{"type":"boolean"},"bootstrap":{"type":"integer"}},"required":[]},
   QualityResult: {"type":"object","properties":{"stability":{"$ref":"#/$defs/StabilityReport"},"curves":{"type":"array","items":{"$ref":"#/$defs/CurveReport"}}},"required":[]},
   ReproduceParams: {"type":"object","properties":{"resultId":{"type":"string"},"path":{"type":"string"},"progressToken":{}},"required":[]},
   ReproduceResult: {"type":"object","properties":{"resultId":{"type":"string"},"identical":{"type":"boolean"},"compared":{"type":"integer"},"differing":{"type":"integer"},"largest":{"$ref":"#/$defs/NumberDifference"},"mismatches":{"type":"array","items":{"type":"string"}},"environmentChanges":{"type":"array","items":{"type":"string"}},"tolerance":{"type":"number"},"withinTolerance":{"type":"boolean"},"elapsedMs":{"type":"number"}},"required":["resultId","identical","compared","differing","mismatches","environmentChanges","tolerance","withinTolerance","elapsedMs"]},
   SampleInfo: {"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"line":{"type":"integer"}},"required":["index","id","imagePath","question"]},
   SampleRef: {"type":"object","properties":{"datasetId":{"type":"string"},"index":{"type":"integer"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"}},"required":[]},
   SamplingInfo: {"type":"object","properties":{"plannedRows":{"type":"integer"},"rows":{"type":"integer"},"stoppedEarly":{"type":"boolean"},"lastConvergence":{"$ref":"#/$defs/Convergence"},"estimator":{"type":"string","enum":["exact","perRow","shared"]},"partners":{"type":"integer"},"referenceSize":{"type":"integer"},"pairPasses":{"type":"integer"}},"required":["plannedRows","rows","stoppedEarly","estimator","partners","referenceSize","pairPasses"]},
-  SegmentationDto: {"type":"object","properties":{"method":{"type":"string","enum":["auto","quickshift","slic","grid"]},"kernelSize":{"type":"number"},"maxDist":{"type":"number"},"ratio":{"type":"number"},"segments":{"type":"integer"},"compactness":{"type":"number"},"rows":{"type":"integer"},"columns":{"type":"integer"},"seed":{"type":"integer"}},"required":[]},
+  Segmentation: {"type":"object","properties":{"method":{"type":"string","enum":["auto","quickshift","slic","grid"]},"kernelSize":{"type":"number"},"maxDist":{"type":"number"},"ratio":{"type":"number"},"segments":{"type":"integer"},"compactness":{"type":"number"},"rows":{"type":"integer"},"columns":{"type":"integer"},"seed":{"type":"integer"}},"required":[]},
   SegmentationInfo: {"type":"object","properties":{"method":{"type":"string"},"parameters":{"type":"object"},"count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"map":{"type":"array","items":{"type":"integer"}}},"required":["method","parameters","count","width","height","map"]},
   ServerInfo: {"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"}},"required":["name","version"]},
   StabilityReport: {"type":"object","properties":{"runs":{"type":"integer"},"topK":{"type":"integer"},"seeds":{"type":"array","items":{"type":"integer"}},"image":{"type":"array","items":{"$ref":"#/$defs/LabelStability"}},"text":{"type":"array","items":{"$ref":"#/$defs/LabelStability"}}},"required":["runs","topK","seeds"]},

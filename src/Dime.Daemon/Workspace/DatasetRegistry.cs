@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Workspace;
 
@@ -10,7 +10,7 @@ internal sealed class DatasetRegistry
 
     public Dataset Open(string path, string? format = null, DatasetFields? fields = null, CancellationToken cancellationToken = default)
     {
-        Protocol.Validate.OneOf(format, DatasetReader.Formats, "format");
+        Protocol.Validate.OneOf(format, Protocol.DatasetInfo.Formats, "format");
         var full = Dime.Inference.Files.SafeFiles.CheckPath(path, "dataset");
         var id = DatasetReader.IdOf(full);
         if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null && (format is null || string.Equals(format, open.Format, StringComparison.OrdinalIgnoreCase)))
@@ -26,12 +26,12 @@ internal sealed class DatasetRegistry
     public Dataset Get(string datasetId) =>
         _datasets.TryGetValue(datasetId, out var dataset)
             ? dataset
-            : throw new DimeException(DimeErrorCode.DatasetNotFound, $"No dataset with id '{datasetId}' is open; call dime/openDataset first.", datasetId);
+            : throw new DaemonException(ErrorCode.DatasetNotFound, $"No dataset with id '{datasetId}' is open; call dime/openDataset first.", datasetId);
 
     public IReadOnlyList<Dataset> All => [.. _datasets.Values];
 
     public static Sample SampleAt(Dataset dataset, int index) =>
         index >= 0 && index < dataset.Samples.Count
             ? dataset.Samples[index]
-            : throw new DimeException(DimeErrorCode.SampleNotFound, $"Sample {index} does not exist; the dataset has {dataset.Samples.Count} samples (0 to {dataset.Samples.Count - 1}).", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            : throw new DaemonException(ErrorCode.SampleNotFound, $"Sample {index} does not exist; the dataset has {dataset.Samples.Count} samples (0 to {dataset.Samples.Count - 1}).", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
