@@ -16,6 +16,7 @@ import { onDidChangeSettings, readSettings } from './config/configuration';
 import { offerRestartOnChange } from './config/restartOnChange';
 import type { DimeSettings } from './config/settings';
 import { DaemonService } from './daemon/daemonService';
+import type { InitializeResult, OptionLimits } from './daemon/protocol';
 import { DaemonStatusBar } from './daemon/statusBar';
 import { JSONL_SELECTOR, SampleCodeLensProvider } from './datasets/codeLensProvider';
 import { DatasetService } from './datasets/datasetService';
@@ -33,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('DIME', { log: true });
   let settings: DimeSettings = readSettings(log);
   daemon = new DaemonService(context, log);
+  const running = daemon;
+  const limits = (): OptionLimits | undefined => running.snapshot().info?.capabilities.options;
+  let announcedBy: InitializeResult | undefined;
   const models = new ModelService(context, daemon, log);
   const datasets = new DatasetService(daemon, log);
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, cacheFolder: daemon.cacheFolder, log });
@@ -51,8 +55,15 @@ export function activate(context: vscode.ExtensionContext): void {
     new ModelStatusBar(models),
     vscode.languages.registerCodeLensProvider(JSONL_SELECTOR, codeLens),
     onDidChangeSettings(() => {
-      settings = readSettings(log);
+      settings = readSettings(log, limits());
       codeLens.refresh();
+    }),
+    // The daemon announces its option bounds in initialize: settings are checked against them once it has answered.
+    daemon.onDidChangeState((snap) => {
+      if (snap.state === 'running' && snap.info !== announcedBy) {
+        announcedBy = snap.info;
+        settings = readSettings(log, limits());
+      }
     }),
     offerRestartOnChange(),
     panels.onDidAdd((panel) => {

@@ -8,6 +8,7 @@ import { absolute } from '../explain/explainInPanel';
 import { reportError, runInPanel } from '../explain/runInPanel';
 import type { Services } from '../explain/services';
 import type { ModelChoice } from '../models/modelCatalog';
+import { isCompareResult } from '../panels/resultGuards';
 import { compareEntry } from '../recent/recentList';
 
 export const COMPARE_MODELS = 'dime.compareModels';
@@ -49,6 +50,7 @@ export function registerCompareModels(s: Services): vscode.Disposable {
         ),
       );
       if (!result) return;
+      if (!isCompareResult(result)) throw new Error('The daemon answered the comparison with something other than two results.');
       const imagePath = absolute(result.results[0].sample.imagePath, dataset.folder);
       panel.allowFolders([path.dirname(imagePath)]);
       panel.resultIds = result.results.map((r) => r.resultId);

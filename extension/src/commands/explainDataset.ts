@@ -4,7 +4,6 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { explainOptions } from '../config/settings';
 import { Methods, type DatasetFormat } from '../daemon/protocol';
 import { detectFormat } from '../datasets/sampleAtCursor';
 import { explainInPanel } from '../explain/explainInPanel';
@@ -58,7 +57,7 @@ export function registerExplainDataset(s: Services): vscode.Disposable {
       const result = await runInPanel(panel, `Explaining ${count} samples`, s.log, (token, onProgress) =>
         s.daemon.requestWithProgress(
           Methods.explainDataset,
-          { modelId: model.modelId, datasetId: dataset.datasetId, offset: 0, count, options: explainOptions(settings) },
+          { modelId: model.modelId, datasetId: dataset.datasetId, offset: 0, count },
           onProgress,
           token,
         ),

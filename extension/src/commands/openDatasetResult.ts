@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { DatasetFormat, DatasetIndexLine, ExplanationResult } from '../daemon/protocol';
 import { readDatasetOutput, readJsonLines, type RunInfo } from '../datasets/datasetOutput';
 import { reportError } from '../explain/runInPanel';
-import type { Services } from '../explain/services';
+import { announcedLimits, type Services } from '../explain/services';
 import type { DimePanel } from '../panels/dimePanel';
 import { isIndexLine } from '../panels/messages';
 import { explanationProblem } from '../panels/resultGuards';
@@ -67,7 +67,7 @@ export async function openStoredSample(s: Services, panel: DimePanel, index: num
     const title = `DIME: sample ${explanation.sample.id} · ${explanation.model.name} (stored)`;
     const view = s.panels.create('explanation', title, [path.dirname(imagePath), path.dirname(file)]);
     view.post({ type: 'start', title, subtitle: `${explanation.model.name} · ${file}`, question: explanation.sample.question, imageUri: view.asWebviewUri(imagePath) });
-    view.post({ type: 'explanation', result: explanation, imageUri: view.asWebviewUri(imagePath) });
+    view.post({ type: 'explanation', result: explanation, imageUri: view.asWebviewUri(imagePath), ...announcedLimits(s) });
   } catch (error) {
     reportError(s.log, 'Open stored sample', error);
   }

@@ -1,11 +1,13 @@
 /** Reads the `dime.*` settings through vscode and parses them with the pure settings module. */
 import * as vscode from 'vscode';
+import type { OptionLimits } from '../daemon/protocol';
 import type { Logger } from '../util/logger';
 import { parseSettings, SECTION, type DimeSettings } from './settings';
 
-export function readSettings(log?: Logger): DimeSettings {
+/** @param limits the daemon's option bounds once it has answered initialize. */
+export function readSettings(log?: Logger, limits?: OptionLimits): DimeSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const { settings, warnings } = parseSettings((key) => config.get<unknown>(key));
+  const { settings, warnings } = parseSettings((key) => config.get<unknown>(key), limits);
   for (const warning of warnings) log?.warn(`settings: ${warning}`);
   return settings;
 }

@@ -2,7 +2,7 @@
  * The extension's settings, parsed and validated from raw values (pure: the vscode side passes a
  * getter). Invalid values fall back to defaults and are reported as warnings, never thrown.
  */
-import type { DatasetFields, DeviceRequest, ExplainOptions } from '../daemon/protocol';
+import type { DatasetFields, DeviceRequest, ExplainOptions, OptionLimits } from '../daemon/protocol';
 
 export const SECTION = 'dime';
 
@@ -23,18 +23,19 @@ export interface DimeSettings {
   device: DeviceRequest;
   fields: RequiredFields;
   codeLens: { enabled: boolean; maxSamples: number };
+  /** Whole numbers are undefined when unset or invalid: the daemon's default (announced in initialize) applies. */
   explain: {
-    imageSamples: number;
-    textSamples: number;
-    referenceSize: number;
-    seed: number;
+    imageSamples: number | undefined;
+    textSamples: number | undefined;
+    referenceSize: number | undefined;
+    seed: number | undefined;
     segmentation: 'auto' | 'quickshift' | 'slic' | 'grid';
     hide: 'median' | 'mean' | 'constant' | 'blur';
     textMask: 'delete' | 'mask';
     labels: 'top' | 'all';
-    stabilityRuns: number;
-    /** null: the daemon's default; 0: exact. */
-    partners: number | null;
+    stabilityRuns: number | undefined;
+    /** 0: exact. */
+    partners: number | undefined;
     partnerEstimator: 'perRow' | 'shared' | null;
   };
   datasetCount: number;
@@ -50,16 +51,16 @@ export const DEFAULT_SETTINGS: DimeSettings = {
   fields: DEFAULT_FIELDS,
   codeLens: { enabled: true, maxSamples: 2000 },
   explain: {
-    imageSamples: 1000,
-    textSamples: 1000,
-    referenceSize: 100,
-    seed: 0,
+    imageSamples: undefined,
+    textSamples: undefined,
+    referenceSize: undefined,
+    seed: undefined,
     segmentation: 'auto',
     hide: 'median',
     textMask: 'delete',
     labels: 'top',
-    stabilityRuns: 0,
-    partners: null,
+    stabilityRuns: undefined,
+    partners: undefined,
     partnerEstimator: null,
   },
   datasetCount: 100,
@@ -73,7 +74,11 @@ export interface ParsedSettings {
   warnings: string[];
 }
 
-export function parseSettings(get: SettingGetter): ParsedSettings {
+/**
+ * @param limits the daemon's option bounds (initialize's capabilities.options); before the daemon has answered
+ * they are unknown, and an option is only checked to be a whole number (the daemon refuses one out of bounds).
+ */
+export function parseSettings(get: SettingGetter, limits?: OptionLimits): ParsedSettings {
   const warnings: string[] = [];
   const d = DEFAULT_SETTINGS;
 
@@ -102,13 +107,16 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
     }
     return value;
   };
-  /** null when unset (the daemon decides) or invalid (with a warning). */
-  const optionalInt = (key: string, min: number, max: number): number | null => {
+  /** A whole-number option of dime/explain, checked against the daemon's bounds; undefined (the daemon's default) when unset or invalid. */
+  const option = (key: string, name: string): number | undefined => {
     const value = get(key);
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      warnings.push(`${SECTION}.${key} must be an integer in [${min}, ${max}] or null; using the daemon's default`);
-      return null;
+    if (value === undefined || value === null) return undefined;
+    const limit = limits?.[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (limit?.min ?? 0) || value > (limit?.max ?? Number.MAX_SAFE_INTEGER)) {
+      const bounds = limit === undefined ? 'a whole number, not negative' : `an integer in [${limit.min}, ${limit.max}]`;
+      const fallback = limit === undefined ? "the daemon's default" : `the daemon's default (${limit.default})`;
+      warnings.push(`${SECTION}.${key} must be ${bounds}; using ${fallback}`);
+      return undefined;
     }
     return value;
   };
@@ -134,16 +142,16 @@ export function parseSettings(get: SettingGetter): ParsedSettings {
         maxSamples: int('codeLens.maxSamples', 0, 1_000_000, d.codeLens.maxSamples),
       },
       explain: {
-        imageSamples: int('explain.imageSamples', 10, 100_000, d.explain.imageSamples),
-        textSamples: int('explain.textSamples', 10, 100_000, d.explain.textSamples),
-        referenceSize: int('explain.referenceSize', 1, 10_000, d.explain.referenceSize),
-        seed: int('explain.seed', 0, 2_147_483_647, d.explain.seed),
+        imageSamples: option('explain.imageSamples', 'imageSamples'),
+        textSamples: option('explain.textSamples', 'textSamples'),
+        referenceSize: option('explain.referenceSize', 'referenceSize'),
+        seed: option('explain.seed', 'seed'),
         segmentation: oneOf('explain.segmentation', ['auto', 'quickshift', 'slic', 'grid'], d.explain.segmentation),
         hide: oneOf('explain.hide', ['median', 'mean', 'constant', 'blur'], d.explain.hide),
         textMask: oneOf('explain.textMask', ['delete', 'mask'], d.explain.textMask),
         labels: oneOf('explain.labels', ['top', 'all'], d.explain.labels),
-        stabilityRuns: int('explain.stabilityRuns', 0, 20, d.explain.stabilityRuns),
-        partners: optionalInt('explain.partners', 0, 1000),
+        stabilityRuns: option('explain.stabilityRuns', 'quality.stabilityRuns'),
+        partners: option('explain.partners', 'partners'),
         partnerEstimator: get('explain.partnerEstimator') == null ? null : oneOf<'perRow' | 'shared'>('explain.partnerEstimator', ['perRow', 'shared'], 'perRow'),
       },
       datasetCount: int('dataset.explainCount', 1, 100_000, d.datasetCount),
@@ -178,16 +186,16 @@ export function explainOptions(settings: DimeSettings): ExplainOptions {
   const e = settings.explain;
   const options: ExplainOptions = {
     labels: e.labels,
-    imageSamples: e.imageSamples,
-    textSamples: e.textSamples,
-    referenceSize: e.referenceSize,
-    seed: e.seed,
     segmentation: { method: e.segmentation },
     hide: { mode: e.hide },
     textMask: e.textMask,
   };
-  if (e.stabilityRuns > 0) options.quality = { stabilityRuns: e.stabilityRuns };
-  if (e.partners !== null) options.partners = e.partners;
+  if (e.imageSamples !== undefined) options.imageSamples = e.imageSamples;
+  if (e.textSamples !== undefined) options.textSamples = e.textSamples;
+  if (e.referenceSize !== undefined) options.referenceSize = e.referenceSize;
+  if (e.seed !== undefined) options.seed = e.seed;
+  if (e.stabilityRuns !== undefined && e.stabilityRuns > 0) options.quality = { stabilityRuns: e.stabilityRuns };
+  if (e.partners !== undefined) options.partners = e.partners;
   if (e.partnerEstimator !== null) options.partnerEstimator = e.partnerEstimator;
   return options;
 }

@@ -10,7 +10,7 @@ import { Methods, type DatasetFormat, type ExplainOptions, type ExplanationResul
 import type { DimePanel } from '../panels/dimePanel';
 import { explanationEntry } from '../recent/recentList';
 import { runInPanel } from './runInPanel';
-import type { Services } from './services';
+import { announcedLimits, type Services } from './services';
 
 export interface ExplainRequest {
   /** The model's display name, for the title before it is loaded. */
@@ -83,7 +83,7 @@ export async function explainInPanel(services: Services, request: ExplainRequest
     panel.resultIds = [result.resultId];
     panel.setTitle(`DIME: ${request.label} · ${result.model.name}`);
     const position = await positionOf(services, result);
-    panel.post({ type: 'explanation', result, imageUri: panel.asWebviewUri(imagePath), ...(position ? { position } : {}) });
+    panel.post({ type: 'explanation', result, imageUri: panel.asWebviewUri(imagePath), ...(position ? { position } : {}), ...announcedLimits(services) });
     services.remember(explanationEntry(result, { label: request.label, imagePath, ...(request.dataset ? { dataset: request.dataset } : {}), at: Date.now() }));
     services.log.info(
       `explained ${request.label}: predicted ${result.labels[result.prediction.label] ?? '?'} on ${result.device.kind}, ${String(result.timings['total'] ?? '?')} ms${result.cached ? ' (cached)' : ''}`,

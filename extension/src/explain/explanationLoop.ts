@@ -103,7 +103,7 @@ async function reexplain(s: Services, panel: DimePanel, run: ExplainRun, questio
       modelName: result.model.name,
       prepare: async () => ({ model: await s.models.load(manifestPath), sample: fixed }),
       label,
-      question: edited ?? ('question' in fixed ? fixed.question : result.sample.question),
+      question: edited ?? fixed.question ?? result.sample.question,
       imagePath,
       options,
     },

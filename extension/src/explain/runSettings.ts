@@ -1,5 +1,5 @@
 /** The settings drawer's values applied to a request's options, and read back from a result (pure). */
-import type { ExplainOptions, ExplanationResult } from '../daemon/protocol';
+import type { ExplainOptions, ExplanationResult, OptionLimits } from '../daemon/protocol';
 import { HIDE_MODES, SEGMENTATIONS, type RunSettings } from '../panels/messages';
 
 export function applyRunSettings(options: ExplainOptions, s: RunSettings): ExplainOptions {
@@ -15,16 +15,16 @@ export function applyRunSettings(options: ExplainOptions, s: RunSettings): Expla
   };
 }
 
-/** The drawer's starting values: what produced the result shown. */
-export function runSettingsOf(result: ExplanationResult): RunSettings {
+/** The drawer's starting values: what produced the result shown (a value it does not record: the daemon's default). */
+export function runSettingsOf(result: ExplanationResult, limits?: OptionLimits): RunSettings {
   const st = result.settings;
-  const num = (key: string, fallback: number): number => (typeof st[key] === 'number' ? (st[key] as number) : fallback);
+  const num = (key: string): number => (typeof st[key] === 'number' ? (st[key] as number) : (limits?.[key]?.default ?? 0));
   const segmentation = SEGMENTATIONS.find((m) => m === st['segmentation']) ?? (result.image?.segmentation.method as RunSettings['segmentation'] | undefined) ?? 'auto';
   return {
-    imageSamples: num('imageSamples', 1000),
-    textSamples: num('textSamples', 1000),
-    referenceSize: num('referenceSize', 100),
-    seed: num('seed', 0),
+    imageSamples: num('imageSamples'),
+    textSamples: num('textSamples'),
+    referenceSize: num('referenceSize'),
+    seed: num('seed'),
     segmentation: SEGMENTATIONS.includes(segmentation) ? segmentation : 'auto',
     hide: HIDE_MODES.find((m) => m === st['hide']) ?? 'median',
     labels: st['labels'] === 'top' || st['labels'] === 'all' ? st['labels'] : explainsAll(result) ? 'all' : 'top',

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { DimeSettings } from '../config/settings';
 import type { DaemonService } from '../daemon/daemonService';
+import type { OptionLimits } from '../daemon/protocol';
 import type { DatasetService } from '../datasets/datasetService';
 import type { ModelService } from '../models/modelService';
 import type { PanelRegistry } from '../panels/panelRegistry';
@@ -17,4 +18,10 @@ export interface Services {
   settings(): DimeSettings;
   /** Adds a finished explanation or comparison to the "Recent Explanations" view. */
   remember(entry: RecentEntry | undefined): void;
+}
+
+/** The daemon's option bounds for a panel's settings drawer, once the daemon has announced them. */
+export function announcedLimits(s: Pick<Services, 'daemon'>): { limits?: OptionLimits } {
+  const limits = s.daemon.snapshot().info?.capabilities.options;
+  return limits ? { limits } : {};
 }

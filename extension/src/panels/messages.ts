@@ -2,8 +2,9 @@
  * Messages between the extension host and the webview panels, and their type guards. Pure: both the
  * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
  */
-import type { CompareResult, DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
-import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult } from './resultGuards';
+import type { DatasetIndexLine, DatasetResult, ExplanationResult, OptionLimits, ProgressValue, ReproduceResult } from '../daemon/protocol';
+import { isWire } from '../daemon/wireGuards';
+import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult, type ComparePair } from './resultGuards';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -49,6 +50,8 @@ export interface ExplanationMessage {
   imageUri: string;
   /** Where the sample sits in its dataset, for previous / next (absent for an image with a typed question). */
   position?: { index: number; count: number };
+  /** The daemon's option bounds (initialize's capabilities.options) for the settings drawer; absent before it answered. */
+  limits?: OptionLimits;
 }
 /** A short remark in the panel's note line ("This is the last sample."). */
 export interface NoteMessage {
@@ -67,7 +70,7 @@ export interface StoredDatasetMessage {
 }
 export interface CompareMessage {
   type: 'compare';
-  result: CompareResult;
+  result: ComparePair;
   imageUri: string;
 }
 export interface CancelledMessage {
@@ -120,8 +123,6 @@ export interface RunSettings {
 }
 export const SEGMENTATIONS: readonly RunSettings['segmentation'][] = ['auto', 'quickshift', 'slic', 'grid'];
 export const HIDE_MODES: readonly RunSettings['hide'][] = ['median', 'mean', 'constant', 'blur'];
-/** Bounds of the drawer's numbers (the same as the settings' in package.json). */
-export const RUN_LIMITS = { samples: [10, 100000], referenceSize: [1, 10000] } as const;
 export const MAX_QUESTION = 1000;
 
 /** The explanation panel's loop: retry, previous / next sample, re-explain with an edited question or settings, pin. */
@@ -201,16 +202,15 @@ function intIn(value: unknown, lo: number, hi: number): boolean {
   return Number.isSafeInteger(value) && (value as number) >= lo && (value as number) <= hi;
 }
 
+/** The drawer's numbers are whole and not negative; their bounds are the daemon's, which it checks itself (InvalidArgument). */
 export function isRunSettings(value: unknown): value is RunSettings {
   if (!isObject(value)) return false;
-  const [sLo, sHi] = RUN_LIMITS.samples;
-  const [nLo, nHi] = RUN_LIMITS.referenceSize;
   return (
     hasOnly(value, ['imageSamples', 'textSamples', 'referenceSize', 'seed', 'segmentation', 'hide', 'labels']) &&
-    intIn(value['imageSamples'], sLo, sHi) &&
-    intIn(value['textSamples'], sLo, sHi) &&
-    intIn(value['referenceSize'], nLo, nHi) &&
-    intIn(value['seed'], 0, 2 ** 31 - 1) &&
+    intIn(value['imageSamples'], 0, Number.MAX_SAFE_INTEGER) &&
+    intIn(value['textSamples'], 0, Number.MAX_SAFE_INTEGER) &&
+    intIn(value['referenceSize'], 0, Number.MAX_SAFE_INTEGER) &&
+    intIn(value['seed'], 0, Number.MAX_SAFE_INTEGER) &&
     SEGMENTATIONS.includes(value['segmentation'] as RunSettings['segmentation']) &&
     HIDE_MODES.includes(value['hide'] as RunSettings['hide']) &&
     (value['labels'] === 'all' || value['labels'] === 'top')
@@ -240,7 +240,8 @@ export function isHostMessage(value: unknown): value is HostMessage {
         typeof value['imageUri'] === 'string' &&
         isExplanationResult(value['result']) &&
         (value['position'] === undefined ||
-          (isObject(value['position']) && intIn(value['position']['index'], 0, Number.MAX_SAFE_INTEGER) && intIn(value['position']['count'], 1, Number.MAX_SAFE_INTEGER)))
+          (isObject(value['position']) && intIn(value['position']['index'], 0, Number.MAX_SAFE_INTEGER) && intIn(value['position']['count'], 1, Number.MAX_SAFE_INTEGER))) &&
+        (value['limits'] === undefined || (isObject(value['limits']) && Object.values(value['limits']).every((l) => isWire('OptionLimit', l))))
       );
     case 'note':
       return boundedString(value['text'], MAX_TEXT);
@@ -335,5 +336,5 @@ export function isPanelState(value: unknown): value is PanelState {
 
 /** The result id a restored panel can export, if any. */
 export function stateResultId(state: PanelState): string | undefined {
-  return state.explanation?.result.resultId ?? state.compare?.result.results[0].resultId ?? state.dataset?.result.resultId;
+  return state.explanation?.result.resultId ?? state.compare?.result.results[0]?.resultId ?? state.dataset?.result.resultId;
 }

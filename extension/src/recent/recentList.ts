@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { CompareResult, DatasetFormat, ExplanationResult } from '../daemon/protocol';
-import { explanationProblem, isCompareResult } from '../panels/resultGuards';
+import { explanationProblem, isCompareResult, type ComparePair } from '../panels/resultGuards';
 
 export const RECENT_LIMIT = 30;
 
@@ -31,7 +31,7 @@ export interface RecentEntry {
   at: number;
 }
 
-export type StoredResult = { kind: 'explanation'; result: ExplanationResult } | { kind: 'compare'; result: CompareResult };
+export type StoredResult = { kind: 'explanation'; result: ExplanationResult } | { kind: 'compare'; result: ComparePair };
 
 /** Where the daemon stored a result's JSON: `artifacts.folder` / `artifacts.json` (absent: not in its cache). */
 export function resultFileOf(result: ExplanationResult): string | undefined {
@@ -70,7 +70,7 @@ export function compareEntry(result: CompareResult, where: { label: string; imag
     kind: 'compare',
     key: result.results.map((r) => r.resultId).join('+'),
     label: where.label,
-    question: result.results[0].sample.question,
+    question: result.results[0]?.sample.question ?? '',
     models: result.results.map((r) => r.model.name),
     predicted: result.results.map(predictedOf),
     resultFiles: files,

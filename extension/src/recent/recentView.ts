@@ -10,7 +10,7 @@ import { explainOptions } from '../config/settings';
 import type { ExplanationResult } from '../daemon/protocol';
 import { type ExplainRun } from '../explain/explainInPanel';
 import { reportError } from '../explain/runInPanel';
-import type { Services } from '../explain/services';
+import { announcedLimits, type Services } from '../explain/services';
 import { addRecent, describeEntry, parseRecent, readStoredResult, type RecentEntry } from './recentList';
 
 export const RECENT_VIEW = 'dime.recentExplanations';
@@ -109,7 +109,7 @@ async function openRecent(s: Services, entry: RecentEntry): Promise<void> {
   panel.post({ type: 'start', title, subtitle: result.model.name, question: entry.question, imageUri: panel.asWebviewUri(entry.imagePath) });
   const dataset = result.sample.datasetId ? await s.datasets.known(result.sample.datasetId) : undefined;
   const position = dataset && result.sample.index !== undefined ? { index: result.sample.index, count: dataset.count } : undefined;
-  panel.post({ type: 'explanation', result, imageUri: panel.asWebviewUri(entry.imagePath), ...(position ? { position } : {}) });
+  panel.post({ type: 'explanation', result, imageUri: panel.asWebviewUri(entry.imagePath), ...(position ? { position } : {}), ...announcedLimits(s) });
   s.log.info(`opened the stored explanation of ${entry.label} (${entry.key}) from the result cache`);
 }
 

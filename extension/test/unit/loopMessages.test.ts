@@ -21,7 +21,7 @@ describe('explanation loop messages', () => {
       { type: 'reexplain', question: '   ' },
       { type: 'reexplain', question: 'x'.repeat(1001) },
       { type: 'reexplain', settings: { ...settings, seed: -1 } },
-      { type: 'reexplain', settings: { ...settings, imageSamples: 5 } },
+      { type: 'reexplain', settings: { ...settings, imageSamples: 2.5 } },
       { type: 'reexplain', settings: { ...settings, segmentation: 'felzenszwalb' } },
       { type: 'reexplain', settings: { ...settings, extra: true } },
     ]) {
@@ -30,6 +30,9 @@ describe('explanation loop messages', () => {
     assert.ok(isHostMessage({ type: 'note', text: 'This is the last sample.' }));
     assert.equal(isHostMessage({ type: 'explanation', result, imageUri: 'x', position: { index: -1, count: 3 } }), false);
     assert.ok(isHostMessage({ type: 'explanation', result, imageUri: 'x', position: { index: 4, count: 300 } }));
+    // the daemon's announced bounds travel with the result for the drawer; a malformed set is refused
+    assert.ok(isHostMessage({ type: 'explanation', result, imageUri: 'x', limits: { imageSamples: { default: 1000, min: 10, max: 20000 } } }));
+    assert.equal(isHostMessage({ type: 'explanation', result, imageUri: 'x', limits: { imageSamples: { min: 10, max: 20000 } } }), false);
   });
 
   test('the drawer starts from what produced the result and its values become the request options', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ExplanationResult } from '../../src/daemon/protocol';
+import type { DatasetResult, ExplanationResult } from '../../src/daemon/protocol';
 import { DEFAULT_VIEW, isHostMessage, isPanelState, isViewOptions, isWebviewMessage, stateResultId } from '../../src/panels/messages';
 import { datasetProblem, explanationProblem, isCompareResult } from '../../src/panels/resultGuards';
 import compareFixture from '../fixtures/compare.json';
@@ -64,21 +64,21 @@ describe('messages from the host (validated by the webview)', () => {
 
   test('malformed results are refused with the failing field', () => {
     const broken: [string, (r: ExplanationResult) => void][] = [
-      ['image.segmentation.map length', (r) => r.image!.segmentation.map.pop()],
-      ['image.segmentation.map ids', (r) => (r.image!.segmentation.map[5] = r.image!.segmentation.count)],
-      ['image.explanations', (r) => r.image!.explanations[0]!.m.weights.push(1)],
-      ['image.explanations', (r) => (r.image!.explanations[0]!.uc.weights[0] = Number.NaN)],
-      ['image.explanations', (r) => (r.image!.explanations[3]!.label = r.labels.length)],
-      ['text.tokens', (r) => (r.text!.tokens[0]!.feature = r.text!.features.length)],
-      ['text.explanations', (r) => r.text!.explanations[0]!.mi.selected.push(r.text!.features.length + 2)],
-      ['prediction', (r) => (r.prediction.label = -1)],
-      ['values', (r) => (r.values[0]!.uc = Number.POSITIVE_INFINITY)],
-      ['sample', (r) => ((r.sample as unknown as Record<string, unknown>)['question'] = 7)],
-      ['labels', (r) => (r.labels = [])],
-      ['quality.stability', (r) => (r.quality!.stability!.image![0]!.m.meanSpearman = Number.NaN)],
-      ['quality.stability', (r) => (r.quality!.stability!.text![0]!.label = 99)],
-      ['settings', (r) => ((r.settings as unknown as Record<string, unknown>)['seed'] = 'zero')],
-      ['timings', (r) => (r.timings['total'] = Number.NaN)],
+      ['image.segmentation.map: not width x height', (r) => r.image!.segmentation.map.pop()],
+      ['image.segmentation.map: not a segment', (r) => (r.image!.segmentation.map[5] = r.image!.segmentation.count)],
+      ['image.explanations[0].m.weights: not one per feature', (r) => r.image!.explanations[0]!.m.weights.push(1)],
+      ['image.explanations[0].uc.weights[0]: expected number', (r) => (r.image!.explanations[0]!.uc.weights[0] = Number.NaN)],
+      ['image.explanations[3].label: not a label', (r) => (r.image!.explanations[3]!.label = r.labels.length)],
+      ['text.tokens: not a feature', (r) => (r.text!.tokens[0]!.feature = r.text!.features.length)],
+      ['text.explanations[0].mi.selected: not a feature', (r) => r.text!.explanations[0]!.mi.selected.push(r.text!.features.length + 2)],
+      ['prediction.label: not a label', (r) => (r.prediction.label = -1)],
+      ['values[0].uc: expected number', (r) => (r.values[0]!.uc = Number.POSITIVE_INFINITY)],
+      ['sample.question: expected string', (r) => ((r.sample as unknown as Record<string, unknown>)['question'] = 7)],
+      ['labels: empty', (r) => (r.labels = [])],
+      ['quality.stability.image[0].m.meanSpearman: expected number', (r) => (r.quality!.stability!.image![0]!.m.meanSpearman = Number.NaN)],
+      ['quality.stability.label: not a label', (r) => (r.quality!.stability!.text![0]!.label = 99)],
+      ['settings.seed: expected number', (r) => ((r.settings as unknown as Record<string, unknown>)['seed'] = 'zero')],
+      ['timings.total: expected number', (r) => (r.timings['total'] = Number.NaN)],
     ];
     for (const [field, breakIt] of broken) {
       const r = clone(fixture) as unknown as ExplanationResult;
@@ -88,6 +88,40 @@ describe('messages from the host (validated by the webview)', () => {
     }
     assert.equal(isHostMessage({ type: 'progress', phase: 'image', fraction: Number.NaN }), false);
     assert.equal(isHostMessage({ type: 'mystery' }), false);
+  });
+
+  test('the generated guards: a missing required property is named, a missing optional one is fine', () => {
+    for (const required of ['resultId', 'model', 'labels', 'prediction', 'values', 'settings', 'timings']) {
+      const r = clone(fixture) as unknown as Record<string, unknown>;
+      delete r[required];
+      assert.equal(explanationProblem(r), `${required}: missing`);
+    }
+    const noLogit = clone(fixture) as unknown as ExplanationResult;
+    delete (noLogit.prediction.top[0] as Partial<(typeof noLogit.prediction.top)[0]>).logit;
+    assert.equal(explanationProblem(noLogit), 'prediction.top[0].logit: missing');
+    const noProjected = clone(datasetFixture) as unknown as DatasetResult;
+    delete (noProjected.samples[2] as Partial<DatasetResult['samples'][0]>).projected;
+    assert.equal(datasetProblem(noProjected), 'samples[2].projected: missing');
+    for (const optional of ['image', 'text', 'quality', 'artifacts', 'provenance', 'warnings']) {
+      const r = clone(fixture) as unknown as Record<string, unknown>;
+      delete r[optional];
+      assert.equal(explanationProblem(r), undefined, optional);
+    }
+    const badEnum = clone(fixture) as unknown as { device: { kind: string } };
+    badEnum.device.kind = 'tpu';
+    assert.equal(explanationProblem(badEnum), 'device.kind: expected one of cpu, cuda');
+  });
+
+  test('an overview of a dataset without answers is valid: the EMAP accuracies are optional (issue 13)', () => {
+    const r = clone(datasetFixture) as unknown as DatasetResult;
+    r.samplesWithAnswers = 0;
+    r.emap = {};
+    for (const s of r.samples) delete s.answer;
+    assert.equal(datasetProblem(r), undefined);
+    assert.ok(isHostMessage({ type: 'dataset', result: r }));
+    const missing = clone(datasetFixture) as unknown as Partial<DatasetResult>;
+    delete missing.emap;
+    assert.equal(datasetProblem(missing), 'emap: missing');
   });
 
   test('a result without modalities is still valid (text-only / image-only)', () => {

@@ -9,7 +9,7 @@ import { Emitter } from '../../src/util/emitter';
 const info = (fallbackReason?: string): InitializeResult => ({
   serverInfo: { name: 'Dime.Daemon', version: '0.1.0' },
   protocolVersion: 1,
-  capabilities: { methods: [], segmentations: [], hideModes: [], textMasks: [] },
+  capabilities: { methods: [], segmentations: [], hideModes: [], textMasks: [], options: {} },
   versions: { daemon: '0.1.0', dotnet: '10.0.1', onnxRuntime: '1.31.0' },
   device: { kind: 'cpu', requested: 'auto', name: 'CPU', ...(fallbackReason ? { fallbackReason } : {}) },
 });

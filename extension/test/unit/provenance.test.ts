@@ -26,13 +26,13 @@ describe('provenance and reproduce in the panel contract', () => {
     assert.equal(explanationProblem(result), undefined);
     const broken = structuredClone(result);
     broken.provenance!.reference.lines = [1, 2];
-    assert.equal(explanationProblem(broken), 'provenance.reference.lines');
+    assert.equal(explanationProblem(broken), 'provenance.reference.lines: not one per id');
     const noHash = structuredClone(result) as unknown as { provenance: { sample: Record<string, unknown> } };
     delete noHash.provenance.sample['imageHash'];
-    assert.equal(explanationProblem(noHash), 'provenance.sample');
+    assert.equal(explanationProblem(noHash), 'provenance.sample.imageHash: missing');
     const { provenance: _p, ...old } = result;
     assert.equal(explanationProblem(old), undefined, 'results of older daemons stay valid');
-    assert.equal(explanationProblem({ ...result, warnings: [3] }), 'warnings');
+    assert.equal(explanationProblem({ ...result, warnings: [3] }), 'warnings[0]: expected string');
   });
 
   test('reproduce messages are validated on both sides', () => {

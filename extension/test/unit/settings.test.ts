@@ -50,14 +50,31 @@ describe('settings', () => {
     );
     assert.equal(settings.device, 'auto');
     assert.equal(settings.daemonPath, '');
-    assert.equal(settings.explain.imageSamples, 1000);
-    assert.equal(settings.explain.textSamples, 1000);
-    assert.equal(settings.explain.referenceSize, 100);
+    // invalid options are left to the daemon's default (undefined: not sent)
+    assert.equal(settings.explain.imageSamples, undefined);
+    assert.equal(settings.explain.textSamples, undefined);
+    assert.equal(settings.explain.referenceSize, undefined);
     assert.equal(settings.codeLens.enabled, true);
     assert.deepEqual(settings.fields, DEFAULT_SETTINGS.fields);
     assert.equal(warnings.length, 8);
     assert.ok(warnings.some((w) => w.includes('dime.device must be one of auto, cuda, cpu')));
     assert.ok(warnings.some((w) => w.includes('dime.dataset.fields.image')));
+  });
+
+  test('whole-number options are checked against the bounds the daemon announced, and only sent when set', () => {
+    const limits = { imageSamples: { default: 1000, min: 10, max: 20000 }, 'quality.stabilityRuns': { default: 0, min: 0, max: 10 } };
+    const over = parseSettings(from({ 'explain.imageSamples': 50000, 'explain.stabilityRuns': 20 }), limits);
+    assert.equal(over.settings.explain.imageSamples, undefined);
+    assert.equal(over.settings.explain.stabilityRuns, undefined);
+    assert.deepEqual(over.warnings, [
+      'dime.explain.imageSamples must be an integer in [10, 20000]; using the daemon\'s default (1000)',
+      'dime.explain.stabilityRuns must be an integer in [0, 10]; using the daemon\'s default (0)',
+    ]);
+    const atMax = parseSettings(from({ 'explain.imageSamples': 20000 }), limits);
+    assert.equal(explainOptions(atMax.settings).imageSamples, 20000);
+    // before the daemon has answered initialize, the bounds are its own to check
+    assert.equal(parseSettings(from({ 'explain.imageSamples': 50000 })).settings.explain.imageSamples, 50000);
+    assert.equal(explainOptions(DEFAULT_SETTINGS).imageSamples, undefined);
   });
 
   test('dataset.fields that is not an object is refused', () => {
@@ -70,10 +87,6 @@ describe('settings', () => {
     const { settings } = parseSettings(from({ 'explain.stabilityRuns': 3, 'explain.hide': 'blur', 'explain.textMask': 'mask', 'explain.labels': 'all' }));
     assert.deepEqual(explainOptions(settings), {
       labels: 'all',
-      imageSamples: 1000,
-      textSamples: 1000,
-      referenceSize: 100,
-      seed: 0,
       segmentation: { method: 'auto' },
       hide: { mode: 'blur' },
       textMask: 'mask',
@@ -91,7 +104,7 @@ describe('settings', () => {
     assert.equal(explainOptions(settings).partnerEstimator, 'shared');
     assert.equal(explainOptions(parseSettings(from({ 'explain.partners': 0 })).settings).partners, 0);
     const bad = parseSettings(from({ 'explain.partners': -3, 'explain.partnerEstimator': 'some' }));
-    assert.equal(bad.settings.explain.partners, null);
+    assert.equal(bad.settings.explain.partners, undefined);
     assert.equal(bad.warnings.length, 2);
   });
 

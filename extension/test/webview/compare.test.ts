@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CompareResult } from '../../src/daemon/protocol';
+import type { ComparePair } from '../../src/panels/resultGuards';
 import { canvasStats, choose, fixture, Harness, post, RESULTS, violations } from './harness';
 
 // Real daemon output (test/fixtures/make-fixtures.mjs): mini-CLEVR clean and biased on the shortcut
 // probe 0282, "does the picture contain a red triangle?" (answer no: a red square, an orange triangle
 // and an orange circle). The clean model answers "no", the biased one "yes".
-const result = fixture<CompareResult>('compare.json');
+const result = fixture<ComparePair>('compare.json');
 const [clean, biased] = result.results;
 const map = clean.image!.segmentation.map;
 const yes = clean.labels.indexOf('yes');

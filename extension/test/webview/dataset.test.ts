@@ -21,6 +21,7 @@ describe('dataset overview panel (real bundle, headless Chromium)', () => {
     await page.waitForSelector('#app[data-state="done"] #samples-table');
 
     const { accuracy, projectedAccuracy, gap } = result.emap;
+    assert.ok(accuracy !== undefined && projectedAccuracy !== undefined && gap !== undefined, 'the demo samples have answers');
     assert.ok(accuracy > 0.9 && gap > 0.1, `the clean model is accurate (${accuracy}) and needs interactions (gap ${gap})`);
     assert.ok((await page.locator('#acc-f').textContent())?.includes(pct(accuracy)));
     assert.ok((await page.locator('#acc-projection').textContent())?.includes(pct(projectedAccuracy)));
@@ -46,6 +47,25 @@ describe('dataset overview panel (real bundle, headless Chromium)', () => {
     await rows.nth(1).locator('a.link').click();
     const open = (await posted(page)).filter((m) => m.type === 'openSample');
     assert.deepEqual(open, [{ type: 'openSample', datasetId: result.dataset.datasetId, index: result.samples[1]!.index }]);
+    assert.deepEqual(await violations(page), []);
+    await page.close();
+  });
+
+  test('a dataset without answers: no accuracies, the overview still arrives (issue 13: the guard dropped it)', async () => {
+    // What the daemon writes for such a dataset (EmapMerge): no answer on any sample, Emap's numbers absent.
+    const unanswered = structuredClone(result);
+    unanswered.samplesWithAnswers = 0;
+    unanswered.emap = {};
+    for (const sample of unanswered.samples) delete sample.answer;
+    const page = await h.open('dataset');
+    await post(page, { type: 'start', title: 'overview' });
+    await post(page, { type: 'dataset', result: unanswered });
+    await page.waitForSelector('#app[data-state="done"] #samples-table');
+    assert.ok((await page.locator('#acc-f').textContent())?.includes('–'));
+    assert.ok((await page.locator('#acc-f').textContent())?.includes('no explained sample has an answer'));
+    assert.ok((await page.locator('#emap-gap').textContent())?.includes('–'));
+    assert.equal(await page.locator('.share-row').count(), result.perLabel.length);
+    assert.equal(await page.locator('#samples-table tbody tr').count(), result.samples.length);
     assert.deepEqual(await violations(page), []);
     await page.close();
   });

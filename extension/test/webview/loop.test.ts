@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { ExplanationResult } from '../../src/daemon/protocol';
+import type { ExplanationResult, OptionLimits } from '../../src/daemon/protocol';
 import { fixture, Harness, post, posted } from './harness';
 
 // The explanation panel's loop controls post the right messages, and a re-run keeps the old result in view.
@@ -10,11 +10,11 @@ const h = new Harness();
 before(() => h.start());
 after(() => h.stop());
 
-async function open(position?: { index: number; count: number }): Promise<Page> {
+async function open(position?: { index: number; count: number }, limits?: OptionLimits): Promise<Page> {
   const page = await h.open('explanation');
   const imageUri = `${h.origin}/fixtures/explanation.png`;
   await post(page, { type: 'start', title: 'DIME: sample 0004', question: result.sample.question, imageUri });
-  await post(page, { type: 'explanation', result, imageUri, ...(position ? { position } : {}) });
+  await post(page, { type: 'explanation', result, imageUri, ...(position ? { position } : {}), ...(limits ? { limits } : {}) });
   await page.waitForSelector('#app[data-state="done"] #loop');
   return page;
 }
@@ -76,6 +76,24 @@ describe('explanation panel loop (real bundle, headless Chromium)', () => {
     assert.deepEqual(await sent(page), [
       { type: 'reexplain', settings: { imageSamples: 200, textSamples: 1000, referenceSize: 100, seed: 7, segmentation: 'grid', hide: 'blur', labels: 'all' } },
     ]);
+    await page.close();
+  });
+
+  test('the drawer\'s bounds are the ones the daemon announced', async () => {
+    // as initialize announces them (src/Dime.Daemon/Requests/ExplainOptionsDto.cs, Limits)
+    const limits: OptionLimits = { imageSamples: { default: 1000, min: 10, max: 20000 }, textSamples: { default: 1000, min: 10, max: 20000 }, referenceSize: { default: 100, min: 1, max: 1000 }, seed: { default: 0, min: 0, max: 2147483647 } };
+    const page = await open({ index: 4, count: 300 }, limits);
+    await page.locator('#settings-drawer summary').click();
+    assert.equal(await page.locator('#set-image-samples').getAttribute('max'), '20000');
+    assert.equal(await page.locator('#set-reference-size').getAttribute('max'), '1000');
+    await page.locator('#set-image-samples').fill('20001');
+    await page.locator('#reexplain-settings').click();
+    assert.equal(await page.locator('#settings-error').textContent(), 'Image samples must be a whole number from 10 to 20000.');
+    await page.locator('#set-image-samples').fill('20000');
+    await page.locator('#set-reference-size').fill('1001');
+    await page.locator('#reexplain-settings').click();
+    assert.equal(await page.locator('#settings-error').textContent(), 'N must be a whole number from 1 to 1000.');
+    assert.deepEqual(await sent(page), []);
     await page.close();
   });
 

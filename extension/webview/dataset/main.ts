@@ -16,6 +16,7 @@ let state: PanelState = restoreState('dataset');
 const shell = new PanelShell(() => api.post({ type: 'cancel' }));
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const orNone = (v: number | undefined, show: (v: number) => string): string => (v === undefined ? '–' : show(v));
 
 function card(label: string, value: string, id: string, note: string): HTMLElement {
   return h('div', { class: 'card', id }, h('div', { class: 'card-value', text: value }), h('div', { class: 'card-label', text: label }), h('div', { class: 'card-note', text: note }));
@@ -24,6 +25,8 @@ function card(label: string, value: string, id: string, note: string): HTMLEleme
 function renderResult(message: DatasetMessage): void {
   const r = message.result;
   const name = (i: number): string => r.labels[i] ?? String(i);
+  // Accuracies need answers: a dataset without them has none, and the shares below still stand.
+  const answered = r.samplesWithAnswers > 0 ? `on the ${r.samplesWithAnswers} explained samples with an answer` : 'no explained sample has an answer';
 
   const emap = h(
     'section',
@@ -32,9 +35,9 @@ function renderResult(message: DatasetMessage): void {
     h(
       'div',
       { class: 'cards' },
-      card('accuracy of the model f', pct(r.emap.accuracy), 'acc-f', 'on the explained samples'),
-      card('accuracy of its additive projection', pct(r.emap.projectedAccuracy), 'acc-projection', 'f without interactions (UC only)'),
-      card('EMAP gap', `${(r.emap.gap * 100).toFixed(1)} points`, 'emap-gap', 'accuracy that needs multimodal interactions'),
+      card('accuracy of the model f', orNone(r.emap.accuracy, pct), 'acc-f', answered),
+      card('accuracy of its additive projection', orNone(r.emap.projectedAccuracy, pct), 'acc-projection', 'f without interactions (UC only)'),
+      card('EMAP gap', orNone(r.emap.gap, (g) => `${(g * 100).toFixed(1)} points`), 'emap-gap', 'accuracy that needs multimodal interactions'),
     ),
     h('p', {
       class: 'muted emap-note',

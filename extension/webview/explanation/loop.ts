@@ -3,7 +3,8 @@
  * place, and the settings drawer (S, N, seed, segmentation, hiding, labels) that re-runs. They only post
  * messages; the host runs the request in this same panel.
  */
-import { HIDE_MODES, MAX_QUESTION, RUN_LIMITS, SEGMENTATIONS, type RunSettings, type WebviewMessage } from '../../src/panels/messages';
+import type { OptionLimits } from '../../src/daemon/protocol';
+import { HIDE_MODES, MAX_QUESTION, SEGMENTATIONS, type RunSettings, type WebviewMessage } from '../../src/panels/messages';
 import { h } from '../shared/dom';
 import { button, checkbox, labelled, select } from '../shared/elements';
 
@@ -11,6 +12,8 @@ export interface LoopModel {
   question: string;
   position?: { index: number; count: number };
   settings: RunSettings;
+  /** The daemon's bounds for the drawer's numbers; without them the daemon alone checks (and names) a bad value. */
+  limits?: OptionLimits;
   pinned: boolean;
   post(message: WebviewMessage): void;
   onPin(pinned: boolean): void;
@@ -60,12 +63,18 @@ function numberField(id: string, label: string, value: number, lo: number, hi: n
 
 function renderSettingsDrawer(m: LoopModel): HTMLElement {
   const s = m.settings;
-  const [sLo, sHi] = RUN_LIMITS.samples;
-  const [nLo, nHi] = RUN_LIMITS.referenceSize;
+  const bounds = (name: string): [number, number] => {
+    const limit = m.limits?.[name];
+    return limit ? [limit.min, limit.max] : [0, Number.MAX_SAFE_INTEGER];
+  };
+  const [sLo, sHi] = bounds('imageSamples');
+  const [tLo, tHi] = bounds('textSamples');
+  const [nLo, nHi] = bounds('referenceSize');
+  const [seedLo, seedHi] = bounds('seed');
   const imageSamples = numberField('set-image-samples', 'Image samples S', s.imageSamples, sLo, sHi);
-  const textSamples = numberField('set-text-samples', 'Text samples S', s.textSamples, sLo, sHi);
+  const textSamples = numberField('set-text-samples', 'Text samples S', s.textSamples, tLo, tHi);
   const referenceSize = numberField('set-reference-size', 'Reference samples N', s.referenceSize, nLo, nHi);
-  const seed = numberField('set-seed', 'Seed', s.seed, 0, 2 ** 31 - 1);
+  const seed = numberField('set-seed', 'Seed', s.seed, seedLo, seedHi);
   const segmentation = select('set-segmentation', 'Segmentation', SEGMENTATIONS.map((v) => ({ value: v, text: v })), s.segmentation);
   const hide = select('set-hide', 'Hiding', HIDE_MODES.map((v) => ({ value: v, text: v })), s.hide);
   const labels = select('set-labels', 'Labels', [{ value: 'all', text: 'all labels' }, { value: 'top', text: 'top answers' }], s.labels);
@@ -80,9 +89,9 @@ function renderSettingsDrawer(m: LoopModel): HTMLElement {
     try {
       const settings: RunSettings = {
         imageSamples: int(imageSamples, sLo, sHi, 'Image samples'),
-        textSamples: int(textSamples, sLo, sHi, 'Text samples'),
+        textSamples: int(textSamples, tLo, tHi, 'Text samples'),
         referenceSize: int(referenceSize, nLo, nHi, 'N'),
-        seed: int(seed, 0, 2 ** 31 - 1, 'Seed'),
+        seed: int(seed, seedLo, seedHi, 'Seed'),
         segmentation: SEGMENTATIONS.find((v) => v === segmentation.value) ?? 'auto',
         hide: HIDE_MODES.find((v) => v === hide.value) ?? 'median',
         labels: labels.value === 'top' ? 'top' : 'all',

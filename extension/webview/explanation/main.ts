@@ -81,7 +81,8 @@ function renderResult(message: ExplanationMessage): void {
     renderLoopBar({
       question: result.sample.question,
       ...(message.position ? { position: message.position } : {}),
-      settings: runSettingsOf(result),
+      settings: runSettingsOf(result, message.limits),
+      ...(message.limits ? { limits: message.limits } : {}),
       pinned: state.pinned === true,
       post: (m) => api.post(m),
       onPin: (pinned) => {
@@ -122,7 +123,7 @@ function updateView(): void {
   rendered.values.replaceChildren(renderValues(valuesFor(result, label), labelText));
   rendered.warnings.replaceChildren(renderWarnings(warningsFor(result, label)));
   rendered.howToRead.replaceChildren(
-    renderHowToRead(result.values.find((v) => v.label === label), labelText, result.settings.referenceSize, state.view.howToRead ?? false, (open) => {
+    renderHowToRead(result.values.find((v) => v.label === label), labelText, Number(result.settings['referenceSize']), state.view.howToRead ?? false, (open) => {
       state = { ...state, view: { ...state.view, howToRead: open } };
       save();
     }),

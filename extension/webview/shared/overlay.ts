@@ -1,5 +1,5 @@
 /** The per-segment heatmap drawn on a canvas layered over the image. */
-import type { Segmentation } from '../../src/daemon/protocol';
+import type { SegmentationInfo as Segmentation } from '../../src/daemon/protocol';
 import { weightColour, type Rgb } from './colorScale';
 
 export interface OverlayModel {

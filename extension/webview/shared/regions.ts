@@ -1,5 +1,5 @@
 /** Names for image regions that a reader (or a screen reader) can place: "region 5 (top left)". Pure. */
-import type { Segmentation } from '../../src/daemon/protocol';
+import type { SegmentationInfo as Segmentation } from '../../src/daemon/protocol';
 
 const ROWS = ['top', 'middle', 'bottom'] as const;
 const COLUMNS = ['left', 'centre', 'right'] as const;

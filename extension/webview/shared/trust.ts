@@ -51,7 +51,7 @@ export interface Warning {
 /** One short sentence per reason to doubt this result, with its fix. */
 export function warningsFor(result: ExplanationResult, label: number): Warning[] {
   const out: Warning[] = [];
-  const n = result.settings.referenceSize;
+  const n = Number(result.settings['referenceSize']);
   if (Number.isFinite(n) && n < MIN_REFERENCE) {
     out.push({ kind: 'reference', text: `UC and MI average over only N = ${n} reference samples (fewer than ${MIN_REFERENCE}): they are noisy. Explain with a larger dataset or raise dime.explain.referenceSize.` });
   }

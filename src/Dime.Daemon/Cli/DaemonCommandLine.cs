@@ -13,7 +13,7 @@ internal static class DaemonCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        DeviceOption.AcceptOnlyFromAmong("auto", "cuda", "cpu");
+        DeviceOption.AcceptOnlyFromAmong([.. Protocol.DeviceInfoDto.Requests]);
         var root = new RootCommand("DIME: explain multimodal models by their unimodal contributions and multimodal interactions.");
         root.Options.Add(CacheOption);
         root.Options.Add(DeviceOption);
@@ -31,6 +31,7 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(InitManifestCommand.Create());
+        root.Subcommands.Add(SchemaCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

@@ -33,6 +33,27 @@ internal static class ExplainOptionsResolver
 
     private static readonly int DefaultBootstrap = new ExplainOptions().BootstrapResamples;
 
+    /// <summary>
+    /// Every whole-number option's default and bounds, by its name in the request ("quality." below quality): the
+    /// checks below use them and initialize announces them (capabilities.options), so the extension's settings and
+    /// run drawer hold the same bounds.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, OptionLimit> Limits = new Dictionary<string, OptionLimit>
+    {
+        ["imageSamples"] = new(DefaultSamples, 10, MaxSamples),
+        ["textSamples"] = new(DefaultSamples, 10, MaxSamples),
+        ["referenceSize"] = new(DefaultReferenceSize, 1, MaxReference),
+        ["referenceSeed"] = new(0, 0, int.MaxValue),
+        ["seed"] = new(0, 0, int.MaxValue),
+        ["imageFeatures"] = new(DefaultFeatureCount, 1, MaxFeatureCount),
+        ["textFeatureCount"] = new(DefaultFeatureCount, 1, MaxFeatureCount),
+        ["quality.stabilityRuns"] = new(0, 0, MaxStabilityRuns),
+        ["quality.bootstrap"] = new(DefaultBootstrap, 0, MaxBootstrap),
+        ["partners"] = new(DefaultPartners, 0, MaxReference),
+    };
+
+    private static int Checked(int? value, string name) => Limits[name].Check(value, "options." + name);
+
     extension(ExplainOptionsDto options)
     {
         public int ReferenceSizeOrDefault => options.ReferenceSize ?? DefaultReferenceSize;
@@ -46,16 +67,16 @@ internal static class ExplainOptionsResolver
         /// <summary>Checks every value and makes the engine's options. Labels are resolved by the caller.</summary>
         public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image)
         {
-            Validate.Range(options.ImageSamples ?? DefaultSamples, 10, MaxSamples, "options.imageSamples");
-            Validate.Range(options.TextSamples ?? DefaultSamples, 10, MaxSamples, "options.textSamples");
-            Validate.Range(options.ReferenceSizeOrDefault, 1, MaxReference, "options.referenceSize");
-            Validate.Range(options.ReferenceSeedOrDefault, 0, int.MaxValue, "options.referenceSeed");
-            Validate.Range(options.Seed ?? 0, 0, int.MaxValue, "options.seed");
-            Validate.Range(options.ImageFeatures ?? DefaultFeatureCount, 1, MaxFeatureCount, "options.imageFeatures");
-            Validate.Range(options.TextFeatureCount ?? DefaultFeatureCount, 1, MaxFeatureCount, "options.textFeatureCount");
-            Validate.Range(options.Quality?.StabilityRuns ?? 0, 0, MaxStabilityRuns, "options.quality.stabilityRuns");
-            Validate.Range(options.Quality?.Bootstrap ?? DefaultBootstrap, 0, MaxBootstrap, "options.quality.bootstrap");
-            Validate.Range(options.PartnersOrDefault, 0, MaxReference, "options.partners");
+            var imageSamples = Checked(options.ImageSamples, "imageSamples");
+            var textSamples = Checked(options.TextSamples, "textSamples");
+            Checked(options.ReferenceSize, "referenceSize");
+            Checked(options.ReferenceSeed, "referenceSeed");
+            var seed = Checked(options.Seed, "seed");
+            var imageFeatures = Checked(options.ImageFeatures, "imageFeatures");
+            var textFeatureCount = Checked(options.TextFeatureCount, "textFeatureCount");
+            Checked(options.Quality?.StabilityRuns, "quality.stabilityRuns");
+            var bootstrap = Checked(options.Quality?.Bootstrap, "quality.bootstrap");
+            var partners = Checked(options.Partners, "partners");
             Validate.OneOf(options.PartnerEstimator, ExplainOptionsDto.PartnerEstimators, "options.partnerEstimator");
             Validate.OneOf(options.TextFeatures, ExplainOptionsDto.TextFeatureModes, "options.textFeatures");
             Validate.OneOf(options.TextMask, ExplainOptionsDto.TextMasks, "options.textMask");
@@ -68,8 +89,8 @@ internal static class ExplainOptionsResolver
             {
                 Modalities = ParseModalities(options.Modalities),
                 Labels = labels,
-                ImageSamples = options.ImageSamples ?? DefaultSamples,
-                TextSamples = options.TextSamples ?? DefaultSamples,
+                ImageSamples = imageSamples,
+                TextSamples = textSamples,
                 Segmentation = CheckSegmentCount(ParseSegmentation(options.Segmentation), options.Segmentation, image),
                 HideMode = ParseHideMode(options.Hide?.Mode),
                 HideColor = options.Hide?.Mode is null or "median" ? MedianColor(image) : ParseColor(options.Hide?.Color),
@@ -78,14 +99,14 @@ internal static class ExplainOptionsResolver
                 TextPerturbation = options.TextMask is "mask" ? TextPerturbation.MaskToken : TextPerturbation.Delete,
                 MaskToken = maskToken ?? "[MASK]",
                 ImageFeatureSelection = ParseSelection(options.FeatureSelection?.Image, FeatureSelection.None, "options.featureSelection.image"),
-                ImageFeatureCount = options.ImageFeatures ?? DefaultFeatureCount,
+                ImageFeatureCount = imageFeatures,
                 TextFeatureSelection = ParseSelection(options.FeatureSelection?.Text, FeatureSelection.Auto, "options.featureSelection.text"),
-                TextFeatureCount = options.TextFeatureCount ?? DefaultFeatureCount,
-                Seed = options.Seed ?? 0,
-                Partners = options.PartnersOrDefault == 0 ? null : options.PartnersOrDefault,
+                TextFeatureCount = textFeatureCount,
+                Seed = seed,
+                Partners = partners == 0 ? null : partners,
                 PartnerEstimator = string.Equals(options.PartnerEstimator, "shared", StringComparison.OrdinalIgnoreCase) ? Engine.Disentanglement.PartnerEstimator.Shared : Engine.Disentanglement.PartnerEstimator.PerRow,
                 StratifiedPartners = options.StratifiedOrDefault,
-                BootstrapResamples = options.Quality?.Bootstrap ?? DefaultBootstrap,
+                BootstrapResamples = bootstrap,
                 PartialResults = options.Partial ?? false,
                 UntilStable = options.UntilStable ?? false,
             };

@@ -201,33 +201,31 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return timings;
     }
 
-    private static async Task<JsonObject> QualityAsync(
+    private static async Task<QualityResult> QualityAsync(
         ModelEntry model, ExplainInstance instance, Engine.Disentanglement.PreparedReference prepared, ExplainOptions options, DimeExplanation explanation,
         int label, QualityDto quality, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
-        var node = new JsonObject();
+        StabilityReport? stability = null;
         if (quality.StabilityRuns is >= 2 and var runs)
         {
-            var stability = await StabilityAnalysis.RunAsync(model.Loaded.Model, instance, prepared, options with { Labels = [label] }, runs, topK: 5, progress, cancellationToken).ConfigureAwait(false);
-            node["stability"] = JsonSerializer.SerializeToNode(stability, Json);
+            stability = await StabilityAnalysis.RunAsync(model.Loaded.Model, instance, prepared, options with { Labels = [label] }, runs, topK: 5, progress, cancellationToken).ConfigureAwait(false);
         }
 
+        List<CurveReport>? curves = null;
         if (quality.Curves == true)
         {
-            var curves = new JsonArray();
+            curves = [];
             foreach (var modality in new[] { Modalities.Image, Modalities.Text }.Where(m => options.Modalities.HasFlag(m)))
             {
                 foreach (var part in new[] { ExplanationPart.M, ExplanationPart.UC, ExplanationPart.MI })
                 {
                     var report = await DeletionInsertion.RunAsync(model.Loaded.Model, instance, prepared, explanation, modality, label, part, maxSteps: 20, cancellationToken).ConfigureAwait(false);
-                    curves.Add(JsonSerializer.SerializeToNode(report, Json));
+                    curves.Add(report);
                 }
             }
-
-            node["curves"] = curves;
         }
 
-        return node;
+        return new QualityResult(stability, curves);
     }
 
     private Dataset ReferenceDataset(ExplainOptionsDto options, ResolvedSample sample, ModelEntry model)

@@ -15,8 +15,7 @@ internal sealed class ExplainDatasetHandler(ModelRegistry models, DatasetRegistr
         Validate.NotEmpty(parameters.ModelId, "modelId");
         Validate.NotEmpty(parameters.DatasetId, "datasetId");
         Validate.Range(parameters.Count, 2, int.MaxValue, "count");
-        var top = parameters.Options?.TopSamples ?? DatasetOverview.DefaultTopSamples;
-        Validate.Range(top, 1, DatasetOverview.MaxTopSamples, "options.topSamples");
+        var top = DatasetOverview.TopSamples.Check(parameters.Options?.TopSamples, "options.topSamples");
         var model = models.Get(parameters.ModelId);
         var dataset = datasets.Get(parameters.DatasetId);
         Validate.Range(parameters.Offset, 0, dataset.Samples.Count - 1, "offset");

@@ -27,10 +27,14 @@ internal sealed class LifecycleHandler(Session session, DaemonSettings settings,
         return new InitializeResult(
             new ServerInfo("Dime.Daemon", Versions.Current.Daemon),
             ProtocolNames.ProtocolVersion,
-            new Capabilities(ProtocolNames.Requests, ExplainOptionsDto.SegmentationMethods, ExplainOptionsDto.HideModes, ExplainOptionsDto.TextMasks),
+            new Capabilities(ProtocolNames.Requests, ExplainOptionsDto.SegmentationMethods, ExplainOptionsDto.HideModes, ExplainOptionsDto.TextMasks, AnnouncedLimits),
             Versions.Current,
             DeviceInfoDto.OfModels(models, settings));
     }
+
+    /// <summary>The explain options' limits and explainDataset's topSamples.</summary>
+    public static readonly IReadOnlyDictionary<string, OptionLimit> AnnouncedLimits =
+        ExplainOptionsResolver.Limits.Append(KeyValuePair.Create("topSamples", Sharding.DatasetOverview.TopSamples)).ToDictionary();
 
     [JsonRpcMethod(ProtocolNames.Shutdown)]
     public object? Shutdown()

@@ -5,6 +5,9 @@ using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
 
+/// <summary>The params of a `$/progress` notification: the request's progressToken and where it stands.</summary>
+internal sealed record ProgressParams(JsonElement Token, ProgressValue Value);
+
 /// <summary>
 /// Sends a request's progress as LSP-style `$/progress` notifications {token, value}, at most every 50 ms
 /// (phase changes, partial results and completion always go out), in the order they were reported.
@@ -33,7 +36,7 @@ internal sealed class ProgressNotifier(JsonRpc rpc, JsonElement token) : IProgre
 
             _last = now;
             _phase = value.Phase;
-            var message = new { token, value = value with { Fraction = Math.Round(value.Fraction, 4) } };
+            var message = new ProgressParams(token, value with { Fraction = Math.Round(value.Fraction, 4) });
             _sending = _sending.ContinueWith(_ => rpc.NotifyWithParameterObjectAsync(ProtocolNames.Progress, message), TaskScheduler.Default).Unwrap();
         }
     }

@@ -8,7 +8,7 @@ namespace Dime.Daemon.Handlers;
 internal sealed class UnloadModelHandler(ModelRegistry models, ReferenceCache references)
 {
     [JsonRpcMethod(ProtocolNames.UnloadModel, UseSingleObjectParameterDeserialization = true)]
-    public object UnloadModel(UnloadModelParams parameters)
+    public UnloadModelResult UnloadModel(UnloadModelParams parameters)
     {
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.ModelId, "modelId");
@@ -19,6 +19,6 @@ internal sealed class UnloadModelHandler(ModelRegistry models, ReferenceCache re
         }
 
         references.Forget(hash);
-        return new { };
+        return new UnloadModelResult();
     }
 }

@@ -11,8 +11,12 @@ internal sealed record Versions(string Daemon, string Dotnet, string OnnxRuntime
 }
 
 /// <summary>The device the models run on, and when it is not the one asked for, why.</summary>
-internal sealed record DeviceInfoDto(string Kind, string Requested, string Name, string? FallbackReason = null)
+internal sealed record DeviceInfoDto(
+    [property: WireEnum("cpu", "cuda")] string Kind, [property: WireEnum(typeof(DeviceInfoDto), nameof(DeviceInfoDto.Requests))] string Requested, string Name, string? FallbackReason = null)
 {
+    /// <summary>What a client may ask for (initialize's device, --device).</summary>
+    public static readonly string[] Requests = ["auto", "cuda", "cpu"];
+
     public static DeviceInfoDto Of(Inference.DeviceInfo device) => new(
         device.Device,
         device.Requested,

@@ -14,8 +14,8 @@ namespace Dime.Daemon.Sharding;
 /// </summary>
 internal sealed class DatasetOverview(DaemonSettings settings)
 {
-    public const int DefaultTopSamples = 20;
-    public const int MaxTopSamples = 10_000;
+    /// <summary>How many of the most interaction-driven samples the overview lists (options.topSamples, announced in initialize).</summary>
+    public static readonly OptionLimit TopSamples = new(20, 1, 10_000);
 
     /// <summary>The whole slice, computed in the cache folder (a folder per model, dataset and slice).</summary>
     public async Task<DatasetResult> ExplainAsync(ModelEntry model, Dataset dataset, SampleRange slice, int top, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)

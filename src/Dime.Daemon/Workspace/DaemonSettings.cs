@@ -10,7 +10,7 @@ namespace Dime.Daemon.Workspace;
 /// </summary>
 internal sealed class DaemonSettings(string cacheFolder, string device)
 {
-    public static readonly string[] Devices = ["auto", "cuda", "cpu"];
+    public static readonly string[] Devices = Protocol.DeviceInfoDto.Requests;
 
     private volatile string _cacheFolder = cacheFolder;
     private volatile string _device = device;

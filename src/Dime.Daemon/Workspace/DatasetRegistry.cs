@@ -10,7 +10,7 @@ internal sealed class DatasetRegistry
 
     public Dataset Open(string path, string? format = null, DatasetFields? fields = null, CancellationToken cancellationToken = default)
     {
-        Protocol.Validate.OneOf(format, ["jsonl", "clevr"], "format");
+        Protocol.Validate.OneOf(format, Protocol.DatasetInfo.Formats, "format");
         var full = Dime.Inference.Files.SafeFiles.CheckPath(path, "dataset");
         var id = DatasetReader.IdOf(full);
         if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null && (format is null || string.Equals(format, open.Format, StringComparison.OrdinalIgnoreCase)))

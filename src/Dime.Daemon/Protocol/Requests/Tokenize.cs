@@ -9,7 +9,7 @@ internal sealed record TokenizedWordInfo(string Text, IReadOnlyList<string> Toke
 
 /// <summary>What the model receives for a text: ids padded to maxLength, their tokens, the attention mask, and the words behind them.</summary>
 internal sealed record TokenizeResult(
-    string Kind,
+    [property: WireEnum("words", "wordpiece", "bpe")] string Kind,
     int MaxLength,
     int Count,
     bool Truncated,

@@ -2,13 +2,30 @@ using System.Text.Json;
 
 namespace Dime.Daemon.Protocol;
 
-internal sealed record SegmentationDto(string? Method, double? KernelSize, double? MaxDist, double? Ratio, int? Segments, double? Compactness, int? Rows, int? Columns, int? Seed);
+internal sealed record SegmentationDto([property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.SegmentationMethods))] string? Method, double? KernelSize, double? MaxDist, double? Ratio, int? Segments, double? Compactness, int? Rows, int? Columns, int? Seed);
 
-internal sealed record HideDto(string? Mode, int[]? Color, double? Sigma);
+internal sealed record HideDto([property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.HideModes))] string? Mode, int[]? Color, double? Sigma);
 
-internal sealed record FeatureSelectionDto(string? Image, string? Text);
+internal sealed record FeatureSelectionDto(
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.FeatureSelections))] string? Image,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.FeatureSelections))] string? Text);
 
 /// <summary>stabilityRuns: K-seed stability (K more explanations); bootstrap: B resamples of the rows (no model calls, 0 = off).</summary>
+/// <summary>
+/// A whole-number option's default and bounds, defined once (Explaining/ExplainOptionsResolver.Limits): requests are
+/// validated with them, and initialize announces them (capabilities.options) for the extension's settings and drawer.
+/// </summary>
+internal sealed record OptionLimit(int Default, int Min, int Max)
+{
+    /// <summary>The value, or the default when absent; InvalidArgument naming the option when out of bounds.</summary>
+    public int Check(int? value, string name)
+    {
+        var checkedValue = value ?? Default;
+        Validate.Range(checkedValue, Min, Max, name);
+        return checkedValue;
+    }
+}
+
 internal sealed record QualityDto(int? StabilityRuns, bool? Curves, int? Bootstrap = null);
 
 /// <summary>
@@ -26,15 +43,15 @@ internal sealed record ExplainOptionsDto(
     int? ReferenceSeed = null,
     SegmentationDto? Segmentation = null,
     HideDto? Hide = null,
-    string? TextFeatures = null,
-    string? TextMask = null,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.TextFeatureModes))] string? TextFeatures = null,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.TextMasks))] string? TextMask = null,
     int? ImageFeatures = null,
     int? TextFeatureCount = null,
     FeatureSelectionDto? FeatureSelection = null,
     QualityDto? Quality = null,
     int? Seed = null,
     int? Partners = null,
-    string? PartnerEstimator = null,
+    [property: WireEnum(typeof(ExplainOptionsDto), nameof(ExplainOptionsDto.PartnerEstimators))] string? PartnerEstimator = null,
     bool? Partial = null,
     bool? UntilStable = null)
 {

@@ -27,7 +27,7 @@ internal sealed record SegmentationInfoDto(string Method, IReadOnlyDictionary<st
 /// estimator ("exact", "perRow" or "shared") with k of N partners, and the (image, text) pairs evaluated.
 /// </summary>
 internal sealed record SamplingInfo(
-    int PlannedRows, int Rows, bool StoppedEarly, Engine.Explanation.Convergence? LastConvergence, string Estimator, int Partners, int ReferenceSize, long PairPasses);
+    int PlannedRows, int Rows, bool StoppedEarly, Engine.Explanation.Convergence? LastConvergence, [property: WireEnum("exact", "perRow", "shared")] string Estimator, int Partners, int ReferenceSize, long PairPasses);
 
 /// <summary>Samples is the rows fitted; bootstrap is the stability of every part from resampling them (null when off).</summary>
 internal sealed record ImageExplanationDto(
@@ -47,10 +47,13 @@ internal sealed record TextExplanationDto(
 /// segmentation (image) or features and tokens (text).
 /// </summary>
 internal sealed record PartialResult(
-    string Modality, int Rows, int PlannedRows, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanationDto> Explanations,
+    [property: WireEnum("image", "text")] string Modality, int Rows, int PlannedRows, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanationDto> Explanations,
     SegmentationInfoDto? Segmentation, IReadOnlyList<string>? Features, IReadOnlyList<TextToken>? Tokens);
 
-internal sealed record Overlay(string Modality, string Part, int Label, string Path);
+/// <summary>What options.quality asked for: stability over seeds, deletion/insertion curves.</summary>
+internal sealed record QualityResult(Engine.Quality.StabilityReport? Stability, IReadOnlyList<Engine.Quality.CurveReport>? Curves);
+
+internal sealed record Overlay([property: WireEnum("image", "text")] string Modality, [property: WireEnum("m", "uc", "mi")] string Part, int Label, string Path);
 
 internal sealed record Artifacts(string Folder, string Report, string Json, IReadOnlyList<Overlay> Overlays);
 
@@ -65,7 +68,7 @@ internal sealed record ExplanationResult(
     IReadOnlyList<InstanceValues> Values,
     ImageExplanationDto? Image,
     TextExplanationDto? Text,
-    System.Text.Json.Nodes.JsonObject? Quality,
+    QualityResult? Quality,
     System.Text.Json.Nodes.JsonObject Settings,
     IReadOnlyDictionary<string, double> Timings,
     Artifacts? Artifacts,
