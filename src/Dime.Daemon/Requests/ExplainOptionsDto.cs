@@ -83,8 +83,30 @@ internal sealed record ExplainOptionsDto(
 
     private static readonly int DefaultBootstrap = new ExplainOptions().BootstrapResamples;
 
-    /// <summary>Checks every value and makes the engine's options. Labels are resolved by the caller.</summary>
-    public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image)
+    /// <summary>Checks every value and makes the engine's options for an image. Labels are resolved by the caller.</summary>
+    public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image) =>
+        ForImage(Resolve(maskToken), image) with { Labels = labels };
+
+    /// <summary>
+    /// What the options need of the image, once it is decoded: the segments asked for must fit it, and the hidden
+    /// segments' colour is its median under "median" (the default).
+    /// </summary>
+    public ExplainOptions ForImage(ExplainOptions resolved, Engine.Imaging.RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        CheckSegmentCount(resolved.Segmentation, Segmentation, image);
+        return UsesMedianColor ? resolved with { HideColor = MedianColor(image) } : resolved;
+    }
+
+    /// <summary>Whether the hidden segments take the image's median colour (so the options depend on the pixels).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UsesMedianColor => Hide?.Mode is null || string.Equals(Hide.Mode, "median", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Checks every value and makes the engine's options, except what depends on the image (<see cref="ForImage"/>)
+    /// and the labels: everything an explanation's cache key needs, known before anything is decoded or run.
+    /// </summary>
+    public ExplainOptions Resolve(string? maskToken)
     {
         Validate.Range(ImageSamples ?? 1000, 10, MaxSamples, "options.imageSamples");
         Validate.Range(TextSamples ?? 1000, 10, MaxSamples, "options.textSamples");
@@ -107,12 +129,12 @@ internal sealed record ExplainOptionsDto(
         return new ExplainOptions
         {
             Modalities = ParseModalities(Modalities),
-            Labels = labels,
             ImageSamples = ImageSamples ?? 1000,
             TextSamples = TextSamples ?? 1000,
-            Segmentation = CheckSegmentCount(ParseSegmentation(Segmentation), Segmentation, image),
+            Labels = null,
+            Segmentation = ParseSegmentation(Segmentation),
             HideMode = ParseHideMode(Hide?.Mode),
-            HideColor = Hide?.Mode is null or "median" ? MedianColor(image) : ParseColor(Hide?.Color),
+            HideColor = UsesMedianColor ? new RgbColor(0, 0, 0) : ParseColor(Hide?.Color),
             BlurSigma = Hide?.Sigma is { } sigma ? CheckedRange(sigma, 0.1, 100, "options.hide.sigma") : 5,
             TextFeatures = TextFeatures is "positions" ? TextFeatureMode.Positions : TextFeatureMode.BagOfWords,
             TextPerturbation = TextMask is "mask" ? TextPerturbation.MaskToken : TextPerturbation.Delete,

@@ -1,5 +1,4 @@
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Reports;
 using Dime.Engine.Errors;
 using StreamJsonRpc;
 
@@ -9,7 +8,7 @@ internal sealed record ExportParams(string ResultId, string Folder);
 
 internal sealed record ExportResult(IReadOnlyList<string> Files);
 
-/// <summary>Copies a result's JSON, overlay PNGs and HTML report into a folder the user chose.</summary>
+/// <summary>Writes a result's JSON into a folder the user chose, with its overlay PNGs and HTML report drawn now.</summary>
 internal sealed class ExportHandler(Daemon daemon)
 {
     [JsonRpcMethod(ProtocolNames.Export, UseSingleObjectParameterDeserialization = true)]
@@ -29,13 +28,6 @@ internal sealed class ExportHandler(Daemon daemon)
             throw new DimeException(DimeErrorCode.ExportFailed, e.Message, e.Subject, e);
         }
 
-        try
-        {
-            return new ExportResult(ArtifactWriter.Export(daemon.Results.FolderOf(parameters.ResultId), destination));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DimeException(DimeErrorCode.ExportFailed, $"Could not write to {Inference.Files.SafeFiles.Quote(parameters.Folder)}: {e.Message}", Inference.Files.SafeFiles.Subject(parameters.Folder), e);
-        }
+        return new ExportResult(Explaining.ResultExporter.Export(daemon.Results, parameters.ResultId, destination));
     }
 }
