@@ -43,7 +43,7 @@ public sealed class ExplainOverRpcTests
         var overlays = result.GetProperty("artifacts").GetProperty("overlays").EnumerateArray().Select(o => o.GetProperty("path").GetString()!).ToList();
         Assert.NotEmpty(overlays);
         Assert.Equal(
-            [.. overlays, "report.html", "result.json"],
+            overlays.Append("report.html").Append("result.json").Order(StringComparer.Ordinal),
             exported.GetProperty("files").EnumerateArray().Select(f => Path.GetFileName(f.GetString()!)).Order(StringComparer.Ordinal));
         Assert.All(overlays, o => Assert.True(new FileInfo(Path.Combine(target, o)).Length > 100, o));
         Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "result.json")), File.ReadAllBytes(Path.Combine(target, "result.json")));

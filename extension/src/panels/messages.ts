@@ -4,6 +4,7 @@
  */
 import type { CompareResult, DatasetIndexLine, DatasetResult, ExplanationResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
 import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult } from './resultGuards';
+import { DEFAULT_OPACITY } from '../../webview/shared/colorScale.generated';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -28,7 +29,7 @@ export interface ViewOptions {
 
 export type ScaleMode = 'shared' | 'modality' | 'cell';
 export type BaseMode = 'grey' | 'colour';
-export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false, scale: 'shared', base: 'grey' };
+export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: DEFAULT_OPACITY, borders: false, scale: 'shared', base: 'grey' };
 export const TOP_K_CHOICES: readonly number[] = [0, 1, 3, 5, 10, 20];
 
 // ------------------------------------------------------------------ host -> webview
