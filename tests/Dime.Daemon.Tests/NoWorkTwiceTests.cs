@@ -26,7 +26,7 @@ public sealed class NoWorkTwiceTests
         var computedRuns = loaded.SessionRuns - runsBefore;
         Assert.False(computed.GetProperty("cached").GetBoolean());
         Assert.True(computedRuns > 0);
-        Assert.Equal(computedRuns, computed.GetProperty("timings").GetProperty("sessionRuns").GetDouble());
+        Assert.Equal(computedRuns, computed.GetProperty("timings").GetProperty("runs.all").GetDouble());
 
         // the same request, and the same one with two defaults written out: one key, no inference
         var spelt = new { modelId = model, sample = new { datasetId = dataset, index = 12 }, options = new { imageSamples = 60, textSamples = 60, referenceSize = 10, seed = 5, stratified = true, labels = (string?)null } };

@@ -201,8 +201,11 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return result;
     }
 
-    /// <summary>In a computed result's timings: the ONNX Runtime session runs it made (explanations at once on one model add up).</summary>
-    public const string SessionRunsTiming = "sessionRuns";
+    /// <summary>
+    /// In a computed result's timings: the ONNX Runtime session runs it made, every graph together (a count, like
+    /// runs.GRAPH; explanations at once on one model add up).
+    /// </summary>
+    public const string SessionRunsTiming = "runs.all";
 
     private static Provenance ProvenanceOf(ExplainRun run, ReferenceEntry reference, JsonObject options)
     {
