@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Nerdbank.Streams;
 using Xunit.Abstractions;
@@ -48,7 +49,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var (server, client) = FullDuplexStream.CreatePair();
         using var stop = new CancellationTokenSource();
         var log = new StringWriter();
-        using var daemon = new Daemon(new DaemonOptions(cache, "cpu", LogLevel.Info), new Log(LogLevel.Info, TextWriter.Synchronized(log)));
+        using var daemon = new DaemonServices(new DaemonOptions(cache, "cpu", LogLevel.Info), new Log(LogLevel.Info, TextWriter.Synchronized(log)));
         var served = Task.Run(() => DaemonServer.RunAsync(daemon, server, server, stop.Token));
         var raw = new RawClient(client);
         var id = 0;

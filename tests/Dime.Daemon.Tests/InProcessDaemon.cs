@@ -1,4 +1,5 @@
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;
@@ -14,7 +15,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     {
         CacheFolder = cacheFolder;
         var (serverStream, clientStream) = FullDuplexStream.CreatePair();
-        Daemon = new Daemon(new DaemonOptions(cacheFolder, "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
+        Daemon = new DaemonServices(new DaemonOptions(cacheFolder, "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
         Served = Task.Run(() => DaemonServer.RunAsync(Daemon, serverStream, serverStream, _stop.Token));
         Client = new JsonRpc(new HeaderDelimitedMessageHandler(clientStream, clientStream, DimeJsonRpc.CreateFormatter()));
         Client.AddLocalRpcMethod(ProtocolNames.Progress, new Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>((token, value) => ProgressReceived?.Invoke(token, value)));
@@ -24,7 +25,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     /// <summary>Raised for every $/progress notification: (token, value).</summary>
     public event Action<System.Text.Json.JsonElement, System.Text.Json.JsonElement>? ProgressReceived;
 
-    public Daemon Daemon { get; }
+    public DaemonServices Daemon { get; }
 
     public JsonRpc Client { get; }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Nerdbank.Streams;
 
@@ -16,7 +17,7 @@ public sealed partial class MalformedCorpusFixture : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
     private Task<int>? _served;
-    private Daemon? _daemon;
+    private DaemonServices? _daemon;
     private int _id = 1000;
 
     internal RawClient Client { get; private set; } = null!;
@@ -32,7 +33,7 @@ public sealed partial class MalformedCorpusFixture : IAsyncLifetime
         LayOutFiles();
         LayOutMoreFiles();
         var (server, client) = FullDuplexStream.CreatePair();
-        _daemon = new Daemon(new DaemonOptions(Path.Combine(Folder, "cache"), "cpu", LogLevel.Off), new Log(LogLevel.Off, TextWriter.Null));
+        _daemon = new DaemonServices(new DaemonOptions(Path.Combine(Folder, "cache"), "cpu", LogLevel.Off), new Log(LogLevel.Off, TextWriter.Null));
         _served = Task.Run(() => DaemonServer.RunAsync(_daemon, server, server, _stop.Token));
         Client = new RawClient(client);
         await Call("initialize", new { cacheFolder = Path.Combine(Folder, "cache"), device = "cpu" });

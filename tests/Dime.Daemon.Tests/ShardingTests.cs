@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Sharding;
 using Dime.Engine.Disentanglement;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 
 namespace Dime.Daemon.Tests;
@@ -14,11 +14,11 @@ public sealed class ShardingTests : IDisposable
 {
     private static readonly ExplainOptionsDto Quick = new(ImageSamples: 40, TextSamples: 40, ReferenceSize: 12, Seed: 3);
     private readonly string _folder = TestPaths.NewTempFolder("sharding");
-    private readonly Daemon _daemon;
+    private readonly DaemonServices _daemon;
 
     public ShardingTests()
     {
-        _daemon = new Daemon(new DaemonOptions(Path.Combine(_folder, "cache"), "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
+        _daemon = new DaemonServices(new DaemonOptions(Path.Combine(_folder, "cache"), "cpu", LogLevel.Warning), new Log(LogLevel.Warning, TextWriter.Null));
     }
 
     public void Dispose()
@@ -52,7 +52,7 @@ public sealed class ShardingTests : IDisposable
     [InlineData("a/b")]
     [InlineData("-1/3")]
     public void A_bad_shard_is_a_typed_error(string text) =>
-        Assert.Equal(DimeErrorCode.InvalidArgument, Assert.Throws<DimeException>(() => ShardSpec.Parse(text)).Code);
+        Assert.Equal(ErrorCode.InvalidArgument, Assert.Throws<DaemonException>(() => ShardSpec.Parse(text)).Code);
 
     [Fact]
     public async Task Emap_in_shards_equals_one_process_and_the_in_memory_analysis()
@@ -61,12 +61,12 @@ public sealed class ShardingTests : IDisposable
         var dataset = _daemon.Datasets.Open(TestPaths.DemoDataset);
         var slice = new SampleRange(10, 50);
         var single = Path.Combine(_folder, "emap-single");
-        var whole = await ExplainDatasetHandler.RunAsync(model, dataset, slice, ShardSpec.Whole, single, 5, null, CancellationToken.None);
+        var whole = await DatasetOverview.RunAsync(model, dataset, slice, ShardSpec.Whole, single, 5, null, CancellationToken.None);
         var shards = new List<string>();
         foreach (var i in new[] { 2, 0, 1 })
         {
             var folder = Path.Combine(_folder, $"emap-{i}");
-            Assert.Null(await ExplainDatasetHandler.RunAsync(model, dataset, slice, new ShardSpec(i, 3), folder, 5, null, CancellationToken.None));
+            Assert.Null(await DatasetOverview.RunAsync(model, dataset, slice, new ShardSpec(i, 3), folder, 5, null, CancellationToken.None));
             shards.Add(folder);
         }
 
@@ -100,7 +100,7 @@ public sealed class ShardingTests : IDisposable
         var model = _daemon.Models.Load(TestPaths.CleanManifest);
         var dataset = _daemon.Datasets.Open(TestPaths.DemoDataset);
         var range = new SampleRange(3, 7);
-        var explainer = new DatasetExplainer(_daemon);
+        var explainer = _daemon.DatasetExplainer;
         var single = Path.Combine(_folder, "single");
         var first = await explainer.RunAsync(model, dataset, dataset, Quick, range, ShardSpec.Whole, single, false, null, CancellationToken.None);
         Assert.Equal((4, 0, 0), (first.Computed, first.Skipped, first.Failed));
@@ -134,12 +134,12 @@ public sealed class ShardingTests : IDisposable
         // Another option, a missing shard, a doubled shard: refused, naming the odd one.
         var other = Path.Combine(_folder, "other");
         await explainer.RunAsync(model, dataset, dataset, Quick with { ImageSamples = 50 }, range, new ShardSpec(1, 2), other, false, null, CancellationToken.None);
-        var mixed = Assert.Throws<DimeException>(() => PartialMerge.Merge([shard0, resumed, other], Path.Combine(_folder, "m1"), 20, _daemon.Datasets));
+        var mixed = Assert.Throws<DaemonException>(() => PartialMerge.Merge([shard0, resumed, other], Path.Combine(_folder, "m1"), 20, _daemon.Datasets));
         Assert.Contains(other, mixed.Message, StringComparison.Ordinal);
         Assert.Contains("options.imageSamples: 50 vs 40", mixed.Message, StringComparison.Ordinal);
-        var missing = Assert.Throws<DimeException>(() => PartialMerge.Merge([shard0], Path.Combine(_folder, "m2"), 20, _daemon.Datasets));
+        var missing = Assert.Throws<DaemonException>(() => PartialMerge.Merge([shard0], Path.Combine(_folder, "m2"), 20, _daemon.Datasets));
         Assert.Contains("Samples 5:7 are missing", missing.Message, StringComparison.Ordinal);
-        var doubled = Assert.Throws<DimeException>(() => PartialMerge.Merge([shard0, resumed, resumed], Path.Combine(_folder, "m3"), 20, _daemon.Datasets));
+        var doubled = Assert.Throws<DaemonException>(() => PartialMerge.Merge([shard0, resumed, resumed], Path.Combine(_folder, "m3"), 20, _daemon.Datasets));
         Assert.Contains("are in both", doubled.Message, StringComparison.Ordinal);
     }
 
@@ -160,13 +160,13 @@ public sealed class ShardingTests : IDisposable
         var model = _daemon.Models.Load(TestPaths.CleanManifest);
         var dataset = _daemon.Datasets.Open(Path.Combine(data, "samples.jsonl"));
         var output = Path.Combine(_folder, "with-failure");
-        var explainer = new DatasetExplainer(_daemon);
+        var explainer = _daemon.DatasetExplainer;
         var options = Quick with { ReferenceSize = 2 };
         var first = await explainer.RunAsync(model, dataset, dataset, options, new SampleRange(0, 3), ShardSpec.Whole, output, false, null, CancellationToken.None);
         Assert.Equal((3, 1), (first.Computed, first.Failed));
         var lines = IndexLine.Read(Path.Combine(output, IndexLine.FileName)).ToList();
         Assert.Equal([0, 1, 2], lines.Select(l => l.Index));
-        Assert.Equal(nameof(DimeErrorCode.ImageNotFound), lines[1].Error?.Code);
+        Assert.Equal(nameof(ErrorCode.ImageNotFound), lines[1].Error?.Code);
         Assert.Null(lines[1].Result);
 
         var merged = Path.Combine(_folder, "with-failure-merged");

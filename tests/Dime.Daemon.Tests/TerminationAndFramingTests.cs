@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;
@@ -144,13 +145,13 @@ public sealed class TerminationAndFramingTests(ITestOutputHelper output)
     private sealed class RawDaemon : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly Daemon _daemon;
+        private readonly DaemonServices _daemon;
         private readonly string _cache = TestPaths.NewTempFolder("raw");
 
         private RawDaemon()
         {
             var (server, client) = FullDuplexStream.CreatePair();
-            _daemon = new Daemon(new DaemonOptions(_cache, "cpu", LogLevel.Debug), new Log(LogLevel.Debug, TextWriter.Synchronized(Log)));
+            _daemon = new DaemonServices(new DaemonOptions(_cache, "cpu", LogLevel.Debug), new Log(LogLevel.Debug, TextWriter.Synchronized(Log)));
             Served = Task.Run(() => DaemonServer.RunAsync(_daemon, server, server, _stop.Token));
             Client = new RawClient(client);
         }

@@ -17,7 +17,7 @@ internal static class CheckModelCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, async () =>
             {
-                using var model = OnnxModelLoader.Load(result.GetValue(manifest)!, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Options.Device) });
+                using var model = OnnxModelLoader.Load(result.GetValue(manifest)!, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Settings.Device) });
                 Console.WriteLine($"{model.Name}: {model.Labels.Count} labels, device {model.Device}, split path {(model.Split is null ? "absent" : "present")}");
                 foreach (var warning in model.Warnings)
                 {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 
 namespace Dime.Daemon.Cli;
 
@@ -42,11 +43,11 @@ internal static class DaemonCommandLine
     }
 
     /// <param name="defaultDevice">The device when --device is not given (reproduce: the recorded one).</param>
-    public static Daemon CreateDaemon(ParseResult result, string? defaultDevice = null)
+    public static DaemonServices CreateDaemon(ParseResult result, string? defaultDevice = null)
     {
         var log = new Log(Log.ParseLevel(result.GetValue(LogLevelOption)));
         var cache = result.GetValue(CacheOption) is { } folder ? Inference.Files.SafeFiles.CheckFolderForWriting(folder, "--cache") : DaemonOptions.DefaultCacheFolder;
         var device = defaultDevice is not null && result.GetResult(DeviceOption) is null or { Implicit: true } ? defaultDevice : result.GetValue(DeviceOption) ?? "auto";
-        return new Daemon(new DaemonOptions(cache, device, log.Minimum), log);
+        return new DaemonServices(new DaemonOptions(cache, device, log.Minimum), log);
     }
 }

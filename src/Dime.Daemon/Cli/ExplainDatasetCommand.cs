@@ -34,7 +34,7 @@ internal static class ExplainDatasetCommand
                 var part = ShardSpec.Parse(result.GetValue(shard));
                 var folder = Path.GetFullPath(result.GetValue(output)!);
                 Console.Error.WriteLine($"model: {entry.Loaded.Name} on {entry.Loaded.Device}; shard {part}: samples {part.Of(samples)} of {samples}");
-                var summary = await new DatasetExplainer(daemon).RunAsync(
+                var summary = await daemon.DatasetExplainer.RunAsync(
                     entry, opened, referenceSet, options.Read(result), samples, part, folder, result.GetValue(artifacts), new ConsoleProgress("explain-dataset"), cancellationToken).ConfigureAwait(false);
                 var perSample = summary.Computed > 0 ? summary.ElapsedMs / summary.Computed / 1000 : 0;
                 Console.WriteLine(string.Create(

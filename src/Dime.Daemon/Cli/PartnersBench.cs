@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Explaining;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
 using Dime.Engine.Fitting;
@@ -54,7 +55,7 @@ internal static class PartnersBench
                 var dataset = daemon.Datasets.Open(DemoAssets.Dataset ?? throw ExplainCommand.Missing("dataset"));
                 foreach (var path in paths)
                 {
-                    using var loaded = OnnxModelLoader.Load(path, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Options.Device) });
+                    using var loaded = OnnxModelLoader.Load(path, new DeviceOptions { Device = DeviceOptions.ParseKind(daemon.Settings.Device) });
                     var report = await MeasureAsync(loaded, dataset, settings, cancellationToken).ConfigureAwait(false);
                     Console.Write(report);
                 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Dime.Daemon.Explaining;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Handlers;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;
 
@@ -19,11 +20,11 @@ internal static class ReproduceCommand
             ExplanationResult stored;
             try
             {
-                stored = ReproduceHandler.ReadResult(result.GetValue(file)!);
+                stored = Reproducer.ReadResult(result.GetValue(file)!);
             }
-            catch (Engine.Errors.DimeException e)
+            catch (Exception e) when (CommandErrors.OneLine(e) is { } line)
             {
-                Console.Error.WriteLine($"error {(int)e.Code} {e.Code}: {e.Message}");
+                Console.Error.WriteLine(line);
                 return 2;
             }
 
@@ -32,7 +33,7 @@ internal static class ReproduceCommand
             return await CommandErrors.Run(daemon, async () =>
             {
                 Console.Error.WriteLine($"reproducing {stored.ResultId}: sample {stored.Sample.Id}, model {stored.Model.Name}, computed on {stored.Provenance?.Environment.DeviceName ?? stored.Device.Name}");
-                var report = await new Reproducer(daemon).ReproduceAsync(stored, new ConsoleProgress("reproduce"), cancellationToken).ConfigureAwait(false);
+                var report = await daemon.Reproducer.ReproduceAsync(stored, new ConsoleProgress("reproduce"), cancellationToken).ConfigureAwait(false);
                 Print(report);
                 return report.WithinTolerance ? 0 : DiffersExitCode;
             }).ConfigureAwait(false);

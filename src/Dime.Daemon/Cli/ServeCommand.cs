@@ -17,7 +17,7 @@ internal static class ServeCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             if (result.GetValue(parentPid) is { } pid)
             {
-                daemon.WatchParent(pid);
+                daemon.Lifetime.WatchParent(pid);
             }
 
             return await DaemonServer.RunAsync(daemon, input, output, cancellationToken).ConfigureAwait(false);

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
+using Dime.Inference.Files;
 
 namespace Dime.Daemon.Explaining;
 
@@ -25,8 +25,10 @@ internal sealed record ReproduceResult(
 /// typed error (ModelChanged, DatasetChanged, ImageChanged, ReferenceChanged) when one no longer hashes to what was
 /// recorded, computes the explanation again without any cache and compares every number.
 /// </summary>
-internal sealed class Reproducer(Daemon daemon)
+internal sealed class Reproducer(ModelRegistry models, DatasetRegistry datasets, ExplanationService explanations, Log log)
 {
+    public const long MaxResultBytes = 256L * 1024 * 1024;
+
     /// <summary>
     /// Largest difference relative to max(1, |stored|) accepted when the environment differs (docs/protocol.md,
     /// "Reproducing a result"): another device or runtime sums in another order; TF32 rounds products to 10 bits.
@@ -38,18 +40,18 @@ internal sealed class Reproducer(Daemon daemon)
     public async Task<ReproduceResult> ReproduceAsync(ExplanationResult stored, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var p = stored.Provenance ?? throw new DimeException(
-            DimeErrorCode.ProvenanceMissing, $"The result {stored.ResultId} records no provenance (it was computed by an older daemon); explain the sample again.", stored.ResultId);
+        var p = stored.Provenance ?? throw new DaemonException(
+            ErrorCode.ProvenanceMissing, $"The result {stored.ResultId} records no provenance (it was computed by an older daemon); explain the sample again.", stored.ResultId);
         if (p.Version != Provenance.CurrentVersion)
         {
-            throw new DimeException(DimeErrorCode.ProvenanceMissing, $"The result's provenance has version {p.Version}; this daemon reads version {Provenance.CurrentVersion}.", stored.ResultId);
+            throw new DaemonException(ErrorCode.ProvenanceMissing, $"The result's provenance has version {p.Version}; this daemon reads version {Provenance.CurrentVersion}.", stored.ResultId);
         }
 
-        var model = daemon.Models.Load(p.Model.ManifestPath);
+        var model = models.Load(p.Model.ManifestPath);
         if (model.Loaded.ContentHash != p.Model.Hash)
         {
-            throw new DimeException(
-                DimeErrorCode.ModelChanged,
+            throw new DaemonException(
+                ErrorCode.ModelChanged,
                 $"The model '{p.Model.ManifestPath}' was replaced: its files hash to {Short(model.Loaded.ContentHash)}, the result was computed with {Short(p.Model.Hash)}.",
                 p.Model.ManifestPath);
         }
@@ -57,16 +59,16 @@ internal sealed class Reproducer(Daemon daemon)
         var sample = ResolveSample(p.Sample);
         var referenceDataset = OpenUnchanged(p.Reference.DatasetPath, p.Reference.DatasetFormat, p.Reference.DatasetHash, "reference dataset");
         var options = p.Options.Deserialize<ExplainOptions>(Protocol.Json.Options)
-            ?? throw new DimeException(DimeErrorCode.ProvenanceMissing, "The result's provenance has no options.", stored.ResultId);
+            ?? throw new DaemonException(ErrorCode.ProvenanceMissing, "The result's provenance has no options.", stored.ResultId);
         var run = new ExplainRun(
             model, sample, referenceDataset, p.Reference.Size, p.Reference.Seed, p.Reference.Stratified, options, p.Quality, p.Labels.Requested, stored.Settings, stored.Warnings ?? []);
-        var reproduced = await daemon.Explanations.RunAsync(run, stored.ResultId, writeArtifacts: false, reference => CheckReference(p.Reference, reference), progress, cancellationToken).ConfigureAwait(false);
+        var reproduced = await explanations.RunAsync(run, stored.ResultId, writeArtifacts: false, reference => CheckReference(p.Reference, reference), progress, cancellationToken).ConfigureAwait(false);
 
         var comparison = ResultComparison.Compare(stored, reproduced);
         var changes = EnvironmentChanges(p.Environment, reproduced.Provenance!.Environment);
         var tolerance = changes.Count == 0 ? 0 : p.Environment.Tf32 || reproduced.Provenance.Environment.Tf32 ? Tf32Tolerance : CrossDeviceTolerance;
         var within = comparison.Mismatches.Count == 0 && comparison.LargestRelative <= tolerance;
-        daemon.Log.Info($"reproduce {stored.ResultId}: {comparison.Compared} numbers, {comparison.Differing} differ{(comparison.Largest is { } l ? $", largest {l.Difference:E2} at {l.Path}" : string.Empty)}");
+        log.Info($"reproduce {stored.ResultId}: {comparison.Compared} numbers, {comparison.Differing} differ{(comparison.Largest is { } l ? $", largest {l.Difference:E2} at {l.Path}" : string.Empty)}");
         return new ReproduceResult(
             stored.ResultId, comparison.Identical, comparison.Compared, comparison.Differing, comparison.Largest, comparison.Mismatches, changes, tolerance, within,
             Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
@@ -78,18 +80,18 @@ internal sealed class Reproducer(Daemon daemon)
         if (recorded.DatasetPath is { } path)
         {
             var dataset = OpenUnchanged(path, recorded.DatasetFormat, recorded.DatasetHash!, "dataset");
-            var index = recorded.Index ?? throw new DimeException(DimeErrorCode.ProvenanceMissing, "The result's provenance names a dataset but no sample index.", path);
-            sample = SampleResolver.Resolve(new SampleRef(dataset.Id, index), daemon.Datasets);
+            var index = recorded.Index ?? throw new DaemonException(ErrorCode.ProvenanceMissing, "The result's provenance names a dataset but no sample index.", path);
+            sample = SampleResolver.Resolve(new SampleRef(dataset.Id, index), datasets);
         }
         else
         {
-            sample = SampleResolver.Resolve(new SampleRef(ImagePath: recorded.ImagePath, Question: recorded.Question, Answer: recorded.Answer), daemon.Datasets);
+            sample = SampleResolver.Resolve(new SampleRef(ImagePath: recorded.ImagePath, Question: recorded.Question, Answer: recorded.Answer), datasets);
         }
 
         if (sample.FileHash != recorded.ImageHash)
         {
-            throw new DimeException(
-                DimeErrorCode.ImageChanged,
+            throw new DaemonException(
+                ErrorCode.ImageChanged,
                 $"The image '{sample.Info.ImagePath}' changed: its bytes hash to {Short(sample.FileHash)}, the result explained {Short(recorded.ImageHash)}.",
                 sample.Info.ImagePath);
         }
@@ -99,11 +101,11 @@ internal sealed class Reproducer(Daemon daemon)
 
     private Dataset OpenUnchanged(string path, string? format, string hash, string what)
     {
-        var dataset = daemon.Datasets.Open(path, format);
+        var dataset = datasets.Open(path, format);
         if (dataset.ContentHash != hash)
         {
-            throw new DimeException(
-                DimeErrorCode.DatasetChanged,
+            throw new DaemonException(
+                ErrorCode.DatasetChanged,
                 $"The {what} '{path}' was edited: it hashes to {Short(dataset.ContentHash)}, the result was computed from {Short(hash)}.",
                 path);
         }
@@ -117,16 +119,16 @@ internal sealed class Reproducer(Daemon daemon)
         if (!ids.SequenceEqual(recorded.Ids))
         {
             var first = Enumerable.Range(0, Math.Min(ids.Count, recorded.Ids.Count)).FirstOrDefault(i => ids[i] != recorded.Ids[i], Math.Min(ids.Count, recorded.Ids.Count));
-            throw new DimeException(
-                DimeErrorCode.ReferenceChanged,
+            throw new DaemonException(
+                ErrorCode.ReferenceChanged,
                 $"The reference set drawn now differs from the recorded one: {ids.Count} samples against {recorded.Ids.Count}, first difference at position {first} (an image that could not be read, or another drawing rule).",
                 recorded.DatasetPath);
         }
 
         if (drawn.ImagesHash != recorded.ImagesHash)
         {
-            throw new DimeException(
-                DimeErrorCode.ReferenceChanged,
+            throw new DaemonException(
+                ErrorCode.ReferenceChanged,
                 $"An image of the reference set ({ids.Count} samples of '{recorded.DatasetPath}') changed: the images hash to {Short(drawn.ImagesHash)}, the result used {Short(recorded.ImagesHash)}.",
                 recorded.DatasetPath);
         }
@@ -154,4 +156,29 @@ internal sealed class Reproducer(Daemon daemon)
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+
+    /// <summary>A result.json written by `explain`, dime/export or the cache (a folder holding one will do).</summary>
+    public static ExplanationResult ReadResult(string path)
+    {
+        var file = System.IO.Path.GetFullPath(Directory.Exists(path) ? System.IO.Path.Combine(path, ResultStore.ResultFile) : path);
+        if (!File.Exists(file))
+        {
+            throw new DaemonException(ErrorCode.ResultNotFound, $"The result file '{path}' does not exist.", path);
+        }
+
+        if (new FileInfo(file).Length > MaxResultBytes)
+        {
+            throw new DaemonException(ErrorCode.ProvenanceMissing, $"'{path}' is larger than any DIME result ({MaxResultBytes / (1024 * 1024)} MiB).", path);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ExplanationResult>(SafeFiles.ReadAllBytes(file, FileKind.CacheEntry), Protocol.Json.Options)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new DaemonException(ErrorCode.ProvenanceMissing, $"'{path}' is not a DIME explanation result: {e.Message}", path);
+        }
+    }
 }

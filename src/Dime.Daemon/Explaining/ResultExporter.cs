@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Errors;
 using Dime.Inference.Files;
@@ -42,7 +42,7 @@ internal static class ResultExporter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DimeException(DimeErrorCode.ExportFailed, $"Could not write to {SafeFiles.Quote(destination)}: {e.Message}", SafeFiles.Subject(destination), e);
+            throw new DaemonException(ErrorCode.ExportFailed, $"Could not write to {SafeFiles.Quote(destination)}: {e.Message}", SafeFiles.Subject(destination), e);
         }
     }
 
@@ -62,7 +62,11 @@ internal static class ResultExporter
                 ? image
                 : throw Unavailable(path, $"it decodes to {image.Width}x{image.Height}, the result explained {result.Sample.Width}x{result.Sample.Height}");
         }
-        catch (DimeException e) when (e.Code != DimeErrorCode.ExportFailed)
+        catch (DaemonException e) when (e.Code != ErrorCode.ExportFailed)
+        {
+            throw Unavailable(path, e.Message);
+        }
+        catch (DimeException e)
         {
             throw Unavailable(path, e.Message);
         }
@@ -72,8 +76,8 @@ internal static class ResultExporter
         }
     }
 
-    private static DimeException Unavailable(string path, string why) => new(
-        DimeErrorCode.ExportFailed,
+    private static DaemonException Unavailable(string path, string why) => new(
+        ErrorCode.ExportFailed,
         $"The overlays and the report are drawn over the explained image {SafeFiles.Quote(path)}, which cannot be used: {why}. Explain the sample again.",
         SafeFiles.Subject(path));
 }

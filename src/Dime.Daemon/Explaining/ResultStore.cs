@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
 using Dime.Inference.Files;
 
@@ -38,9 +39,25 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
     private bool _counted;
     private Task? _sizeRefresh;
 
-    public string Root { get; } = Path.Combine(cacheFolder, "results");
+    private volatile string _root = Path.Combine(cacheFolder, "results");
+
+    public string Root => _root;
 
     private string Staging => Path.Combine(Root, ".staging");
+
+    /// <summary>Serves from another cache folder (the client's, from initialize, before any request runs).</summary>
+    public void MoveTo(string cacheFolder)
+    {
+        lock (_sizeGate)
+        {
+            _root = Path.Combine(cacheFolder, "results");
+            _notWritten.Clear();
+            _counted = false;
+            _sizeRefresh = null;
+        }
+
+        RemoveStaleStaging();
+    }
 
     public static string IdOf(params string[] parts)
     {
@@ -52,7 +69,7 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
     {
         if (resultId.Length != 32 || !resultId.All(char.IsAsciiHexDigitLower))
         {
-            throw new DimeException(DimeErrorCode.ResultNotFound, $"{SafeFiles.Quote(resultId)} is not a result id.", SafeFiles.Subject(resultId));
+            throw new DaemonException(ErrorCode.ResultNotFound, $"{SafeFiles.Quote(resultId)} is not a result id.", SafeFiles.Subject(resultId));
         }
 
         return Path.Combine(Root, resultId);
@@ -87,10 +104,10 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
 
         if (_notWritten.TryGetValue(resultId, out var why))
         {
-            throw new DimeException(DimeErrorCode.ExportFailed, $"The result {resultId} was computed but not cached ({why}), so there are no files to export; make the cache folder writable and explain again.", resultId);
+            throw new DaemonException(ErrorCode.ExportFailed, $"The result {resultId} was computed but not cached ({why}), so there are no files to export; make the cache folder writable and explain again.", resultId);
         }
 
-        throw new DimeException(DimeErrorCode.ResultNotFound, $"No result '{resultId}' in the cache folder {SafeFiles.Quote(Root)}.", resultId);
+        throw new DaemonException(ErrorCode.ResultNotFound, $"No result '{resultId}' in the cache folder {SafeFiles.Quote(Root)}.", resultId);
     }
 
     /// <summary>
@@ -241,7 +258,7 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
                 : null;
             return incomplete is null ? (result, null) : (null, incomplete);
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or DimeException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or DimeException or DaemonException or NotSupportedException)
         {
             return (null, $"it cannot be read: {e.Message}");
         }

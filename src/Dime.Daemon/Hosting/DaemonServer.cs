@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Hosting;
@@ -14,7 +14,7 @@ internal static class DaemonServer
 {
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(800);
 
-    public static async Task<int> RunAsync(Daemon daemon, Stream input, Stream output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DaemonServices daemon, Stream input, Stream output, CancellationToken cancellationToken)
     {
         var session = new Session();
         using var stopping = new CancellationTokenSource();
@@ -26,7 +26,7 @@ internal static class DaemonServer
         // initialize's reply before sending more (LSP), so the order that matters is kept.
         rpc.SynchronizationContext = null;
         var options = new JsonRpcTargetOptions { DisposeOnDisconnect = false };
-        foreach (var target in Handlers(daemon, session, rpc))
+        foreach (var target in daemon.Handlers(session, rpc))
         {
             rpc.AddLocalRpcTarget(target, options);
         }
@@ -34,15 +34,15 @@ internal static class DaemonServer
         rpc.StartListening();
         daemon.Log.Info($"listening on stdio (Dime.Daemon {Versions.Current.Daemon}, {Versions.Current.Dotnet})");
         var disconnected = rpc.Completion.ContinueWith(t => t.Exception is { } e ? 1 : 0, TaskScheduler.Default);
-        var finished = await Task.WhenAny(daemon.Exited, disconnected, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
-        if (finished != daemon.Exited && finished != disconnected)
+        var finished = await Task.WhenAny(daemon.Lifetime.Exited, disconnected, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        if (finished != daemon.Lifetime.Exited && finished != disconnected)
         {
             await DrainAsync(rpc, handler, stopping, daemon.Log).ConfigureAwait(false);
             daemon.Log.Info("terminated by a signal; exiting with code 0");
             return 0;
         }
 
-        var code = finished == daemon.Exited ? await daemon.Exited.ConfigureAwait(false) : ExitCodeOnDisconnect(session);
+        var code = finished == daemon.Lifetime.Exited ? await daemon.Lifetime.Exited.ConfigureAwait(false) : ExitCodeOnDisconnect(session);
         daemon.Log.Info(finished == disconnected ? "the client disconnected; exiting" : $"exiting with code {code}");
         return code;
     }
@@ -66,21 +66,4 @@ internal static class DaemonServer
     }
 
     private static int ExitCodeOnDisconnect(Session session) => session.IsShutDown ? 0 : 1;
-
-    private static IEnumerable<object> Handlers(Daemon daemon, Session session, JsonRpc rpc)
-    {
-        yield return new LifecycleHandler(daemon, session);
-        yield return new StatusHandler(daemon);
-        yield return new LoadModelHandler(daemon);
-        yield return new UnloadModelHandler(daemon);
-        yield return new OpenDatasetHandler(daemon);
-        yield return new ListSamplesHandler(daemon);
-        yield return new PredictHandler(daemon);
-        yield return new TokenizeHandler(daemon);
-        yield return new ExplainHandler(daemon, rpc);
-        yield return new ExplainDatasetHandler(daemon, rpc);
-        yield return new CompareHandler(daemon, rpc);
-        yield return new ExportHandler(daemon);
-        yield return new ReproduceHandler(daemon, rpc);
-    }
 }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dime.Daemon.Explaining;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 using Dime.Inference.Imaging;
 
@@ -20,7 +20,7 @@ internal sealed record ExplainDatasetSummary(SampleRange Samples, int Computed, 
 /// exist with the same settings is skipped, so a run that was killed or requeued goes on where it stopped; a sample
 /// that failed (its line has an error, e.g. an unreadable image) is tried again.
 /// </summary>
-internal sealed class DatasetExplainer(Daemon daemon)
+internal sealed class DatasetExplainer(ExplanationService explanations, Log log)
 {
     public const string ResultsFolder = "results";
 
@@ -29,11 +29,22 @@ internal sealed class DatasetExplainer(Daemon daemon)
         RunManifest.ExplainDatasetKind,
         new RunModel(model.Loaded.Name, model.Loaded.ContentHash),
         new RunDataset(dataset.Path, dataset.LastWriteUtc.Ticks, dataset.Samples.Count),
-        JsonSerializer.SerializeToNode(options with { ReferenceDatasetId = null }, Json.Options)!.AsObject(),
+        Recorded(options),
         new RunReference(reference.Path, reference.LastWriteUtc.Ticks, Math.Min(options.ReferenceSizeOrDefault, reference.Samples.Count), options.ReferenceSeedOrDefault, options.StratifiedOrDefault),
         range,
         shard,
         shard.Of(range));
+
+    /// <summary>
+    /// The options as the run records them; partnersOrDefault is recorded too (it was a property of the wire record
+    /// when the format was written), so a change of the default changes the run, and earlier shards still match.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject Recorded(ExplainOptionsDto options)
+    {
+        var recorded = JsonSerializer.SerializeToNode(options with { ReferenceDatasetId = null }, Json.Options)!.AsObject();
+        recorded["partnersOrDefault"] = options.PartnersOrDefault;
+        return recorded;
+    }
 
     public static string ResultPath(int index) => string.Create(CultureInfo.InvariantCulture, $"{ResultsFolder}/{index:D6}/{Explaining.ResultStore.ResultFile}");
 
@@ -46,7 +57,7 @@ internal sealed class DatasetExplainer(Daemon daemon)
         var key = manifest.Key;
         if (RunManifest.TryRead(folder) is { } previous && previous.Key != key)
         {
-            daemon.Log.Info($"explain-dataset: {folder} was computed with other settings ({manifest.FirstDifference(previous)}); its samples are computed again");
+            log.Info($"explain-dataset: {folder} was computed with other settings ({manifest.FirstDifference(previous)}); its samples are computed again");
         }
 
         manifest.Write(folder);
@@ -77,7 +88,7 @@ internal sealed class DatasetExplainer(Daemon daemon)
                 done[i] = line;
                 await index.WriteLineAsync(line.ToJson().AsMemory(), cancellationToken).ConfigureAwait(false);
                 await index.FlushAsync(cancellationToken).ConfigureAwait(false);
-                daemon.Log.Info(string.Create(CultureInfo.InvariantCulture, $"explain-dataset: sample {i} stored ({Stopwatch.GetElapsedTime(sampleStarted).TotalMilliseconds:0} ms)"));
+                log.Info(string.Create(CultureInfo.InvariantCulture, $"explain-dataset: sample {i} stored ({Stopwatch.GetElapsedTime(sampleStarted).TotalMilliseconds:0} ms)"));
             }
         }
 
@@ -92,7 +103,7 @@ internal sealed class DatasetExplainer(Daemon daemon)
         var sample = dataset.Samples[index];
         try
         {
-            var result = await daemon.Explanations.ExplainAsync(model, new SampleRef(dataset.Id, index), options, writeArtifacts: false, progress: null, cancellationToken).ConfigureAwait(false);
+            var result = await explanations.ExplainAsync(model, new SampleRef(dataset.Id, index), options, writeArtifacts: false, progress: null, cancellationToken).ConfigureAwait(false);
             result = result with { Cached = false, Artifacts = null };
             var relative = ResultPath(index);
             var sampleFolder = Path.GetDirectoryName(Path.Combine(folder, relative))!;
@@ -105,10 +116,10 @@ internal sealed class DatasetExplainer(Daemon daemon)
             AtomicFile.WriteAllBytes(Path.Combine(folder, relative), JsonSerializer.SerializeToUtf8Bytes(result, Json.Options));
             return IndexLine.Of(result, key, relative);
         }
-        catch (DimeException e) when (e.Code is not DimeErrorCode.InferenceFailed and not DimeErrorCode.DeviceUnavailable)
+        catch (Exception e) when (ErrorCodes.Of(e) is { Code: not ErrorCode.InferenceFailed and not ErrorCode.DeviceUnavailable } error)
         {
-            daemon.Log.Warning($"explain-dataset: sample {index} ({sample.Id}) failed: {e.Message}");
-            return new IndexLine(index, sample.Id, key, sample.Question, sample.Answer, null, null, null, null, null, null, null, new IndexError(e.Code.ToString(), e.Message));
+            log.Warning($"explain-dataset: sample {index} ({sample.Id}) failed: {error.Message}");
+            return new IndexLine(index, sample.Id, key, sample.Question, sample.Answer, null, null, null, null, null, null, null, new IndexError(error.Code.ToString(), error.Message));
         }
     }
 }

@@ -2,23 +2,20 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 using Dime.Inference.Files;
 
 namespace Dime.Daemon.Workspace;
 
-/// <summary>Which JSON fields of a JSONL line hold the image path, the question, the answer and the id.</summary>
-internal sealed record DatasetFields(string? Image = null, string? Question = null, string? Answer = null, string? Id = null)
+/// <summary>Reads JSONL datasets and CLEVR questions files into <see cref="Dataset"/>s.</summary>
+internal static class DatasetReader
 {
+    // The fields a JSONL line's image path, question, answer and id are looked for in, unless DatasetFields names them.
     public static readonly string[] ImageNames = ["image", "image_path", "imagePath", "image_filename", "img", "file"];
     public static readonly string[] QuestionNames = ["question", "text", "prompt", "caption"];
     public static readonly string[] AnswerNames = ["answer", "label", "target"];
     public static readonly string[] IdNames = ["id", "question_id", "questionId", "uid"];
-}
 
-/// <summary>Reads JSONL datasets and CLEVR questions files into <see cref="Dataset"/>s.</summary>
-internal static class DatasetReader
-{
     public const int MaxSamples = 1_000_000;
 
     /// <summary>Reads a dataset file (a regular file of at most <see cref="FileKind.Dataset"/>'s size, read through <see cref="SafeFiles"/>).</summary>
@@ -30,7 +27,7 @@ internal static class DatasetReader
         {
             "jsonl" => ReadJsonl(full, fields ?? new DatasetFields(), cancellationToken),
             "clevr" => ReadClevr(full, cancellationToken),
-            _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"Unknown dataset format {SafeFiles.Quote(format)}; use 'jsonl' or 'clevr'.", "format"),
+            _ => throw new DaemonException(ErrorCode.InvalidArgument, $"Unknown dataset format {SafeFiles.Quote(format)}; use 'jsonl' or 'clevr'.", "format"),
         };
         return dataset;
     }
@@ -65,10 +62,10 @@ internal static class DatasetReader
                     throw new DatasetLineException("the line is not a JSON object");
                 }
 
-                var image = Field(row, fields.Image, DatasetFields.ImageNames) ?? throw new DatasetLineException("no image field");
-                var question = Field(row, fields.Question, DatasetFields.QuestionNames) ?? throw new DatasetLineException("no question field");
-                var answer = Field(row, fields.Answer, DatasetFields.AnswerNames);
-                var id = Field(row, fields.Id, DatasetFields.IdNames) ?? lineNumber.ToString(CultureInfo.InvariantCulture);
+                var image = Field(row, fields.Image, ImageNames) ?? throw new DatasetLineException("no image field");
+                var question = Field(row, fields.Question, QuestionNames) ?? throw new DatasetLineException("no question field");
+                var answer = Field(row, fields.Answer, AnswerNames);
+                var id = Field(row, fields.Id, IdNames) ?? lineNumber.ToString(CultureInfo.InvariantCulture);
                 samples.Add(new Sample(samples.Count, id, image, question, answer, lineNumber));
             }
             catch (Exception e) when (e is JsonException or DatasetLineException)
@@ -78,14 +75,14 @@ internal static class DatasetReader
 
             if (samples.Count > MaxSamples)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, $"The dataset has more than {MaxSamples} samples.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, $"The dataset has more than {MaxSamples} samples.", path);
             }
         }
 
         if (samples.Count == 0)
         {
             var why = warnings.Count > 0 ? " (" + warnings[0] + ")" : string.Empty;
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
         }
 
         return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path), ContentHash = FileHash.Sha256(path, FileKind.Dataset) };
@@ -102,19 +99,19 @@ internal static class DatasetReader
         }
         catch (JsonException e)
         {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"'{Path.GetFileName(path)}' is not valid JSON: {e.Message}", path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"'{Path.GetFileName(path)}' is not valid JSON: {e.Message}", path);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, $"A CLEVR questions file holds a JSON object with a 'questions' array, not {Describe(document.RootElement)}.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, $"A CLEVR questions file holds a JSON object with a 'questions' array, not {Describe(document.RootElement)}.", path);
             }
 
             if (!document.RootElement.TryGetProperty("questions", out var questions) || questions.ValueKind != JsonValueKind.Array)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, "A CLEVR questions file needs a 'questions' array.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, "A CLEVR questions file needs a 'questions' array.", path);
             }
 
             var folder = Path.GetDirectoryName(path)!;
@@ -150,7 +147,7 @@ internal static class DatasetReader
 
             if (samples.Count == 0)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
             }
 
             return new Dataset(IdOf(path), path, "clevr", root, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path), ContentHash = FileHash.Sha256(path, FileKind.Dataset) };

@@ -1,0 +1,7 @@
+namespace Dime.Daemon.Protocol;
+
+internal sealed record ListSamplesParams(string DatasetId, int Offset = 0, int Limit = 100);
+
+internal sealed record SampleInfo(int Index, string Id, string ImagePath, string Question, string? Answer, int? Line);
+
+internal sealed record ListSamplesResult(int Total, IReadOnlyList<SampleInfo> Samples);
