@@ -131,6 +131,12 @@ public sealed class LoadedModel : IDisposable
     /// </summary>
     public IReadOnlyList<GraphCalls> GraphCalls => [.. _wired?.Calls ?? [], .. _wiredFull?.Calls ?? []];
 
+    /// <summary>
+    /// ONNX Runtime session runs since the model was loaded, every graph and format together (warm-up included): what
+    /// tells a run that did inference from one that did none.
+    /// </summary>
+    public long SessionRuns => _runners.Sum(r => r.Runs) + GraphCalls.Sum(c => c.Runs);
+
     /// <summary>Format 2: which graphs run per image, per text and per pair.</summary>
     public IReadOnlyDictionary<string, string> GraphSides =>
         _wired?.Plan.Sides.ToDictionary(kv => kv.Key, kv => kv.Value.ToString().ToLowerInvariant()) ?? new Dictionary<string, string>();

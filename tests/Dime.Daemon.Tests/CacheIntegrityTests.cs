@@ -10,7 +10,7 @@ public sealed class CacheIntegrityTests
 {
     private static readonly object Options = new { imageSamples = 60, textSamples = 60, referenceSize = 12, seed = 21 };
 
-    public static TheoryData<string> Tamperings() => ["empty object", "no values", "swapped result", "truncated overlay", "deleted report", "deleted entry", "extra key", "garbage"];
+    public static TheoryData<string> Tamperings() => ["empty object", "no values", "swapped result", "truncated result", "deleted result", "deleted entry", "extra key", "garbage"];
 
     [Theory]
     [MemberData(nameof(Tamperings))]
@@ -36,12 +36,11 @@ public sealed class CacheIntegrityTests
             case "swapped result":
                 File.Copy(Path.Combine(other.GetProperty("artifacts").GetProperty("folder").GetString()!, "result.json"), resultJson, overwrite: true);
                 break;
-            case "truncated overlay":
-                var overlay = Path.Combine(folder, first.GetProperty("artifacts").GetProperty("overlays")[0].GetProperty("path").GetString()!);
-                File.WriteAllBytes(overlay, File.ReadAllBytes(overlay)[..40]);
+            case "truncated result":
+                File.WriteAllBytes(resultJson, File.ReadAllBytes(resultJson)[..40]);
                 break;
-            case "deleted report":
-                File.Delete(Path.Combine(folder, "report.html"));
+            case "deleted result":
+                File.Delete(resultJson);
                 break;
             case "deleted entry":
                 File.Delete(Path.Combine(folder, "entry.json"));
@@ -60,7 +59,7 @@ public sealed class CacheIntegrityTests
         Assert.False(again.GetProperty("cached").GetBoolean(), $"{tampering}: the tampered entry was served");
         Assert.Equal(first.GetProperty("values").GetRawText(), again.GetProperty("values").GetRawText());
         Assert.Equal(first.GetProperty("image").GetProperty("explanations").GetRawText(), again.GetProperty("image").GetProperty("explanations").GetRawText());
-        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+        Assert.Equal(["entry.json", "result.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         var third = await daemon.Call<JsonElement>(ProtocolNames.Explain, request);
         Assert.True(third.GetProperty("cached").GetBoolean(), "the recomputed entry is served from the cache");

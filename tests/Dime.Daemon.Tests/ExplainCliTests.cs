@@ -6,10 +6,11 @@ namespace Dime.Daemon.Tests;
 /// <summary>The `explain` command line, run as the real daemon executable.</summary>
 public sealed class ExplainCliTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] arguments)
+    private static Task<(int Code, string Out, string Err)> Run(params string[] arguments) => RunWithCache(TestPaths.NewTempFolder("cli-cache"), arguments);
+
+    private static async Task<(int Code, string Out, string Err)> RunWithCache(string cache, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var cache = TestPaths.NewTempFolder("cli-cache");
         foreach (var a in new[] { DaemonProcess.DaemonDll, "explain", "--cache", cache }.Concat(arguments))
         {
             start.ArgumentList.Add(a);
@@ -43,15 +44,25 @@ public sealed class ExplainCliTests
     public async Task The_summary_prints_the_top_features_of_M_UC_and_MI()
     {
         var folder = TestPaths.NewTempFolder("cli-out");
-        var (code, output, err) = await Run(
+        var cache = TestPaths.NewTempFolder("cli-cache");
+        string[] arguments = [
             "--model", TestPaths.CleanManifest, "--dataset", TestPaths.DemoDataset, "--index", "4",
-            "--image-samples", "60", "--text-samples", "60", "--reference-size", "8", "--labels", "top", "--out", folder);
+            "--image-samples", "60", "--text-samples", "60", "--reference-size", "8", "--labels", "top", "--out", folder];
+        var (code, output, err) = await RunWithCache(cache, arguments);
         Assert.True(code == 0, err);
         foreach (var part in new[] { "M:", "UC:", "MI:" })
         {
             Assert.Matches($@"top {part}\s+words \S+ [+-]\d+\.\d\d, .*regions \d+ [+-]\d+\.\d\d", output);
         }
 
+        Assert.Matches(@"model runs: [1-9]\d*", output);
+        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+
+        // the same explanation again: answered from the cache with no model run, and its files drawn again
+        File.Delete(Path.Combine(folder, "report.html"));
+        var (againCode, again, againErr) = await RunWithCache(cache, arguments);
+        Assert.True(againCode == 0, againErr);
+        Assert.Matches(@"time: \d+\.\d+ s from the cache \(computed in \d+\.\d s\)\s+model runs: 0\b", again);
         Assert.True(File.Exists(Path.Combine(folder, "report.html")));
     }
 

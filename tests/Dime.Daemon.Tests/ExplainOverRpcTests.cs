@@ -35,14 +35,22 @@ public sealed class ExplainOverRpcTests
         AssertDefaultLabels(result, image);
         Assert.True(result.GetProperty("text").GetProperty("features").GetArrayLength() >= 3);
 
+        // the cache holds the JSON alone; the report and the overlays are drawn on export, under the names announced
         var folder = result.GetProperty("artifacts").GetProperty("folder").GetString()!;
-        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
-        Assert.True(File.Exists(Path.Combine(folder, "result.json")));
+        Assert.Equal(["entry.json", "result.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var target = TestPaths.NewTempFolder("export");
+        var exported = await daemon.Call<JsonElement>(ProtocolNames.Export, new { resultId = result.GetProperty("resultId").GetString(), folder = target });
+        var overlays = result.GetProperty("artifacts").GetProperty("overlays").EnumerateArray().Select(o => o.GetProperty("path").GetString()!).ToList();
+        Assert.NotEmpty(overlays);
+        Assert.Equal(
+            overlays.Append("report.html").Append("result.json").Order(StringComparer.Ordinal),
+            exported.GetProperty("files").EnumerateArray().Select(f => Path.GetFileName(f.GetString()!)).Order(StringComparer.Ordinal));
+        Assert.All(overlays, o => Assert.True(new FileInfo(Path.Combine(target, o)).Length > 100, o));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "result.json")), File.ReadAllBytes(Path.Combine(target, "result.json")));
         // the report's timings row is filled (it once was always empty) and its legend uses the one colour scale
-        var report = await File.ReadAllTextAsync(Path.Combine(folder, "report.html"));
+        var report = await File.ReadAllTextAsync(Path.Combine(target, "report.html"));
         Assert.Matches(@"<td>timings</td><td>reference \d+ ms, .*model \d+ ms.*total \d+ ms</td>", report);
         Assert.Contains(Reports.ColorScale.CssGradient(), report, StringComparison.Ordinal);
-        Assert.NotEmpty(result.GetProperty("artifacts").GetProperty("overlays").EnumerateArray());
 
         // The engine's own "done" (at 0.98 of the request) may arrive before the request's final one (1).
         await WaitUntil(() => progress.Any(p => p.GetProperty("phase").GetString() == "done" && p.GetProperty("fraction").GetDouble() >= 1));

@@ -5,6 +5,7 @@
 import type { DatasetIndexLine, DatasetResult, ExplanationResult, OptionLimits, ProgressValue, ReproduceResult } from '../daemon/protocol';
 import { isWire } from '../daemon/wireGuards';
 import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult, type ComparePair } from './resultGuards';
+import { DEFAULT_OPACITY } from '../../webview/shared/colorScale.generated';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -29,7 +30,7 @@ export interface ViewOptions {
 
 export type ScaleMode = 'shared' | 'modality' | 'cell';
 export type BaseMode = 'grey' | 'colour';
-export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: 0.6, borders: false, scale: 'shared', base: 'grey' };
+export const DEFAULT_VIEW: ViewOptions = { topK: 0, sign: 'both', opacity: DEFAULT_OPACITY, borders: false, scale: 'shared', base: 'grey' };
 export const TOP_K_CHOICES: readonly number[] = [0, 1, 3, 5, 10, 20];
 
 // ------------------------------------------------------------------ host -> webview

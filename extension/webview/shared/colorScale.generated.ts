@@ -19,6 +19,9 @@ export const HUE_FLOOR = 0.3;
 /** Opacity of the weakest visible weight. */
 export const ALPHA_FLOOR = 0.25;
 
+/** How opaque the heat is over the image until the user changes it (the report's overlays use it too). */
+export const DEFAULT_OPACITY = 0.6;
+
 /** [t, r, g, b, alpha] as the daemon computes them (weight t on a scale of 1, full opacity). */
 export const REFERENCE_COLOURS: readonly (readonly [number, number, number, number, number])[] = [
   [-1, 5, 48, 97, 1],
@@ -26,6 +29,7 @@ export const REFERENCE_COLOURS: readonly (readonly [number, number, number, numb
   [-0.5, 37, 105, 174, 0.625],
   [-0.2, 81, 148, 196, 0.4],
   [-0.01, 114, 175, 210, 0.2575],
+  [0, 0, 0, 0, 0],
   [0.01, 240, 147, 110, 0.2575],
   [0.2, 219, 102, 80, 0.4],
   [0.5, 181, 30, 46, 0.625],

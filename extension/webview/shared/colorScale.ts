@@ -34,7 +34,9 @@ export function alphaFor(t: number, opacity: number): number {
  */
 export function weightColour(t: number, opacity: number): { rgb: Rgb; alpha: number } {
   const x = clamp(Number.isFinite(t) ? t : 0, -1, 1);
-  const hue = x === 0 ? 0 : Math.sign(x) * (HUE_FLOOR + (1 - HUE_FLOOR) * Math.abs(x));
+  // a weight of 0 has no sign to show: transparent, as in the daemon's report
+  if (x === 0) return { rgb: [0, 0, 0], alpha: 0 };
+  const hue = Math.sign(x) * (HUE_FLOOR + (1 - HUE_FLOOR) * Math.abs(x));
   return { rgb: diverging(hue), alpha: alphaFor(x, opacity) };
 }
 

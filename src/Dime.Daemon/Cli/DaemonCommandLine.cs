@@ -7,7 +7,7 @@ namespace Dime.Daemon.Cli;
 /// <summary>The daemon's command line: `serve` for editors, and commands for scripts on the same engine.</summary>
 internal static class DaemonCommandLine
 {
-    public static readonly Option<string?> CacheOption = new("--cache") { Description = "Folder for results, overlays and reports." };
+    public static readonly Option<string?> CacheOption = new("--cache") { Description = "Folder for the result cache (results as JSON; overlays and reports are drawn when written out)." };
     public static readonly Option<string> DeviceOption = new("--device") { Description = "auto (CUDA when it loads, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
     public static readonly Option<string> LogLevelOption = new("--log-level") { Description = "trace, debug, info, warning, error or off (to stderr).", DefaultValueFactory = _ => "info" };
 

@@ -66,15 +66,21 @@ internal static class ExplainCommand
                     dto = dto with { ReferenceDatasetId = daemon.Datasets.Open(referencePath).Id };
                 }
 
+                var runsBefore = entry.Loaded.SessionRuns;
                 var explanation = await daemon.Explanations.ExplainAsync(entry, sample, dto, new ConsoleProgress("explain"), cancellationToken).ConfigureAwait(false);
+                var sessionRuns = entry.Loaded.SessionRuns - runsBefore;
                 var folder = outFolder ?? Path.GetFullPath(Path.Combine("dime-out", explanation.Sample.Id));
-                var files = daemon.Results.Export(explanation.ResultId, folder);
+                var exportStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                var files = explanation.Artifacts is null
+                    ? Explaining.ResultExporter.Export(explanation, cachedJson: null, folder)
+                    : Explaining.ResultExporter.Export(daemon.Results, explanation.ResultId, folder);
+                var exportMs = System.Diagnostics.Stopwatch.GetElapsedTime(exportStarted).TotalMilliseconds;
                 foreach (var warning in explanation.Warnings ?? [])
                 {
                     Console.Error.WriteLine($"warning: {warning}");
                 }
 
-                PrintSummary(explanation, folder, files.Count);
+                PrintSummary(explanation, folder, files.Count, sessionRuns, exportMs);
                 return 0;
             }).ConfigureAwait(false);
         });
@@ -101,7 +107,7 @@ internal static class ExplainCommand
     internal static DaemonException Missing(string option) =>
         new(ErrorCode.InvalidArgument, $"{option} is required (no bundled demo was found next to the daemon).", option);
 
-    private static void PrintSummary(ExplanationResult r, string folder, int files)
+    private static void PrintSummary(ExplanationResult r, string folder, int files, long sessionRuns, double exportMs)
     {
         var predicted = r.Prediction.Label;
         var values = r.Values.First(v => v.Label == predicted);
@@ -131,8 +137,11 @@ internal static class ExplainCommand
             Console.WriteLine($"top {part + ":",-7} {string.Join("   ", line)}");
         }
 
-        Console.WriteLine(string.Create(invariant, $"seed:       {r.Settings["seed"]}   device: {r.Device.Name}   time: {r.Timings["total"] / 1000:0.0} s{(r.Cached ? " (cached)" : string.Empty)}"));
-        Console.WriteLine($"wrote {files} files to {folder}");
+        var time = r.Cached && r.Timings.TryGetValue(Explaining.ExplanationService.ServedTiming, out var served)
+            ? string.Create(invariant, $"{served / 1000:0.000} s from the cache (computed in {r.Timings["total"] / 1000:0.0} s)")
+            : string.Create(invariant, $"{r.Timings["total"] / 1000:0.0} s (model {r.Timings.GetValueOrDefault("model") / 1000:0.0} s)");
+        Console.WriteLine(string.Create(invariant, $"seed:       {r.Settings["seed"]}   device: {r.Device.Name}   time: {time}   model runs: {sessionRuns}"));
+        Console.WriteLine(string.Create(invariant, $"wrote {files} files to {folder} (drawn in {exportMs / 1000:0.00} s)"));
         Console.WriteLine($"report:     {Path.Combine(folder, ArtifactWriter.ReportFile)}");
     }
 }

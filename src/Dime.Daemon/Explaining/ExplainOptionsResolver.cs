@@ -64,8 +64,29 @@ internal static class ExplainOptionsResolver
 
         public int PartnersOrDefault => options.Partners ?? DefaultPartners;
 
-        /// <summary>Checks every value and makes the engine's options. Labels are resolved by the caller.</summary>
-        public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image)
+        /// <summary>Checks every value and makes the engine's options for an image. Labels are resolved by the caller.</summary>
+        public ExplainOptions Resolve(IReadOnlyList<int>? labels, string? maskToken, Engine.Imaging.RgbImage image) =>
+            options.ForImage(options.Resolve(maskToken), image) with { Labels = labels };
+
+        /// <summary>
+        /// What the options need of the image, once it is decoded: the segments asked for must fit it, and the hidden
+        /// segments' colour is its median under "median" (the default).
+        /// </summary>
+        public ExplainOptions ForImage(ExplainOptions resolved, Engine.Imaging.RgbImage image)
+        {
+            ArgumentNullException.ThrowIfNull(resolved);
+            CheckSegmentCount(resolved.Segmentation, options.Segmentation, image);
+            return options.UsesMedianColor ? resolved with { HideColor = MedianColor(image) } : resolved;
+        }
+
+        /// <summary>Whether the hidden segments take the image's median colour (so the options depend on the pixels).</summary>
+        public bool UsesMedianColor => options.Hide?.Mode is null || string.Equals(options.Hide.Mode, "median", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Checks every value and makes the engine's options, except what depends on the image (ForImage) and the
+        /// labels: everything an explanation's cache key needs, known before anything is decoded or run.
+        /// </summary>
+        public ExplainOptions Resolve(string? maskToken)
         {
             var imageSamples = Checked(options.ImageSamples, "imageSamples");
             var textSamples = Checked(options.TextSamples, "textSamples");
@@ -88,12 +109,12 @@ internal static class ExplainOptionsResolver
             return new ExplainOptions
             {
                 Modalities = ParseModalities(options.Modalities),
-                Labels = labels,
+                Labels = null,
                 ImageSamples = imageSamples,
                 TextSamples = textSamples,
-                Segmentation = CheckSegmentCount(ParseSegmentation(options.Segmentation), options.Segmentation, image),
+                Segmentation = ParseSegmentation(options.Segmentation),
                 HideMode = ParseHideMode(options.Hide?.Mode),
-                HideColor = options.Hide?.Mode is null or "median" ? MedianColor(image) : ParseColor(options.Hide?.Color),
+                HideColor = options.UsesMedianColor ? new RgbColor(0, 0, 0) : ParseColor(options.Hide?.Color),
                 BlurSigma = options.Hide?.Sigma is { } sigma ? CheckedRange(sigma, 0.1, 100, "options.hide.sigma") : 5,
                 TextFeatures = options.TextFeatures is "positions" ? TextFeatureMode.Positions : TextFeatureMode.BagOfWords,
                 TextPerturbation = options.TextMask is "mask" ? TextPerturbation.MaskToken : TextPerturbation.Delete,

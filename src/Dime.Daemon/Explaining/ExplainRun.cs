@@ -9,7 +9,8 @@ namespace Dime.Daemon.Explaining;
 /// <summary>
 /// Everything one explanation is computed from, resolved: the model, the decoded sample, where R comes from and how
 /// it is drawn, the engine's options with every default filled in, and the settings shown with the result.
-/// dime/explain makes one from a request; reproduce makes one from a result's provenance.
+/// dime/explain makes one from a request, with <see cref="ChooseLabels"/> to pick the labels once the instance's
+/// prediction is known; reproduce makes one from a result's provenance, whose options name the labels already.
 /// </summary>
 internal sealed record ExplainRun(
     ModelEntry Model,
@@ -22,4 +23,5 @@ internal sealed record ExplainRun(
     QualityDto? Quality,
     JsonElement? LabelsRequested,
     JsonObject Settings,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    Func<Prediction, LabelChoice>? ChooseLabels = null);

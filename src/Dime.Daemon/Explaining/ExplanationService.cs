@@ -14,8 +14,9 @@ namespace Dime.Daemon.Explaining;
 
 /// <summary>
 /// The explanation pipeline as the daemon runs it, for JSON-RPC and the command line alike:
-/// resolve the sample -> get the prepared reference set -> answer from the cache or run the engine ->
-/// map the result -> write the overlays, the report and the JSON.
+/// locate the sample and hash its file -> answer from the cache, or: decode it -> get the prepared reference set ->
+/// evaluate the instance (the prediction) -> choose the labels -> run the engine -> map the result -> store its JSON.
+/// Overlays and the report are drawn only when a result is exported (<see cref="ResultExporter"/>).
 /// </summary>
 internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCache references, ResultStore store, Log log, ComputeSlots? slots = null)
 {
@@ -35,7 +36,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     {
         var grid = await model.Loaded.Model.EvaluateGridAsync(new ImageList([sample.Image]), [sample.Info.Question], cancellationToken).ConfigureAwait(false);
         var logits = grid.Values;
-        CheckFinite(logits, model);
+        CheckFinite([.. logits.Select(v => (double)v)], model);
         return (ResultMapper.Predict(model.Loaded.Labels, [.. logits.Select(v => (double)v)], top), logits);
     }
 
@@ -43,83 +44,112 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         ExplainAsync(model, sampleRef, options, writeArtifacts: true, progress, cancellationToken);
 
     /// <summary>
-    /// Without <paramref name="writeArtifacts"/> no overlay, report or cache entry is written (a cached result is still
-    /// used): the caller stores the result itself, as explain-dataset does.
+    /// Without <paramref name="writeArtifacts"/> no cache entry is written (a cached result is still used): the caller
+    /// stores the result itself, as explain-dataset does.
+    /// The result id is made from the request, the model's and reference dataset's hashes and the image file's hash
+    /// before anything is decoded or run, so a cache hit costs a file hash and a verified read: no decode, no inference.
     /// </summary>
     public async Task<ExplanationResult> ExplainAsync(ModelEntry model, SampleRef sampleRef, ExplainOptionsDto? options, bool writeArtifacts, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         options ??= new ExplainOptionsDto();
-        var sample = await SampleResolver.ResolveAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
         var labels = model.Loaded.Labels;
-        var referenceDataset = ReferenceDataset(options, sample, model);
+        var requested = options.Resolve(model.Loaded.Tokenizer.MaskToken); // every value checked, before any work
+        if (LabelSelection.Resolve(options.Labels, labels, () => []).Indices is { Count: > MaxAllLabels } named)
+        {
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'options.labels' names {named.Count} labels; at most {MaxAllLabels} are explained at once.", "options.labels");
+        }
 
-        var (prediction, _) = await PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
-        var labelChoice = LabelSelection.Resolve(options.Labels, labels, () => TopLabels(prediction, labels, sample.Info.Answer));
-        var labelIndices = labelChoice.Indices;
-        List<string> warnings = [.. labelChoice.Warnings];
-        foreach (var warning in labelChoice.Warnings)
+        var sample = await SampleResolver.LocateAsync(sampleRef, datasets, cancellationToken).ConfigureAwait(false);
+        var referenceDataset = ReferenceDataset(options, sample.Dataset, model);
+        var referenceSize = Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count);
+        // The labels as requested (their spelling too: its warnings are part of the result): "top" is the same labels
+        // for the same model, image and question. The hide colour "median" is the image's, so the image's hash covers it.
+        var resultId = ResultStore.IdOf(
+            Versions.Current.Daemon, model.Loaded.ContentHash, sample.FileHash, sample.Question, sample.Answer ?? string.Empty,
+            referenceDataset.ContentHash, referenceDataset.Path, $"{referenceSize}/{options.ReferenceSeedOrDefault}/{options.StratifiedOrDefault}",
+            JsonSerializer.Serialize(requested, Json), options.UsesMedianColor ? "median" : "given",
+            JsonSerializer.Serialize(options.Quality, Json), JsonSerializer.Serialize(options.Labels, Json));
+        if (store.TryLoad(resultId) is { } cached)
+        {
+            var servedMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+            log.Info($"explain {sample.Id} with {model.Loaded.Name}: answered from the cache in {servedMs:0} ms ({resultId})");
+            progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
+            return cached with { Timings = new Dictionary<string, double>(cached.Timings) { [ServedTiming] = servedMs } };
+        }
+
+        var decoded = await SampleResolver.DecodeAsync(sample, cancellationToken).ConfigureAwait(false);
+        var engineOptions = options.ForImage(requested, decoded.Image);
+        var settings = ResultMapper.Settings(engineOptions, options, referenceSize, referenceDataset.Path);
+        var run = new ExplainRun(
+            model, decoded, referenceDataset, referenceSize, options.ReferenceSeedOrDefault, options.StratifiedOrDefault,
+            engineOptions, options.Quality, options.Labels, settings, [], prediction => ChooseLabels(options.Labels, labels, decoded.Info.Answer, prediction));
+        return await RunAsync(run, resultId, writeArtifacts, reproducing: null, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>In the timings of a result answered from the cache: the milliseconds it took (the other entries are the computation's).</summary>
+    public const string ServedTiming = "served";
+
+    /// <summary>The labels a request explains, once the prediction is known ("top" and a large "all" depend on it).</summary>
+    private LabelChoice ChooseLabels(System.Text.Json.JsonElement? requested, IReadOnlyList<string> labels, string? answer, Prediction prediction)
+    {
+        var choice = LabelSelection.Resolve(requested, labels, () => TopLabels(prediction, labels, answer));
+        List<string> warnings = [.. choice.Warnings];
+        foreach (var warning in choice.Warnings)
         {
             log.Warning(warning);
         }
 
-        if (labelIndices is null && labels.Count > MaxAllLabels)
+        var indices = choice.Indices;
+        if (indices is null && labels.Count > MaxAllLabels)
         {
             // "all" on a model with thousands of answers would make a reply of hundreds of megabytes
-            labelIndices = TopLabels(prediction, labels, sample.Info.Answer);
-            warnings.Add($"The model has {labels.Count} labels; \"all\" explains at most {MaxAllLabels}, so the top {labelIndices.Count} were explained. Name the labels to explain others.");
-        }
-        else if (labelIndices is { Count: > MaxAllLabels })
-        {
-            throw new DaemonException(ErrorCode.InvalidArgument, $"'options.labels' names {labelIndices.Count} labels; at most {MaxAllLabels} are explained at once.", "options.labels");
+            indices = TopLabels(prediction, labels, answer);
+            warnings.Add($"The model has {labels.Count} labels; \"all\" explains at most {MaxAllLabels}, so the top {indices.Count} were explained. Name the labels to explain others.");
         }
 
-        var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
-        var referenceSize = Math.Min(options.ReferenceSizeOrDefault, referenceDataset.Samples.Count);
-        var settings = ResultMapper.Settings(engineOptions, options, referenceSize, referenceDataset.Path);
-        var run = new ExplainRun(
-            model, sample, referenceDataset, referenceSize, options.ReferenceSeedOrDefault, options.StratifiedOrDefault,
-            engineOptions, options.Quality, options.Labels, settings, warnings);
-        return await RunAsync(run, prediction, writeArtifacts, reproducing: null, progress, cancellationToken).ConfigureAwait(false);
+        return new LabelChoice(indices, warnings);
     }
 
     /// <summary>
-    /// Runs a resolved explanation. A normal run answers from the result cache when it can and stores what it computes;
-    /// a reproduction (<paramref name="reproducing"/> checks the freshly drawn reference set) bypasses both caches and
-    /// stores nothing.
+    /// Runs a resolved explanation under <paramref name="resultId"/> and stores it (unless reproducing, or told not
+    /// to write). The instance is evaluated once: its logits are the prediction (which chooses the labels) and the
+    /// engine's f at the instance. A reproduction (<paramref name="reproducing"/> checks the freshly drawn reference
+    /// set) bypasses the reference cache and stores nothing.
     /// </summary>
-    public async Task<ExplanationResult> RunAsync(ExplainRun run, Prediction prediction, bool writeArtifacts, Action<ReferenceEntry>? reproducing, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
+    public async Task<ExplanationResult> RunAsync(ExplainRun run, string resultId, bool writeArtifacts, Action<ReferenceEntry>? reproducing, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (model, sample, referenceDataset) = (run.Model, run.Sample, run.ReferenceDataset);
-        var optionsJson = JsonSerializer.SerializeToNode(run.Options, Json)!.AsObject();
-        var resultId = ResultStore.IdOf(
-            Versions.Current.Daemon, model.Loaded.ContentHash, sample.FileHash, sample.ImageHash, sample.Info.Question, sample.Info.Answer ?? string.Empty,
-            referenceDataset.ContentHash, $"{run.ReferenceSize}/{run.ReferenceSeed}/{run.Stratified}", optionsJson.ToJsonString(), run.Settings.ToJsonString(),
-            JsonSerializer.Serialize(run.Quality, Json), JsonSerializer.Serialize(run.LabelsRequested, Json)); // the spelling too: its warnings are part of the result
-        if (reproducing is null && store.TryLoad(resultId) is { } cached)
-        {
-            log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: answered from the cache ({resultId})");
-            progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
-            return cached;
-        }
 
         using var slot = slots is null ? null : await slots.EnterAsync(progress, cancellationToken).ConfigureAwait(false);
         var callsBefore = model.Loaded.GraphCalls;
+        var runsBefore = model.Loaded.SessionRuns;
         var referenceStarted = Stopwatch.GetTimestamp();
         var reference = await references.GetAsync(model, referenceDataset, run.ReferenceSize, run.ReferenceSeed, run.Stratified, fresh: reproducing is not null, Scale(progress, 0, 0.1), cancellationToken).ConfigureAwait(false);
         reproducing?.Invoke(reference);
         var prepared = reference.Prepared;
         var referenceMs = Stopwatch.GetElapsedTime(referenceStarted).TotalMilliseconds;
 
-        var engineOptions = run.Options;
         var instance = new ExplainInstance(sample.Image, sample.Info.Question, sample.Info.DatasetId is { } d ? $"{d}#{sample.Info.Index}:{sample.ImageHash}" : "img:" + sample.ImageHash);
+        var evaluated = await DimeExplainer.EvaluateInstanceAsync(model.Loaded.Model, instance, prepared, cancellationToken).ConfigureAwait(false);
+        CheckFinite(evaluated.Values.F, model);
+        var prediction = ResultMapper.Predict(model.Loaded.Labels, evaluated.Values.F, ResultMapper.TopAnswers);
+        var engineOptions = run.Options;
+        IReadOnlyList<string> warnings = run.Warnings;
+        if (run.ChooseLabels?.Invoke(prediction) is { } choice)
+        {
+            engineOptions = engineOptions with { Labels = choice.Indices };
+            warnings = [.. warnings, .. choice.Warnings];
+        }
+
         var quality = run.Quality;
         var wantsQuality = (quality?.StabilityRuns ?? 0) >= 2 || quality?.Curves == true;
         var partialLabels = TopLabels(prediction, model.Loaded.Labels, sample.Info.Answer).Where(l => engineOptions.Labels is null || engineOptions.Labels.Contains(l)).ToHashSet();
-        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98, partialLabels), cancellationToken).ConfigureAwait(false);
+        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, evaluated, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98, partialLabels), cancellationToken).ConfigureAwait(false);
         var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
 
-        var artifactsStarted = Stopwatch.GetTimestamp();
+        var storingStarted = Stopwatch.GetTimestamp();
         var computed = new ExplanationResult(
             resultId,
             Cached: false,
@@ -135,8 +165,8 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             Settings: run.Settings,
             Timings: TimingsSoFar(explanation.Timings, referenceMs, started),
             Artifacts: null,
-            Provenance: ProvenanceOf(run, reference, optionsJson),
-            Warnings: run.Warnings.Count > 0 ? run.Warnings : null);
+            Provenance: ProvenanceOf(run with { Options = engineOptions }, reference, JsonSerializer.SerializeToNode(engineOptions, Json)!.AsObject()),
+            Warnings: warnings.Count > 0 ? warnings : null);
         if (reproducing is not null)
         {
             progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
@@ -145,9 +175,10 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 
         ExplanationResult Complete(Artifacts? artifacts)
         {
-            var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(artifactsStarted).TotalMilliseconds)
+            var timings = ResultMapper.Timings(explanation.Timings, referenceMs, Stopwatch.GetElapsedTime(storingStarted).TotalMilliseconds)
                 .ToDictionary(t => t.Key, t => t.Value);
             timings["total"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+            timings[SessionRunsTiming] = model.Loaded.SessionRuns - runsBefore;
             foreach (var (name, count) in ResultMapper.GraphCalls(callsBefore, model.Loaded.GraphCalls))
             {
                 timings[name] = count;
@@ -156,13 +187,20 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             return computed with { Artifacts = artifacts, Timings = timings };
         }
 
+        // The entry holds result.json only: the overlays and the report are drawn when the result is exported.
         var result = writeArtifacts
-            ? store.Commit(resultId, (staging, final) => ArtifactWriter.Write(staging, computed, sample.Image, final), Complete)
+            ? store.Commit(resultId, final => ArtifactWriter.Describe(computed, final), Complete)
             : Complete(null);
         progress?.Report(new ProgressValue(ExplainPhases.Done, 1));
         log.Info($"explain {sample.Info.Id} with {model.Loaded.Name}: {result.Timings["total"]:0} ms ({resultId})");
         return result;
     }
+
+    /// <summary>
+    /// In a computed result's timings: the ONNX Runtime session runs it made, every graph together (a count, like
+    /// runs.GRAPH; explanations at once on one model add up).
+    /// </summary>
+    public const string SessionRunsTiming = "runs.all";
 
     private static Provenance ProvenanceOf(ExplainRun run, ReferenceEntry reference, JsonObject options)
     {
@@ -228,14 +266,14 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return new QualityResult(stability, curves);
     }
 
-    private Dataset ReferenceDataset(ExplainOptionsDto options, ResolvedSample sample, ModelEntry model)
+    private Dataset ReferenceDataset(ExplainOptionsDto options, Dataset? sampleDataset, ModelEntry model)
     {
         if (options.ReferenceDatasetId is { } id)
         {
             return datasets.Get(id);
         }
 
-        if (sample.Dataset is { } own)
+        if (sampleDataset is { } own)
         {
             return own;
         }
@@ -266,9 +304,9 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         return top;
     }
 
-    private static void CheckFinite(float[] logits, ModelEntry model)
+    private static void CheckFinite(IReadOnlyList<double> logits, ModelEntry model)
     {
-        if (logits.Any(v => !float.IsFinite(v)))
+        if (logits.Any(v => !double.IsFinite(v)))
         {
             throw new DaemonException(ErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
         }

@@ -47,10 +47,9 @@ internal sealed class Reproducer(ModelRegistry models, DatasetRegistry datasets,
         var referenceDataset = OpenUnchanged(p.Reference.DatasetPath, p.Reference.DatasetFormat, p.Reference.DatasetHash, "reference dataset");
         var options = p.Options.Deserialize<ExplainOptions>(Protocol.Json.Options)
             ?? throw new DaemonException(ErrorCode.ProvenanceMissing, "The result's provenance has no options.", stored.ResultId);
-        var (prediction, _) = await ExplanationService.PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var run = new ExplainRun(
             model, sample, referenceDataset, p.Reference.Size, p.Reference.Seed, p.Reference.Stratified, options, p.Quality, p.Labels.Requested, stored.Settings, stored.Warnings ?? []);
-        var reproduced = await explanations.RunAsync(run, prediction, writeArtifacts: false, reference => CheckReference(p.Reference, reference), progress, cancellationToken).ConfigureAwait(false);
+        var reproduced = await explanations.RunAsync(run, stored.ResultId, writeArtifacts: false, reference => CheckReference(p.Reference, reference), progress, cancellationToken).ConfigureAwait(false);
 
         var comparison = ResultComparison.Compare(stored, reproduced);
         var changes = EnvironmentChanges(p.Environment, reproduced.Provenance!.Environment);

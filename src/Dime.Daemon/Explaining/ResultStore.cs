@@ -15,7 +15,8 @@ internal sealed record CacheEntryManifest(int Version, string Key, IReadOnlyDict
 
 /// <summary>
 /// The content-addressed result cache: a result lives in results/&lt;id&gt;/ under the cache folder, where the id is a
-/// hash of everything that determines it (model files, image bytes, question, reference set, options, seed).
+/// hash of everything that determines it (model files, image bytes, question, reference set, options, seed), known
+/// before anything is decoded or run. An entry is result.json and entry.json.
 /// An entry is written whole into results/.staging/ and renamed into place, so a crash or a full disk never leaves a
 /// partial entry where a reader looks. Its entry.json records the key and the hash of every file; a read verifies
 /// them all and treats any mismatch (a file changed, missing or added to the list, a result for another key, a
@@ -109,11 +110,12 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
     }
 
     /// <summary>
-    /// Writes an entry: <paramref name="writeFiles"/> fills a staging folder (it is told the entry's final folder for the
-    /// paths it records), <paramref name="complete"/> makes the result from the files' description (null when nothing
-    /// could be written); the result is saved, every file hashed, and the folder renamed into place.
+    /// Writes an entry: <paramref name="describe"/> says where the result lives (it is told the entry's final folder),
+    /// <paramref name="complete"/> makes the result from that description (null when nothing could be written); the
+    /// result is saved into a staging folder, hashed, and the folder renamed into place. An entry holds result.json
+    /// alone: what is drawn from it (overlays, the report) is drawn on export.
     /// </summary>
-    public ExplanationResult Commit(string resultId, Func<string, string, Artifacts> writeFiles, Func<Artifacts?, ExplanationResult> complete)
+    public ExplanationResult Commit(string resultId, Func<string, Artifacts> describe, Func<Artifacts?, ExplanationResult> complete)
     {
         var final = FolderOf(resultId);
         var staging = Path.Combine(Staging, $"{resultId}-{Guid.NewGuid():N}");
@@ -121,7 +123,7 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
         try
         {
             Directory.CreateDirectory(staging);
-            var artifacts = writeFiles(staging, final);
+            var artifacts = describe(final);
             result = complete(artifacts);
             File.WriteAllBytes(Path.Combine(staging, ResultFile), JsonSerializer.SerializeToUtf8Bytes(result, json));
             var hashes = Directory.EnumerateFiles(staging).Order(StringComparer.Ordinal)
@@ -268,7 +270,6 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
                 : result.ResultId != resultId ? $"result.json holds the result {SafeFiles.Quote(result.ResultId)}"
                 : result.Model is null || result.Sample is null || result.Labels is null || result.Prediction is null || result.Settings is null ? "result.json lacks fields"
                 : result.Values is null || result.Values.Count == 0 ? "result.json has no values"
-                : result.Artifacts?.Overlays?.FirstOrDefault(o => !entry.Files.ContainsKey(o.Path)) is { } overlay ? $"the overlay {overlay.Path} is not in the entry"
                 : null;
             return incomplete is null ? (result, null) : (null, incomplete);
         }

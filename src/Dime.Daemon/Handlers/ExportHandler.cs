@@ -5,7 +5,7 @@ using StreamJsonRpc;
 
 namespace Dime.Daemon.Handlers;
 
-/// <summary>Copies a result's JSON, overlay PNGs and HTML report into a folder the user chose.</summary>
+/// <summary>Writes a result's JSON into a folder the user chose, with its overlay PNGs and HTML report drawn now.</summary>
 internal sealed class ExportHandler(ResultStore results)
 {
     [JsonRpcMethod(ProtocolNames.Export, UseSingleObjectParameterDeserialization = true)]
@@ -14,7 +14,7 @@ internal sealed class ExportHandler(ResultStore results)
         Validate.NotNull(parameters, "params");
         Validate.NotEmpty(parameters.ResultId, "resultId");
         Validate.NotEmpty(parameters.Folder, "folder");
-        results.Load(parameters.ResultId);
+        var result = results.Load(parameters.ResultId);
         string destination;
         try
         {
@@ -25,13 +25,6 @@ internal sealed class ExportHandler(ResultStore results)
             throw new DaemonException(ErrorCode.ExportFailed, e.Message, e.Subject, e);
         }
 
-        try
-        {
-            return new ExportResult(results.Export(parameters.ResultId, destination));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DaemonException(ErrorCode.ExportFailed, $"Could not write to {Inference.Files.SafeFiles.Quote(parameters.Folder)}: {e.Message}", Inference.Files.SafeFiles.Subject(parameters.Folder), e);
-        }
+        return new ExportResult(ResultExporter.Export(result, Path.Combine(results.FolderOf(parameters.ResultId), ResultStore.ResultFile), destination));
     }
 }

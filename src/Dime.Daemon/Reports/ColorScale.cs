@@ -30,6 +30,9 @@ internal static class ColorScale
     /// <summary>Opacity of the weakest visible weight; the strongest is fully opaque (times the user's opacity).</summary>
     public const double AlphaFloor = 0.25;
 
+    /// <summary>How opaque the heat is over the image: the report's overlays, and the panel's until the user moves its slider.</summary>
+    public const double DefaultOpacity = 0.6;
+
     /// <summary>The colour at t in [-1, 1] on the ramp, interpolated between the stops.</summary>
     public static (byte R, byte G, byte B) Diverging(double t)
     {
@@ -103,9 +106,10 @@ internal static class ColorScale
         s.Append("];\n\n");
         s.Append(CultureInfo.InvariantCulture, $"/** Where the weakest visible weight starts on the ramp (never white). */\nexport const HUE_FLOOR = {HueFloor};\n\n");
         s.Append(CultureInfo.InvariantCulture, $"/** Opacity of the weakest visible weight. */\nexport const ALPHA_FLOOR = {AlphaFloor};\n\n");
+        s.Append(CultureInfo.InvariantCulture, $"/** How opaque the heat is over the image until the user changes it (the report's overlays use it too). */\nexport const DEFAULT_OPACITY = {DefaultOpacity};\n\n");
         s.Append("/** [t, r, g, b, alpha] as the daemon computes them (weight t on a scale of 1, full opacity). */\n");
         s.Append("export const REFERENCE_COLOURS: readonly (readonly [number, number, number, number, number])[] = [\n");
-        foreach (var t in new[] { -1, -0.75, -0.5, -0.2, -0.01, 0.01, 0.2, 0.5, 0.75, 1 })
+        foreach (var t in new[] { -1, -0.75, -0.5, -0.2, -0.01, 0, 0.01, 0.2, 0.5, 0.75, 1 })
         {
             var (r, g, b, a) = Of(t, 1);
             s.Append(CultureInfo.InvariantCulture, $"  [{t}, {r}, {g}, {b}, {a:0.######}],\n");

@@ -49,7 +49,13 @@ internal static class HtmlReport
         }
 
         html.Append("<tr><td>device</td><td>").Append(E(result.Device.Name)).Append(result.Device.FallbackReason is { } why ? " (" + E(why) + ")" : string.Empty).Append("</td></tr>");
-        html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Select(t => t.Key.StartsWith("runs.", StringComparison.Ordinal) || t.Key.StartsWith("rows.", StringComparison.Ordinal) ? $"{t.Key} {t.Value:0}" : $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
+        static bool IsCount(string key) => key.StartsWith("runs.", StringComparison.Ordinal) || key.StartsWith("rows.", StringComparison.Ordinal);
+        html.Append("<tr><td>timings</td><td>").Append(E(string.Join(", ", result.Timings.Where(t => !IsCount(t.Key)).Select(t => $"{t.Key} {t.Value:0} ms")))).Append("</td></tr>");
+        if (result.Timings.Any(t => IsCount(t.Key)))
+        {
+            html.Append("<tr><td>model runs</td><td>").Append(E(string.Join(", ", result.Timings.Where(t => IsCount(t.Key)).Select(t => $"{t.Key} {t.Value:0}")))).Append("</td></tr>");
+        }
+
         if (result.Provenance is { } p)
         {
             foreach (var (key, value) in ProvenanceRows(p))

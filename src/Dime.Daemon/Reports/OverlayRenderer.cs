@@ -7,7 +7,7 @@ namespace Dime.Daemon.Reports;
 /// <summary>Draws per-segment weights over an image as a PNG, for reports and exports.</summary>
 internal static class OverlayRenderer
 {
-    public const double Opacity = 0.75;
+    public const double Opacity = ColorScale.DefaultOpacity;
 
     public static byte[] RenderPng(RgbImage image, IReadOnlyList<int> segmentMap, IReadOnlyList<double> weights, double scale, bool borders = true)
     {

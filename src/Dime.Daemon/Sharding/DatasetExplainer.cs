@@ -110,7 +110,7 @@ internal sealed class DatasetExplainer(ExplanationService explanations, Log log)
             Directory.CreateDirectory(sampleFolder);
             if (artifacts)
             {
-                ArtifactWriter.Write(sampleFolder, result, ImageLoader.Load(dataset.ImageFullPath(sample)));
+                ArtifactWriter.Write(sampleFolder, result, Explaining.SampleResolver.DecodeImage(dataset.ImageFullPath(sample), cancellationToken));
             }
 
             AtomicFile.WriteAllBytes(Path.Combine(folder, relative), JsonSerializer.SerializeToUtf8Bytes(result, Json.Options));

@@ -29,8 +29,32 @@ public static class DimeExplainer
     /// <summary>The most image segments explained: each is a feature of every fit, and fitting grows with its cube.</summary>
     public const int MaxImageSegments = 2000;
 
-    public static async Task<DimeExplanation> ExplainAsync(
+    public static Task<DimeExplanation> ExplainAsync(
         IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options,
+        IProgress<ExplainProgress>? progress, CancellationToken cancellationToken) =>
+        ExplainAsync(model, instance, reference, options, evaluated: null, progress, cancellationToken);
+
+    /// <summary>
+    /// f, g1, g2 and mu at the instance (and the terms the partner estimators need): two model calls, 2N + 1 pairs.
+    /// A caller that needs the prediction before it knows what to explain (which labels) evaluates the instance
+    /// here once and passes the evaluation to <see cref="ExplainAsync(IMultimodalModel, ExplainInstance, PreparedReference, ExplainOptions, InstanceEvaluation?, IProgress{ExplainProgress}?, CancellationToken)"/>,
+    /// whose <see cref="DimeExplanation.Instance"/> is then this evaluation: f at the instance is computed once.
+    /// </summary>
+    public static async Task<InstanceEvaluation> EvaluateInstanceAsync(IMultimodalModel model, ExplainInstance instance, PreparedReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(reference);
+        reference.EnsureBelongsTo(model);
+        var started = Stopwatch.GetTimestamp();
+        var clock = new PassClock();
+        var (values, withPartnerTexts, withPartnerImages) = await DecomposeInstanceAsync(model, instance, reference, clock, cancellationToken).ConfigureAwait(false);
+        return new InstanceEvaluation(model, instance, reference, values, withPartnerTexts, withPartnerImages, Stopwatch.GetElapsedTime(started), clock.Model);
+    }
+
+    /// <param name="evaluated">The instance evaluated by <see cref="EvaluateInstanceAsync"/> on the same model, instance and reference; null: evaluated here.</param>
+    public static async Task<DimeExplanation> ExplainAsync(
+        IMultimodalModel model, ExplainInstance instance, PreparedReference reference, ExplainOptions options, InstanceEvaluation? evaluated,
         IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -49,8 +73,14 @@ public static class DimeExplainer
         var run = new ExplanationRun(progress, options);
         var total = run.Started;
 
-        var (decomposition, withPartnerTexts, withPartnerImages) = await run.TimedAsync(
-            ExplanationRun.InstancePhase, () => DecomposeInstanceAsync(model, instance, reference, run.Clock, cancellationToken)).ConfigureAwait(false);
+        if (evaluated is not null && !evaluated.IsOf(model, instance, reference))
+        {
+            throw new ArgumentException("The instance was evaluated on another model, instance or reference set.", nameof(evaluated));
+        }
+
+        var (decomposition, withPartnerTexts, withPartnerImages) = evaluated is null
+            ? await run.TimedAsync(ExplanationRun.InstancePhase, () => DecomposeInstanceAsync(model, instance, reference, run.Clock, cancellationToken)).ConfigureAwait(false)
+            : run.Evaluated(evaluated);
         run.Report(ExplainPhases.Instance, 1, 0);
 
         ImageExplanation? image = null;
@@ -349,6 +379,14 @@ public static class DimeExplainer
                 BootstrapMs = BootstrapMs,
                 FirstPartialMs = FirstPartialMs,
             };
+        }
+
+        /// <summary>An evaluation made before the run: its time counts as the run's instance phase and model time.</summary>
+        public (InstanceDecomposition, double[], double[]) Evaluated(InstanceEvaluation evaluated)
+        {
+            Add(InstancePhase, evaluated.Elapsed);
+            Clock.Model += evaluated.ModelTime;
+            return (evaluated.Values, evaluated.WithPartnerTexts, evaluated.WithPartnerImages);
         }
 
         private void Add(string phase, TimeSpan elapsed) => _phases[phase] = _phases.GetValueOrDefault(phase) + elapsed;

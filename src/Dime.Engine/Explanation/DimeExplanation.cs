@@ -8,6 +8,44 @@ namespace Dime.Engine.Explanation;
 public sealed record ExplainInstance(Imaging.RgbImage Image, string Text, string? ImageCacheKey = null);
 
 /// <summary>
+/// The instance evaluated against a reference set (<see cref="DimeExplainer.EvaluateInstanceAsync"/>): the decomposition,
+/// whose F is the prediction, and the terms f(a*, b_j), f(a_i, b*) laid out [partner * labels + label].
+/// </summary>
+public sealed class InstanceEvaluation
+{
+    private readonly Models.IMultimodalModel _model;
+    private readonly ExplainInstance _instance;
+    private readonly Disentanglement.PreparedReference _reference;
+
+    internal InstanceEvaluation(
+        Models.IMultimodalModel model, ExplainInstance instance, Disentanglement.PreparedReference reference, InstanceDecomposition values,
+        double[] withPartnerTexts, double[] withPartnerImages, TimeSpan elapsed, TimeSpan modelTime)
+    {
+        _model = model;
+        _instance = instance;
+        _reference = reference;
+        Values = values;
+        WithPartnerTexts = withPartnerTexts;
+        WithPartnerImages = withPartnerImages;
+        Elapsed = elapsed;
+        ModelTime = modelTime;
+    }
+
+    public InstanceDecomposition Values { get; }
+
+    internal double[] WithPartnerTexts { get; }
+
+    internal double[] WithPartnerImages { get; }
+
+    public TimeSpan Elapsed { get; }
+
+    public TimeSpan ModelTime { get; }
+
+    internal bool IsOf(Models.IMultimodalModel model, ExplainInstance instance, Disentanglement.PreparedReference reference) =>
+        ReferenceEquals(_model, model) && ReferenceEquals(_reference, reference) && _instance == instance;
+}
+
+/// <summary>
 /// A DIME explanation: for each modality and label, LIME surrogates of the model output (M), of its unimodal
 /// contributions (UC) and of its multimodal interactions (MI); the instance's own decomposition; and how it was made.
 /// </summary>

@@ -126,6 +126,9 @@ internal sealed class GraphRunner : IDisposable
         }
     }
 
+    /// <summary>The session runs since the graph was loaded.</summary>
+    public long Runs => _inFlight.Started;
+
     /// <summary>Runs the first <paramref name="count"/> rows of <paramref name="buffers"/>; returns their output (count x OutputRowLength).</summary>
     public ReadOnlySpan<float> Run(BatchBuffers buffers, int count, CancellationToken cancellationToken)
     {

@@ -13,6 +13,10 @@ internal sealed class InFlightRuns(string field)
     private readonly HashSet<RunOptions> _running = [];
     private int _active;
     private bool _closed;
+    private long _started;
+
+    /// <summary>The runs started on this session since it was made (warm-up included).</summary>
+    public long Started => Interlocked.Read(ref _started);
 
     public bool IsClosed
     {
@@ -36,6 +40,7 @@ internal sealed class InFlightRuns(string field)
             }
 
             _active++;
+            _started++;
             _running.Add(runOptions);
         }
     }
