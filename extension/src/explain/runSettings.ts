@@ -18,7 +18,7 @@ export function applyRunSettings(options: ExplainOptions, s: RunSettings): Expla
 /** The drawer's starting values: what produced the result shown. */
 export function runSettingsOf(result: ExplanationResult): RunSettings {
   const st = result.settings;
-  const num = (key: string, fallback: number): number => (typeof st[key] === 'number' ? (st[key] as number) : fallback);
+  const num = (key: string, fallback: number): number => (typeof st[key] === 'number' ? st[key] : fallback);
   const segmentation = SEGMENTATIONS.find((m) => m === st['segmentation']) ?? (result.image?.segmentation.method as RunSettings['segmentation'] | undefined) ?? 'auto';
   return {
     imageSamples: num('imageSamples', 1000),
