@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Proves DIME's CUDA path on the GPU machine (an H100/H200 with CUDA 13 and cuDNN 9, no dotnet, at most 64 MiB of
-# files per call). Run here; it publishes the daemon self-contained for linux-x64, checks that the publish carries
-# no Windows natives, packs it with ../shared/tools/gpu-kit into .gpu/ (ignored by git) and prints the two device
-# calls to make back to back. Not used by the build or the tests.
+# files per call). Run here; it publishes the benchmarks (src/Dime.Benchmarks, which carry the daemon's assemblies)
+# self-contained for linux-x64, checks that the publish carries no Windows natives, packs it with
+# ../shared/tools/gpu-kit into .gpu/ (ignored by git) and prints the two device calls to make back to back. Not used
+# by the build or the tests.
 #
 #   bash scripts/gpu-check.sh                 publish, pack, print the calls
 #   bash scripts/gpu-check.sh --simulate      also rehearse both calls on this machine (CUDA falls back to CPU here)
+#   bash scripts/gpu-check.sh --tests         on a machine with CUDA and the .NET SDK: the tests that depend on the
+#                                             device (xunit trait Device=Cuda), which assert CUDA where the machine
+#                                             offers it (tests/Dime.Inference.Tests/CudaMachine.cs) and the fallback
+#                                             elsewhere; the lent GPU machine has no dotnet, so there the benchmark's
+#                                             logit comparison below is the check
 #
 # The second call runs, on the GPU machine, three benchmarks of the demo model (demo/models/clean, committed, so it
 # travels with the repository copy):
@@ -19,12 +25,15 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 kit="${GPU_KIT:-$repo/../shared/tools/gpu-kit}"
 out=".gpu"
-publish="${PUBLISH_DIR:-/tmp/dime-daemon-publish}"
+publish="${PUBLISH_DIR:-/tmp/dime-bench-publish}"
 model="demo/models/clean/manifest.json"
 simulate=0
 for arg in "$@"; do
   case "$arg" in
     --simulate) simulate=1 ;;
+    --tests)
+      dotnet build tests/Dime.Inference.Tests -c Release | tail -2
+      exec dotnet test tests/Dime.Inference.Tests -c Release --no-build --filter "Device=Cuda" --logger "console;verbosity=normal" ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -34,9 +43,9 @@ done
 mkdir -p "$out"
 git check-ignore -q "$out/x" || { echo "$out/ must be ignored by git (add /.gpu/ to .gitignore)" >&2; exit 1; }
 
-echo "== publishing the daemon (self-contained, linux-x64) to $publish"
+echo "== publishing the benchmarks (self-contained, linux-x64) to $publish"
 rm -rf "$publish"
-dotnet publish src/Dime.Daemon -c Release -r linux-x64 --self-contained true -p:DebugType=none -o "$publish" | tail -2
+dotnet publish src/Dime.Benchmarks -c Release -r linux-x64 --self-contained true -p:DebugType=none -o "$publish" | tail -2
 
 # A linux-x64 publish must not carry Windows natives (src/Dime.Inference references ORT's parts per platform).
 windows=$(find "$publish" -maxdepth 1 \( -iname 'onnxruntime*.dll' -o -iname '*.lib' \) | head -5)
@@ -49,7 +58,7 @@ bash "$kit/pack.sh" "$publish" "$out"
 git status --short --ignored "$out" | grep -q '^!!' || { echo "$out is not ignored" >&2; exit 1; }
 
 # every $ is expanded by the call's shell at the repository root, before run.sh moves into the unpacked app
-run='bash .gpu/run.sh go -- ./Dime.Daemon bench $M --seconds 1'
+run='bash .gpu/run.sh go -- ./Dime.Benchmarks $M --seconds 1'
 go_command="set -o pipefail; M=\$PWD/$model; { $run --device cuda --tf32 off --compare-device cpu --json \$OUT/bench-cuda-fp32.json && $run --device cuda --tf32 on --compare-device cpu --json \$OUT/bench-cuda-tf32.json && $run --device cpu --full-fraction 0.25 --json \$OUT/bench-cpu.json; } 2>&1 | tee \$OUT/go.log"
 (( ${#go_command} < 2000 )) || { echo "call 2's command is too long for the device tool" >&2; exit 1; }
 
@@ -78,5 +87,5 @@ if [[ "$simulate" == 1 ]]; then
   cp -r demo/models /tmp/dime-sim2/demo/
   (cd /tmp/dime-sim1 && bash .gpu/run.sh stage)
   mkdir -p /tmp/dime-sim2/out
-  (cd /tmp/dime-sim2 && OUT=/tmp/dime-sim2/out && set -o pipefail && bash .gpu/run.sh go -- ./Dime.Daemon bench "$PWD/$model" --device auto --compare-device cpu --seconds 0.2 --batch-sizes 1,101 --full-fraction 0.01 --json "$OUT/bench.json" 2>&1 | tee "$OUT/go.log")
+  (cd /tmp/dime-sim2 && OUT=/tmp/dime-sim2/out && set -o pipefail && bash .gpu/run.sh go -- ./Dime.Benchmarks "$PWD/$model" --device auto --compare-device cpu --seconds 0.2 --batch-sizes 1,101 --full-fraction 0.01 --json "$OUT/bench.json" 2>&1 | tee "$OUT/go.log")
 fi

@@ -2,7 +2,7 @@
 # Runs every test suite of the repository and prints one final line: "N passed, N failed".
 #   bash scripts/test-all.sh            all suites
 #   bash scripts/test-all.sh dotnet     only the .NET suites
-#   bash scripts/test-all.sh extension  only the extension suites (unit, webview, end to end in code-server)
+#   bash scripts/test-all.sh extension  only the extension suites (ESLint, unit, webview, end to end in code-server)
 #   bash scripts/test-all.sh slurm      only the Slurm suite (a one-node Slurm on this machine; needs root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,10 @@ record() {
     f=$(grep -Eo 'Failed: +[0-9]+' "$log" | grep -Eo '[0-9]+' | tail -1)
     s=$(grep -Eo 'Skipped: +[0-9]+' "$log" | grep -Eo '[0-9]+' | tail -1)
     f=$(( ${f:-0} + ${s:-0} ))   # a skipped test is not a passed one
+  elif [[ "$name" == *:lint ]]; then
+    # a lint run is one check when clean; otherwise each problem it reports counts as a failure
+    f=$(grep -Eo '[0-9]+ problems?' "$log" | grep -Eo '[0-9]+' | tail -1)
+    if [[ "$status" == 0 ]]; then p=1; f=0; else p=0; f=${f:-1}; fi
   else
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
     p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
@@ -66,7 +70,7 @@ fi
 if [[ "$only" == all || "$only" == extension ]]; then
   if [[ -f extension/package.json ]]; then
     (cd extension && npm ci --no-audit --no-fund >/dev/null && npm run build >/dev/null) || { echo "!! extension build failed"; failed=$((failed + 1)); }
-    for suite in test test:webview test:e2e; do
+    for suite in lint test test:webview test:e2e; do
       if (cd extension && npm run | grep -q "^  $suite\$"); then
         run_suite "extension:$suite" npm --prefix extension run --silent "$suite"
       fi

@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerRecentExplanations(services, recent),
   );
 
-  log.info(`DIME ${String(context.extension.packageJSON['version'])} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+  log.info(`DIME ${String((context.extension.packageJSON as { version?: string }).version)} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   void daemon.start();
 }
 

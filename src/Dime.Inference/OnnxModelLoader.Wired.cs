@@ -1,4 +1,3 @@
-using Dime.Engine.Errors;
 using Dime.Inference.Imaging;
 using Dime.Inference.Manifest;
 using Dime.Inference.Models;
@@ -11,82 +10,51 @@ namespace Dime.Inference;
 /// <summary>Loading a format-2 manifest: named graphs wired by name (Manifest/Wiring.cs, Models/WiringPlan.cs).</summary>
 public static partial class OnnxModelLoader
 {
-    private static LoadedModel BuildWired(ModelManifest manifest, string hash, DeviceOptions device, InferenceOptions options, bool cuda, string? fallbackReason)
+    private static LoadedModel BuildWired(ModelManifest manifest, string hash, Placement placement, InferenceOptions options, List<IDisposable> owned)
     {
-        var owned = new List<IDisposable>();
-        try
+        var sessions = placement.CreateSessions();
+        owned.Add(sessions);
+        Dictionary<string, WiredGraph> Open(WiringSpec spec)
         {
-            var sessionOptions = CreateSessionOptions(device, cuda);
-            owned.Add(sessionOptions);
-            Dictionary<string, WiredGraph> Open(WiringSpec spec)
+            var graphs = new Dictionary<string, WiredGraph>(StringComparer.Ordinal);
+            foreach (var graph in spec.Graphs)
             {
-                var graphs = new Dictionary<string, WiredGraph>(StringComparer.Ordinal);
-                foreach (var graph in spec.Graphs)
-                {
-                    var wired = new WiredGraph(graph, OpenSession(graph.Path, graph.Field, sessionOptions, cuda));
-                    owned.Add(wired);
-                    graphs[graph.Name] = wired;
-                }
-
-                return graphs;
+                var wired = new WiredGraph(graph, sessions.Open(graph.Path, graph.Field));
+                owned.Add(wired);
+                graphs[graph.Name] = wired;
             }
 
-            var wiring = manifest.Wiring!;
-            var graphs = Open(wiring);
-            var fullGraphs = manifest.FullWiring is { } fullSpec ? Open(fullSpec) : null;
-            var everyGraph = graphs.Values.Concat(fullGraphs?.Values.AsEnumerable() ?? []).ToList();
+            return graphs;
+        }
 
-            var preprocessor = new ImagePreprocessor(ResolveWiredPreprocessing(manifest, everyGraph));
-            var maxLength = manifest.Tokenizer.MaxLength ?? FirstFixed(everyGraph, SourceKind.TokenIds, 1)
-                ?? throw JsonFields.Error(manifest.Path, "tokenizer.maxLength", "is missing, and no graph input bound to the text fixes its length; give the number of tokens per text.");
-            var tokenizer = TokenizerFactory.Create(manifest.Tokenizer, manifest.Path, maxLength, options.MaxTextLength);
-            if (tokenizer.VocabularySize > (1 << 24))
-            {
-                throw JsonFields.Error(manifest.Path, "tokenizer.vocabulary", "has more than 16,777,216 entries; a wired model carries token ids as float32, which holds ids up to that exactly.");
-            }
+        var wiring = manifest.Wiring!;
+        var graphs = Open(wiring);
+        var fullGraphs = manifest.FullWiring is { } fullSpec ? Open(fullSpec) : null;
+        var everyGraph = graphs.Values.Concat(fullGraphs?.Values.AsEnumerable() ?? []).ToList();
 
-            var batchCap = options.MaxBatchSize ?? (cuda ? 512 : 128);
-            var pairCap = options.MaxFusionBatchSize ?? (cuda ? 4096 : 256);
-            WiredModel Wire(WiringSpec spec, Dictionary<string, WiredGraph> opened) => new(
-                WiringPlan.Build(manifest, spec, opened, preprocessor, tokenizer, manifest.Labels.Count, batchCap, pairCap, options.MemoryBudgetBytes),
-                preprocessor,
-                tokenizer,
-                manifest.Labels,
-                batchCap,
-                options.CachedEncodings);
+        var preprocessor = new ImagePreprocessor(ResolveWiredPreprocessing(manifest, everyGraph));
+        var maxLength = manifest.Tokenizer.MaxLength ?? FirstFixed(everyGraph, SourceKind.TokenIds, 1)
+            ?? throw JsonFields.Error(manifest.Path, "tokenizer.maxLength", "is missing, and no graph input bound to the text fixes its length; give the number of tokens per text.");
+        var tokenizer = TokenizerFactory.Create(manifest.Tokenizer, manifest.Path, maxLength, options.MaxTextLength);
+        if (tokenizer.VocabularySize > (1 << 24))
+        {
+            throw JsonFields.Error(manifest.Path, "tokenizer.vocabulary", "has more than 16,777,216 entries; a wired model carries token ids as float32, which holds ids up to that exactly.");
+        }
 
-            var wired = Wire(wiring, graphs);
-            var full = fullGraphs is null ? null : Wire(manifest.FullWiring!, fullGraphs);
-            var info = new DeviceInfo(
-                device.Device.ToString().ToLowerInvariant(),
-                cuda ? "cuda" : "cpu",
-                cuda ? device.DeviceId : null,
-                fallbackReason,
-                cuda && device.UseTf32,
-                OrtRuntime.Version);
-            owned.Reverse(); // the graphs before the session options they were made with
-            return new LoadedModel(manifest, info, hash, tokenizer, preprocessor, null, null, null, null, [], [.. owned], options, wired, full);
-        }
-        catch (OnnxRuntimeException e) when (cuda)
-        {
-            Dispose(owned);
-            throw new CudaUnavailableException(e.Message, providerLoad: false, e);
-        }
-        catch (DimeException e) when (cuda && e.Kind == ErrorKind.InferenceFailed && e.InnerException is OnnxRuntimeException)
-        {
-            Dispose(owned);
-            throw new CudaUnavailableException(e.Message, providerLoad: false, e);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            Dispose(owned);
-            throw new DimeException(ErrorKind.InferenceFailed, $"Running the model {manifest.Path} once at load failed: {e.Message}", manifest.Path, e);
-        }
-        catch
-        {
-            Dispose(owned);
-            throw;
-        }
+        var batchCap = placement.BatchSize(options);
+        var pairCap = placement.PairBatchSize(options);
+        WiredModel Wire(WiringSpec spec, Dictionary<string, WiredGraph> opened) => new(
+            WiringPlan.Build(manifest, spec, opened, preprocessor, tokenizer, manifest.Labels.Count, batchCap, pairCap, options.MemoryBudgetBytes),
+            preprocessor,
+            tokenizer,
+            manifest.Labels,
+            batchCap,
+            options.CachedEncodings);
+
+        var wired = Wire(wiring, graphs);
+        var full = fullGraphs is null ? null : Wire(manifest.FullWiring!, fullGraphs);
+        IDisposable[] resources = [.. Enumerable.Reverse(owned)]; // the graphs before the session options they were made with
+        return new LoadedModel(manifest, placement.Info, hash, tokenizer, preprocessor, null, null, null, null, [], resources, options, wired, full);
     }
 
     /// <summary>The image size from the manifest, else from the first graph input bound to the image that fixes it.</summary>

@@ -14,7 +14,8 @@ public sealed class LifecycleTests
         Assert.Equal(ProtocolNames.ProtocolVersion, result.GetProperty("protocolVersion").GetInt32());
         var methods = result.GetProperty("capabilities").GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToList();
         Assert.Equal(ProtocolNames.Requests, methods);
-        Assert.Equal("1.31.0", result.GetProperty("versions").GetProperty("onnxRuntime").GetString());
+        Assert.Equal(Dime.Inference.OnnxModelLoader.OnnxRuntimeVersion, result.GetProperty("versions").GetProperty("onnxRuntime").GetString());
+        Assert.Contains($"Include=\"Microsoft.ML.OnnxRuntime.Managed\" Version=\"{Dime.Inference.OnnxModelLoader.OnnxRuntimeVersion}\"", File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "Directory.Packages.props")), StringComparison.Ordinal);
         Assert.Contains(result.GetProperty("device").GetProperty("kind").GetString(), new[] { "cpu", "cuda" });
     }
 

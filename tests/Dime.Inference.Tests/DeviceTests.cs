@@ -3,28 +3,53 @@ using Dime.Engine.Errors;
 
 namespace Dime.Inference.Tests;
 
-/// <summary>This machine has no CUDA libraries: auto must fall back with the loader's reason, cuda must refuse with it.</summary>
+/// <summary>
+/// On a machine with CUDA (<see cref="CudaMachine"/>), auto and cuda run on it; without, auto falls back with the
+/// loader's reason and cuda refuses with it.
+/// </summary>
 [Collection(StdoutCollection.Name)]
 public sealed class DeviceTests
 {
     [Fact]
-    public void Auto_falls_back_to_the_cpu_with_the_loaders_reason()
+    [Trait(CudaMachine.Trait, CudaMachine.Cuda)]
+    public void Auto_uses_cuda_where_the_machine_has_it_else_falls_back_with_the_loaders_reason()
     {
         using var model = OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Auto);
 
         Assert.Equal("auto", model.Device.Requested);
+        if (CudaMachine.Available)
+        {
+            Assert.Equal("cuda", model.Device.Device);
+            Assert.Null(model.Device.FallbackReason);
+            Assert.Equal(0, model.Device.DeviceId);
+            Assert.Equal("cuda:0", model.Device.ToString());
+            return;
+        }
+
         Assert.Equal("cpu", model.Device.Device);
-        Assert.NotNull(model.Device.FallbackReason);
-        // the dynamic loader's words, e.g. "Failed to load library .../libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file"
-        Assert.Contains("libonnxruntime_providers_cuda", model.Device.FallbackReason, StringComparison.Ordinal);
-        Assert.Contains("cannot open shared object file", model.Device.FallbackReason, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(model.Device.FallbackReason));
         Assert.Contains(model.Device.FallbackReason!, model.Device.ToString(), StringComparison.Ordinal);
+        if (CudaMachine.MissingLinkedLibrary)
+        {
+            // the dynamic loader's words, e.g. "Failed to load library .../libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file"
+            Assert.Contains("libonnxruntime_providers_cuda", model.Device.FallbackReason, StringComparison.Ordinal);
+            Assert.Contains("cannot open shared object file", model.Device.FallbackReason, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
-    public void Cuda_fails_loudly_with_the_same_reason()
+    [Trait(CudaMachine.Trait, CudaMachine.Cuda)]
+    public void Cuda_runs_where_the_machine_has_it_else_fails_loudly_with_the_same_reason()
     {
         using var auto = OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Auto);
+        if (CudaMachine.Available)
+        {
+            using var cuda = OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cuda with { UseTf32 = false });
+            Assert.Equal("cuda", cuda.Device.Device);
+            Assert.Equal("cuda", cuda.Device.Requested);
+            Assert.False(cuda.Device.Tf32);
+            return;
+        }
 
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cuda));
 
@@ -34,15 +59,33 @@ public sealed class DeviceTests
     }
 
     [Fact]
+    [Trait(CudaMachine.Trait, CudaMachine.Cuda)]
     public void Probe_tells_the_device_before_any_model_is_loaded()
     {
         var auto = OnnxModelLoader.ProbeDevice(DeviceOptions.Auto);
-
-        Assert.Equal("cpu", auto.Device);
-        Assert.Contains("cannot open shared object file", auto.FallbackReason, StringComparison.Ordinal);
-        Assert.Equal(ErrorKind.DeviceUnavailable, Assert.Throws<DimeException>(() => OnnxModelLoader.ProbeDevice(DeviceOptions.Cuda)).Kind);
         Assert.Null(OnnxModelLoader.ProbeDevice(DeviceOptions.Cpu).FallbackReason);
-        Assert.StartsWith("1.31", OnnxModelLoader.OnnxRuntimeVersion, StringComparison.Ordinal);
+        Assert.Equal("cpu", OnnxModelLoader.ProbeDevice(DeviceOptions.Cpu).Device);
+        if (CudaMachine.Available)
+        {
+            Assert.Equal("cuda", auto.Device);
+            Assert.Equal("cuda", OnnxModelLoader.ProbeDevice(DeviceOptions.Cuda).Device);
+            return;
+        }
+
+        if (CudaMachine.MissingLinkedLibrary)
+        {
+            Assert.Equal("cpu", auto.Device);
+            Assert.Contains("cannot open shared object file", auto.FallbackReason, StringComparison.Ordinal);
+            Assert.Equal(ErrorKind.DeviceUnavailable, Assert.Throws<DimeException>(() => OnnxModelLoader.ProbeDevice(DeviceOptions.Cuda)).Kind);
+        }
+    }
+
+    [Fact]
+    public void The_announced_onnx_runtime_version_is_the_native_librarys()
+    {
+        Assert.Matches(@"^\d+\.\d+\.\d+$", OnnxModelLoader.OnnxRuntimeVersion);
+        Assert.Equal(Runtime.OrtRuntime.Version, OnnxModelLoader.OnnxRuntimeVersion);
+        Assert.Equal(OnnxModelLoader.OnnxRuntimeVersion, OnnxModelLoader.ProbeDevice(DeviceOptions.Cpu).OnnxRuntimeVersion);
     }
 
     [Fact]
@@ -67,6 +110,7 @@ public sealed class DeviceTests
     /// byte to file descriptor 1 (native ONNX Runtime logs included), nor to Console.Out.
     /// </summary>
     [Fact]
+    [Trait(CudaMachine.Trait, CudaMachine.Cuda)]
     public async Task Nothing_reaches_stdout()
     {
         if (!OperatingSystem.IsLinux())
@@ -85,13 +129,20 @@ public sealed class DeviceTests
         Console.SetOut(captured);
         try
         {
-            OnnxModelLoader.ForgetCudaFailure();
+            Runtime.DevicePlacement.ForgetProviderFailure();
             using var model = OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Auto);
             await model.Model.EvaluateGridAsync(DemoData.ImagesOf([0, 1]), ["is there a red square?", "what color is the cross?"], CancellationToken.None);
             using var nan = ModelFolder.Toy(m => m["graphs"]!["full"]!["path"] = "model_nan.onnx");
             using var nanModel = OnnxModelLoader.Load(nan.Manifest, DeviceOptions.Cpu);
             await Assert.ThrowsAsync<DimeException>(() => nanModel.FullGraph!.EvaluateGridAsync(DemoData.ImagesOf([0]), ["red"], CancellationToken.None));
-            Assert.Throws<DimeException>(() => OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cuda));
+            if (CudaMachine.Available)
+            {
+                OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cuda).Dispose();
+            }
+            else
+            {
+                Assert.Throws<DimeException>(() => OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cuda));
+            }
         }
         finally
         {

@@ -51,7 +51,7 @@ export class DaemonService implements vscode.Disposable {
         });
       },
       initializeParams: () => ({
-        clientInfo: { name: 'dime-vscode', version: String(context.extension.packageJSON['version'] ?? '0.0.0') },
+        clientInfo: { name: 'dime-vscode', version: (context.extension.packageJSON as { version?: string }).version ?? '0.0.0' },
         processId: process.pid,
         cacheFolder,
         device: readSettings().device,

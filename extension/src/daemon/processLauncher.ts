@@ -63,7 +63,7 @@ async function launchOnce(options: ProcessLauncherOptions): Promise<DaemonHandle
   });
   spawnError.catch(() => undefined);
 
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!), {
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin), {
     error: (m) => log.error(`[rpc] ${m}`),
     warn: (m) => log.warn(`[rpc] ${m}`),
     info: (m) => log.info(`[rpc] ${m}`),

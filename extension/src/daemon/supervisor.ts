@@ -9,7 +9,7 @@
  * child processes: a `Launcher` spawns and initializes one daemon and returns a handle, so the tests
  * drive it with a fake launcher and a fake clock.
  */
-import { Emitter, type Event } from '../util/emitter';
+import { Emitter, type Event } from 'vscode-jsonrpc';
 import { RestartPolicy, type RestartDecision } from './restartPolicy';
 
 export type DaemonState = 'stopped' | 'starting' | 'running' | 'failed';

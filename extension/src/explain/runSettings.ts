@@ -18,7 +18,7 @@ export function applyRunSettings(options: ExplainOptions, s: RunSettings): Expla
 /** The drawer's starting values: what produced the result shown (a value it does not record: the daemon's default). */
 export function runSettingsOf(result: ExplanationResult, limits?: OptionLimits): RunSettings {
   const st = result.settings;
-  const num = (key: string): number => (typeof st[key] === 'number' ? (st[key] as number) : (limits?.[key]?.default ?? 0));
+  const num = (key: string): number => (typeof st[key] === 'number' ? st[key] : (limits?.[key]?.default ?? 0));
   const segmentation = SEGMENTATIONS.find((m) => m === st['segmentation']) ?? (result.image?.segmentation.method as RunSettings['segmentation'] | undefined) ?? 'auto';
   return {
     imageSamples: num('imageSamples'),

@@ -18,10 +18,11 @@ export class PanelRegistry implements vscode.Disposable {
     for (const kind of Object.keys(VIEW_TYPES) as PanelKind[]) {
       this.disposables.push(
         vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], {
-          deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => {
             const valid = isPanelState(state) && state.kind === kind ? state : undefined;
             if (state !== undefined && !valid) env.log.warn(`a restored ${kind} panel had an invalid state; it starts empty`);
             this.add(DimePanel.revive(env, kind, panel, valid));
+            return Promise.resolve();
           },
         }),
       );

@@ -209,7 +209,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
       await status.first().waitFor({ timeout: 120_000 });
     } catch (error) {
       await shot('startup');
-      throw new Error(`no DIME status item: ${String(error)}\n${await dimeLogTail()}`);
+      throw new Error(`no DIME status item: ${String(error)}\n${await dimeLogTail()}`, { cause: error });
     }
     const text = (await status.first().textContent()) ?? '';
     if (!/DIME: ready/.test(text)) {

@@ -4,7 +4,6 @@ import type { InitializeResult } from '../../src/daemon/protocol';
 import { presentStatus } from '../../src/daemon/statusPresentation';
 import { bundledModels, isInside, looksLikeManifest, mayLoad, modelName } from '../../src/models/modelCatalog';
 import { stderrLevel } from '../../src/util/logger';
-import { Emitter } from '../../src/util/emitter';
 
 const info = (fallbackReason?: string): InitializeResult => ({
   serverInfo: { name: 'Dime.Daemon', version: '0.1.0' },
@@ -65,7 +64,7 @@ describe('model catalog and trust', () => {
   });
 });
 
-describe('logging and events', () => {
+describe('logging', () => {
   test('daemon stderr levels', () => {
     assert.equal(stderrLevel('info: Dime.Daemon[0] ready'), 'info');
     assert.equal(stderrLevel('warn: Dime.Daemon[0] CUDA unavailable'), 'warn');
@@ -77,19 +76,6 @@ describe('logging and events', () => {
     assert.equal(stderrLevel('10:06:29.772 [warning] CUDA provider not found'), 'warn');
     assert.equal(stderrLevel('10:06:29.772 [error] boom'), 'error');
     assert.equal(stderrLevel('10:06:29.772 [debug] x'), 'debug');
-  });
-
-  test('the emitter survives a throwing listener and disposes listeners', () => {
-    const e = new Emitter<number>();
-    const seen: number[] = [];
-    e.event(() => {
-      throw new Error('bad listener');
-    });
-    const sub = e.event((v) => seen.push(v));
-    e.fire(1);
-    sub.dispose();
-    e.fire(2);
-    assert.deepEqual(seen, [1]);
   });
 });
 

@@ -4,8 +4,9 @@ import { h } from './dom';
 
 function valueText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
 }
 
 export function table(rows: readonly [string, string][], id?: string): HTMLTableElement {

@@ -11,7 +11,7 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import { h } from './dom';
 
 export function button(label: string, id: string, secondary = false): VscodeButton {
-  const b = document.createElement('vscode-button') as VscodeButton;
+  const b = document.createElement('vscode-button');
   b.id = id;
   b.textContent = label;
   if (secondary) b.secondary = true;
@@ -19,7 +19,7 @@ export function button(label: string, id: string, secondary = false): VscodeButt
 }
 
 export function select(id: string, label: string, options: readonly { value: string; text: string }[], value: string): VscodeSingleSelect {
-  const s = document.createElement('vscode-single-select') as VscodeSingleSelect;
+  const s = document.createElement('vscode-single-select');
   s.id = id;
   s.setAttribute('aria-label', label);
   for (const o of options) {
@@ -34,7 +34,7 @@ export function select(id: string, label: string, options: readonly { value: str
 }
 
 export function checkbox(id: string, label: string, checked: boolean): VscodeCheckbox {
-  const c = document.createElement('vscode-checkbox') as VscodeCheckbox;
+  const c = document.createElement('vscode-checkbox');
   c.id = id;
   c.label = label;
   c.checked = checked;
@@ -42,7 +42,7 @@ export function checkbox(id: string, label: string, checked: boolean): VscodeChe
 }
 
 export function progressBar(id: string): VscodeProgressBar {
-  const p = document.createElement('vscode-progress-bar') as VscodeProgressBar;
+  const p = document.createElement('vscode-progress-bar');
   p.id = id;
   p.max = 1;
   return p;

@@ -99,12 +99,11 @@ export class ExplanationGrid {
       attrs: { 'aria-labelledby': titleId, 'aria-describedby': `${titleId}-summary` },
     });
     summary.id = `${titleId}-summary`;
-    let cell: Cell;
     const list = new FeatureList({
       onFocus: (feature) => this.highlight(cell, feature),
       onBlur: () => this.highlight(cell, -1),
     });
-    cell = { modality, part, element, value, max, badges, summary, list };
+    const cell: Cell = { modality, part, element, value, max, badges, summary, list };
     element.append(head);
     if (modality === 'image' && this.result.image) {
       const seg = this.result.image.segmentation;

@@ -26,7 +26,6 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(ExplainDatasetCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CheckModelCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());

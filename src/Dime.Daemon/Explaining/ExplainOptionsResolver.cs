@@ -24,7 +24,7 @@ internal static class ExplainOptionsResolver
 
     /// <summary>
     /// k, the reference partners per perturbed row when the request names none: the smallest k whose agreement with
-    /// exact DIME was at least exact's own seed-to-seed agreement in every cell of `bench partners` on the demo
+    /// exact DIME was at least exact's own seed-to-seed agreement in every cell of `npm run bench -- partners` on the demo
     /// models (README, "Fewer pair passes"). 0 is exact.
     /// </summary>
     public const int DefaultPartners = 50;

@@ -7,7 +7,7 @@ internal sealed record Versions(string Daemon, string Dotnet, string OnnxRuntime
     public static readonly Versions Current = new(
         typeof(Versions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
         Environment.Version.ToString(), // the number only: clients print ".NET {dotnet}" (FrameworkDescription made that ".NET .NET 10.0.1")
-        "1.31.0");
+        Inference.OnnxModelLoader.OnnxRuntimeVersion);
 }
 
 /// <summary>The device the models run on, and when it is not the one asked for, why.</summary>

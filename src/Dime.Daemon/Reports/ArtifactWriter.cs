@@ -81,9 +81,6 @@ internal static class ArtifactWriter
         }
     }
 
-    public static void WriteJson(string path, ExplanationResult result, JsonSerializerOptions json) =>
-        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(result, json));
-
     private static string Safe(string label) =>
         new([.. label.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').Take(32)]);
 }

@@ -10,18 +10,6 @@ public sealed class EmapTests
 {
     private static readonly double[,] WorkedExample = { { -1.3, 0.3, -0.2 }, { 0.8, 3.0, 1.1 }, { 1.1, -0.1, 0.7 } };
 
-    [Fact]
-    public void Worked_example_has_grand_mean_0_6_and_diagonal_projection_minus_0_8_2_1_0_5()
-    {
-        var projection = EmapProjection.Project(WorkedExample);
-
-        Assert.Equal(-0.8, projection[0, 0], 1e-12);
-        Assert.Equal(2.1, projection[1, 1], 1e-12);
-        Assert.Equal(0.5, projection[2, 2], 1e-12);
-        var grandMean = Enumerable.Range(0, 9).Average(k => WorkedExample[k / 3, k % 3]);
-        Assert.Equal(0.6, grandMean, 1e-12);
-    }
-
     /// <summary>The same numbers through a model: f(a_i, b_j) = table[i, j], identified by the image's colour and the text.</summary>
     [Fact]
     public async Task Worked_example_through_a_model_gives_mu_the_projection_and_the_instance_decomposition()

@@ -3,14 +3,16 @@ using System.Globalization;
 using System.Text;
 using Dime.Engine.Imaging;
 using Dime.Engine.Models;
+using Dime.Inference;
 using Dime.Inference.Checking;
 using Dime.Inference.Manifest;
+using Dime.Inference.Models;
 using Dime.Inference.Runtime;
 
-namespace Dime.Inference.Benchmarks;
+namespace Dime.Benchmarks;
 
 /// <summary>What to measure. The defaults are DIME's: S = 1000 per modality, N = 100 reference samples.</summary>
-public sealed record BenchmarkOptions
+internal sealed record BenchmarkOptions
 {
     /// <summary>Batch sizes for the per-graph throughput, and partners per row for the full-vs-split comparison (N + 1 = 101 is DIME's).</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 16, 64, 101, 256, 1024];
@@ -40,18 +42,18 @@ public sealed record BenchmarkOptions
 }
 
 /// <summary>Rows (images, texts or pairs) per second of one graph at one batch size.</summary>
-public sealed record GraphThroughput(string Graph, int BatchSize, double RowsPerSecond);
+internal sealed record GraphThroughput(string Graph, int BatchSize, double RowsPerSecond);
 
 /// <summary>One new input against <see cref="Partners"/> cached partners, as a DIME row: pairs per second both ways.</summary>
-public sealed record RowThroughput(int Partners, double FullGraphPairsPerSecond, double? SplitPairsPerSecond);
+internal sealed record RowThroughput(int Partners, double FullGraphPairsPerSecond, double? SplitPairsPerSecond);
 
 /// <summary>Time of one explanation's grid workload on one path.</summary>
-public sealed record WorkloadTiming(string Path, long Pairs, double Seconds, bool Extrapolated);
+internal sealed record WorkloadTiming(string Path, long Pairs, double Seconds, bool Extrapolated);
 
 /// <summary>Logits of the same inputs on two devices: relative L2 of the full graph's and of the split path's logits.</summary>
-public sealed record DeviceAgreement(string Device, string OtherDevice, int Pairs, double RelativeL2Full, double RelativeL2Split, double Tolerance, bool Passed);
+internal sealed record DeviceAgreement(string Device, string OtherDevice, int Pairs, double RelativeL2Full, double RelativeL2Split, double Tolerance, bool Passed);
 
-public sealed record BenchmarkReport(
+internal sealed record BenchmarkReport(
     string Model,
     string ContentHash,
     DeviceInfo Device,
@@ -126,7 +128,7 @@ public sealed record BenchmarkReport(
 /// Measures a model the way DIME uses it. Not a test: run it from the daemon's <c>bench</c> command. Figures depend
 /// on the machine; the report names the device and the core count.
 /// </summary>
-public static class InferenceBenchmark
+internal static class InferenceBenchmark
 {
     /// <summary>Loads the model on <paramref name="device"/> and measures it; progress lines go to <paramref name="log"/>.</summary>
     public static async Task<BenchmarkReport> RunAsync(string manifestPath, DeviceOptions device, BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
@@ -179,7 +181,7 @@ public static class InferenceBenchmark
     }
 
     private static IEnumerable<GraphRunner> Runners(LoadedModel model) =>
-        new[] { model.FullGraphModel?.Runner, (model.ImageEncoder as Models.OnnxImageEncoder)?.Runner, model.TextEncoder?.Runner, model.Fusion?.Runner }.OfType<GraphRunner>();
+        new[] { model.FullGraphModel?.Runner, (model.ImageEncoder as OnnxImageEncoder)?.Runner, model.TextEncoder?.Runner, model.Fusion?.Runner }.OfType<GraphRunner>();
 
     private static string Role(GraphRole role) => role switch
     {

@@ -8,9 +8,9 @@ using Dime.Engine.Imaging;
 using Dime.Engine.Models;
 using Dime.Engine.Sampling;
 
-namespace Dime.Engine.Benchmarks;
+namespace Dime.Benchmarks;
 
-public sealed record EngineBenchmarkSettings
+internal sealed record EngineBenchmarkSettings
 {
     public int ImageSize { get; init; } = 224;
 
@@ -26,7 +26,7 @@ public sealed record EngineBenchmarkSettings
 }
 
 /// <summary>The engine's own cost for one full explanation with a model that costs nothing (times in ms).</summary>
-public sealed record EngineBenchmarkReport(
+internal sealed record EngineBenchmarkReport(
     EngineBenchmarkSettings Settings,
     int Segments,
     int Words,
@@ -63,7 +63,7 @@ public sealed record EngineBenchmarkReport(
 /// One full explanation (both modalities, default options) with a model that renders every image it is given,
 /// as a real model must, and returns zeros: what remains is the engine's own time and memory.
 /// </summary>
-public static class EngineBenchmark
+internal static class EngineBenchmark
 {
     public static async Task<EngineBenchmarkReport> RunAsync(EngineBenchmarkSettings settings, CancellationToken cancellationToken)
     {

@@ -2,26 +2,47 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dime.Daemon.Cli;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Benchmarks;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
 using Dime.Engine.Models;
 using Dime.Inference;
-using Dime.Inference.Benchmarks;
 using Dime.Inference.Imaging;
 
-namespace Dime.Daemon.Cli;
+namespace Dime.Benchmarks;
 
 /// <summary>
-/// `bench`: figures, not tests. `bench [manifest]` measures the model's graphs and one explanation's model calls,
-/// full graph against the split path; `bench engine` the engine's own time with a model that costs nothing;
-/// `bench explain` whole explanations both ways.
+/// DIME's benchmarks: figures, not tests (the product's assemblies hold none of this). The root command measures the
+/// model's graphs and one explanation's model calls, full graph against the split path; `engine` the engine's own
+/// time with a model that costs nothing; `explain` whole explanations both ways; `partners` the fidelity of the
+/// subsampled partner estimators. `npm run bench -- ARGS` runs it from the repository.
 /// </summary>
-internal static class BenchCommand
+internal static class BenchCommandLine
 {
-    public static Command Create()
+    public static async Task<int> RunAsync(string[] args)
+    {
+        DaemonCommandLine.DeviceOption.AcceptOnlyFromAmong("auto", "cuda", "cpu");
+        var root = Create();
+        foreach (var option in new Option[] { DaemonCommandLine.CacheOption, DaemonCommandLine.DeviceOption, DaemonCommandLine.LogLevelOption })
+        {
+            option.Recursive = true;
+            root.Options.Add(option);
+        }
+
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (CommandErrors.OneLine(e) is { } line)
+        {
+            Console.Error.WriteLine(line);
+            return 2;
+        }
+    }
+
+    private static RootCommand Create()
     {
         var manifest = new Argument<string?>("manifest") { Description = "The model's manifest (default: the bundled demo model).", Arity = ArgumentArity.ZeroOrOne };
         var tf32 = new Option<string>("--tf32") { Description = "on or off: TensorFloat-32 on CUDA.", DefaultValueFactory = _ => "on" };
@@ -30,7 +51,7 @@ internal static class BenchCommand
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Batch sizes, separated by commas.", DefaultValueFactory = _ => "1,16,64,101,256,1024" };
         var fullFraction = new Option<double>("--full-fraction") { Description = "Share of the full graph's workload to run (the time is scaled up).", DefaultValueFactory = _ => 1 };
         var json = new Option<string?>("--json") { Description = "Also write the figures as JSON here." };
-        var command = new Command("bench", "Measure the model's speed: graphs, DIME rows and one explanation's model calls, full graph against split path.")
+        var command = new RootCommand("DIME benchmarks. Without a subcommand: the model's speed (graphs, DIME rows and one explanation's model calls, full graph against split path).")
         {
             manifest, tf32, compare, seconds, batchSizes, fullFraction, json,
         };
@@ -47,7 +68,7 @@ internal static class BenchCommand
                     FullGraphWorkloadFraction = result.GetValue(fullFraction),
                     CompareWith = result.GetValue(compare) is { } other ? new DeviceOptions { Device = DeviceOptions.ParseKind(other) } : null,
                 };
-                var path = result.GetValue(manifest) ?? DemoAssets.CleanModel ?? throw Cli.ExplainCommand.Missing("manifest");
+                var path = result.GetValue(manifest) ?? DemoAssets.CleanModel ?? throw ExplainCommand.Missing("manifest");
                 var report = await InferenceBenchmark.RunAsync(path, device, options, Console.Error, cancellationToken).ConfigureAwait(false);
                 Console.Write(report.ToText());
                 await WriteJson(result.GetValue(json), report, cancellationToken).ConfigureAwait(false);
@@ -139,7 +160,7 @@ internal static class BenchCommand
                         var started = Stopwatch.GetTimestamp();
                         var explanation = await DimeExplainer.ExplainAsync(path, instance, prepared, modeOptions, null, cancellationToken).ConfigureAwait(false);
                         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                        var calls = Explaining.ResultMapper.GraphCalls(callsBefore, loaded.GraphCalls).Where(c => c.Count > 0).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} {c.Count:0}"));
+                        var calls = Daemon.Explaining.ResultMapper.GraphCalls(callsBefore, loaded.GraphCalls).Where(c => c.Count > 0).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} {c.Count:0}"));
                         runs.Add((mode, explanation, wall, string.Join(", ", calls)));
                     }
 
@@ -190,7 +211,7 @@ internal static class BenchCommand
     private static DeviceOptions Device(string device, string? tf32) =>
         new() { Device = DeviceOptions.ParseKind(device), UseTf32 = !string.Equals(tf32, "off", StringComparison.OrdinalIgnoreCase) };
 
-    private static DaemonException Missing() => Cli.ExplainCommand.Missing("--model");
+    private static DaemonException Missing() => ExplainCommand.Missing("--model");
 
     private static async Task WriteJson<T>(string? path, T value, CancellationToken cancellationToken)
     {

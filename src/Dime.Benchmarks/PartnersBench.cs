@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Dime.Daemon.Cli;
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Engine.Disentanglement;
@@ -12,7 +13,7 @@ using Dime.Engine.Quality;
 using Dime.Inference;
 using Dime.Inference.Imaging;
 
-namespace Dime.Daemon.Cli;
+namespace Dime.Benchmarks;
 
 /// <summary>
 /// `bench partners`: the fidelity of the subsampled partner estimators. For each model, instance and seed it runs
@@ -96,7 +97,7 @@ internal static class PartnersBench
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Mean.Spearman,5:0.00} {Mean.TopK,4:0.00} {Mean.MaxRelativeDifference,5:0.00}");
     }
 
-    private static async Task<string> MeasureAsync(LoadedModel loaded, Workspace.Dataset dataset, Settings settings, CancellationToken cancellationToken)
+    private static async Task<string> MeasureAsync(LoadedModel loaded, Daemon.Workspace.Dataset dataset, Settings settings, CancellationToken cancellationToken)
     {
         var answers = dataset.Samples.Select(s => s.Answer).ToArray();
         var reference = ReferenceSampling.PickIndices(answers[..^settings.Instances], settings.ReferenceSize, 0, stratified: true);

@@ -1,0 +1,3 @@
+using Dime.Benchmarks;
+
+return await BenchCommandLine.RunAsync(args).ConfigureAwait(false);
