@@ -1,7 +1,6 @@
 // Generated from the daemon's wire records (docs/protocol.schema.json, src/Dime.Daemon/Cli/WireSchema.cs): do not edit.
 // Regenerate: DIME_UPDATE_GENERATED=1 dotnet test tests/Dime.Daemon.Tests -c Release --filter WireContract
 // Pure (no vscode, no node): the webview bundles import these types too.
-/* eslint-disable */
 
 export interface Answer {
   label: string;

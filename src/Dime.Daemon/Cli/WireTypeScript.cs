@@ -20,7 +20,7 @@ internal static class WireTypeScript
         text.Append("// Generated from the daemon's wire records (docs/protocol.schema.json, src/Dime.Daemon/Cli/WireSchema.cs): do not edit.\n");
         text.Append("// Regenerate: ").Append(RegenerateCommand).Append('\n');
         text.Append("// Pure (no vscode, no node): the webview bundles import these types too.\n");
-        text.Append("/* eslint-disable */\n\n");
+        text.Append('\n');
 
         foreach (var (name, schema) in defs)
         {
