@@ -32,6 +32,17 @@ internal static class SampleResolver
     public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken = default)
     {
         Protocol.Validate.NotNull(reference, "sample");
+        if (reference.Path is not null)
+        {
+            if (reference.DatasetId is not null || reference.ImagePath is not null)
+            {
+                throw new DimeException(DimeErrorCode.InvalidArgument, "A sample is named by one of {datasetId, index}, {path, line}, {path, id} or {imagePath, question}, not by several.", "sample");
+            }
+
+            var (dataset, sample) = SampleLocator.Find(datasets, reference.Path, reference.Line, reference.Column, reference.Id, cancellationToken: cancellationToken);
+            return Load(dataset.ImageFullPath(sample), sample.Question, sample.Answer, sample.Index, sample.Id, sample.Line, dataset, cancellationToken);
+        }
+
         if (reference.DatasetId is { } datasetId)
         {
             var dataset = datasets.Get(datasetId);

@@ -75,6 +75,7 @@ internal static class DaemonServer
         yield return new UnloadModelHandler(daemon);
         yield return new OpenDatasetHandler(daemon);
         yield return new ListSamplesHandler(daemon);
+        yield return new FindSampleHandler(daemon);
         yield return new PredictHandler(daemon);
         yield return new TokenizeHandler(daemon);
         yield return new ExplainHandler(daemon, rpc);
