@@ -19,6 +19,7 @@ export const Methods = {
   unloadModel: 'dime/unloadModel',
   openDataset: 'dime/openDataset',
   listSamples: 'dime/listSamples',
+  findSample: 'dime/findSample',
   predict: 'dime/predict',
   tokenize: 'dime/tokenize',
   explain: 'dime/explain',
@@ -143,7 +144,7 @@ export interface SampleInfo {
   imagePath: string;
   question: string;
   answer?: string;
-  /** 1-based line of a JSONL sample. */
+  /** 1-based line where the sample starts (a JSONL line; the opening brace of a CLEVR question). */
   line?: number;
 }
 
@@ -152,14 +153,39 @@ export interface DatasetSampleRef {
   index: number;
 }
 
+/**
+ * A place in a dataset file, which the daemon opens as needed (docs/protocol.md, "Sample references"):
+ * 1-based `line`, and for CLEVR questions that share a line a 1-based `column` in UTF-16 code units.
+ */
+export interface LineSampleRef {
+  path: string;
+  line: number;
+  column?: number;
+}
+
+/** A sample of a dataset file by its id (the daemon's id: the id field, else the line or question number). */
+export interface IdSampleRef {
+  path: string;
+  id: string;
+}
+
 export interface ImageSampleRef {
   imagePath: string;
   question: string;
   answer?: string;
 }
 
-/** Either a sample of an opened dataset, or an image file with a typed question. */
-export type SampleRef = DatasetSampleRef | ImageSampleRef;
+/** A sample of an opened dataset, a place in a dataset file, or an image file with a typed question. */
+export type SampleRef = DatasetSampleRef | LineSampleRef | IdSampleRef | ImageSampleRef;
+
+/** dime/findSample: a place in a dataset file (or an id), read as dime/openDataset reads the file. */
+export type FindSampleParams = (LineSampleRef | IdSampleRef) & { format?: DatasetFormat; fields?: DatasetFields };
+
+/** The dataset (opened, or the open one reused) and the sample at the place asked for. */
+export interface FoundSample {
+  dataset: DatasetInfo;
+  sample: SampleInfo;
+}
 
 export interface Answer {
   label: string;
@@ -565,6 +591,7 @@ export interface RequestMap {
   [Methods.unloadModel]: [{ modelId: string }, Empty];
   [Methods.openDataset]: [{ path: string; format?: DatasetFormat; fields?: DatasetFields }, DatasetInfo];
   [Methods.listSamples]: [{ datasetId: string; offset?: number; limit?: number }, { total: number; samples: SampleInfo[] }];
+  [Methods.findSample]: [FindSampleParams, FoundSample];
   [Methods.predict]: [{ modelId: string; sample: SampleRef; top?: number }, { sample: SampleInfo; top: Answer[]; logits: number[] }];
   [Methods.tokenize]: [{ modelId: string; text: string }, TokenizeResult];
   [Methods.explain]: [{ modelId: string; sample: SampleRef; options?: ExplainOptions; progressToken?: string }, ExplanationResult];
