@@ -1,5 +1,6 @@
 using Dime.Daemon.Explaining;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using Dime.Inference;
@@ -55,7 +56,7 @@ internal sealed class Daemon : IDisposable
     public ComputeSlots Slots { get; }
 
     /// <summary>The device of the models: what the last load chose, or what was asked for before any load.</summary>
-    public Protocol.DeviceInfo Device => Models.LastDevice is { } device ? Protocol.DeviceInfo.Of(device) : Protocol.DeviceInfo.NotYetLoaded(Options.Device);
+    public DeviceInfoDto Device => Models.LastDevice is { } device ? DeviceInfoDto.Of(device) : DeviceInfoDto.NotYetLoaded(Options.Device);
 
     public int RunningRequests => Volatile.Read(ref _running);
 

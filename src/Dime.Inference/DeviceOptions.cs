@@ -39,7 +39,7 @@ public sealed record DeviceOptions
         "AUTO" => DeviceKind.Auto,
         "CUDA" or "GPU" => DeviceKind.Cuda,
         "CPU" => DeviceKind.Cpu,
-        _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"Unknown device '{value}'; use auto, cuda or cpu.", "device"),
+        _ => throw new DimeException(ErrorKind.InvalidArgument, $"Unknown device '{value}'; use auto, cuda or cpu.", "device"),
     };
 }
 

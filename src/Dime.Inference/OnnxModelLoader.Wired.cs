@@ -72,7 +72,7 @@ public static partial class OnnxModelLoader
             Dispose(owned);
             throw new CudaUnavailableException(e.Message, providerLoad: false, e);
         }
-        catch (DimeException e) when (cuda && e.Code == DimeErrorCode.InferenceFailed && e.InnerException is OnnxRuntimeException)
+        catch (DimeException e) when (cuda && e.Kind == ErrorKind.InferenceFailed && e.InnerException is OnnxRuntimeException)
         {
             Dispose(owned);
             throw new CudaUnavailableException(e.Message, providerLoad: false, e);
@@ -80,7 +80,7 @@ public static partial class OnnxModelLoader
         catch (OnnxRuntimeException e)
         {
             Dispose(owned);
-            throw new DimeException(DimeErrorCode.InferenceFailed, $"Running the model {manifest.Path} once at load failed: {e.Message}", manifest.Path, e);
+            throw new DimeException(ErrorKind.InferenceFailed, $"Running the model {manifest.Path} once at load failed: {e.Message}", manifest.Path, e);
         }
         catch
         {

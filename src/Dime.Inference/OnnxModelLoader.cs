@@ -73,7 +73,7 @@ public static partial class OnnxModelLoader
 
         if (device.Device == DeviceKind.Cuda)
         {
-            throw new DimeException(DimeErrorCode.DeviceUnavailable, $"CUDA was requested but cannot be used: {reason}", "device");
+            throw new DimeException(ErrorKind.DeviceUnavailable, $"CUDA was requested but cannot be used: {reason}", "device");
         }
 
         return Build(manifest, hash, device, options, cuda: false, fallbackReason: reason);
@@ -123,7 +123,7 @@ public static partial class OnnxModelLoader
 
         if (device.Device == DeviceKind.Cuda)
         {
-            throw new DimeException(DimeErrorCode.DeviceUnavailable, $"CUDA was requested but cannot be used: {reason}", "device");
+            throw new DimeException(ErrorKind.DeviceUnavailable, $"CUDA was requested but cannot be used: {reason}", "device");
         }
 
         return new DeviceInfo(requested, "cpu", null, reason, false, OrtRuntime.Version);
@@ -254,7 +254,7 @@ public static partial class OnnxModelLoader
         catch (OnnxRuntimeException e)
         {
             Dispose(owned);
-            throw new DimeException(DimeErrorCode.InferenceFailed, $"Running the model {manifest.Path} once at load failed: {e.Message}", manifest.Path, e);
+            throw new DimeException(ErrorKind.InferenceFailed, $"Running the model {manifest.Path} once at load failed: {e.Message}", manifest.Path, e);
         }
         catch
         {
@@ -317,11 +317,11 @@ public static partial class OnnxModelLoader
         }
         catch (OnnxRuntimeException e) when (e.Message.Contains("InvalidProtobuf", StringComparison.Ordinal) || e.Message.Contains("Protobuf parsing failed", StringComparison.Ordinal))
         {
-            throw new DimeException(DimeErrorCode.NotAnOnnxModel, $"{graph.Path} ({graph.Field}.path) is not an ONNX model: {e.Message}", $"{graph.Field}.path", e);
+            throw new DimeException(ErrorKind.NotAnOnnxModel, $"{graph.Path} ({graph.Field}.path) is not an ONNX model: {e.Message}", $"{graph.Field}.path", e);
         }
         catch (OnnxRuntimeException e) when (!cuda)
         {
-            var code = e.Message.Contains("InvalidGraph", StringComparison.Ordinal) ? DimeErrorCode.NotAnOnnxModel : DimeErrorCode.InferenceFailed;
+            var code = e.Message.Contains("InvalidGraph", StringComparison.Ordinal) ? ErrorKind.NotAnOnnxModel : ErrorKind.InferenceFailed;
             throw new DimeException(code, $"ONNX Runtime cannot load {graph.Path} ({graph.Field}.path): {e.Message}", $"{graph.Field}.path", e);
         }
     }

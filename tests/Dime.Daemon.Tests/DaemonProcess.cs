@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dime.Daemon.Hosting;
 using Dime.Daemon.Protocol;
 using StreamJsonRpc;
 

@@ -1,4 +1,5 @@
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dime.Daemon.Explaining;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Tests;
 
@@ -44,8 +44,8 @@ public sealed class LabelSelectionTests
     [InlineData("#-1")]
     public void Unknown_labels_are_refused(string label)
     {
-        var error = Assert.Throws<DimeException>(() => Resolve(label));
-        Assert.Equal(DimeErrorCode.InvalidArgument, error.Code);
+        var error = Assert.Throws<DaemonException>(() => Resolve(label));
+        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
         Assert.Equal("options.labels", error.Subject);
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Tests;
@@ -24,7 +23,7 @@ public sealed class LifecycleTests
     {
         await using var daemon = await InProcessDaemon.StartAsync(initialize: false);
         var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.OpenDataset, new { path = "x.jsonl" }));
-        Assert.Equal((int)DimeErrorCode.NotInitialized, error.ErrorCode);
+        Assert.Equal((int)ErrorCode.NotInitialized, error.ErrorCode);
     }
 
     [Fact]
@@ -33,7 +32,7 @@ public sealed class LifecycleTests
         await using var daemon = await InProcessDaemon.StartAsync();
         await daemon.Client.InvokeAsync<object?>(ProtocolNames.Shutdown);
         var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.OpenDataset, new { path = "x.jsonl" }));
-        Assert.Equal((int)DimeErrorCode.ShuttingDown, error.ErrorCode);
+        Assert.Equal((int)ErrorCode.ShuttingDown, error.ErrorCode);
         await daemon.Client.NotifyAsync(ProtocolNames.Exit);
         Assert.Equal(0, await daemon.Served.WaitAsync(TimeSpan.FromSeconds(5)));
     }

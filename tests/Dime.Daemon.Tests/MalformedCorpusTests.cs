@@ -144,10 +144,10 @@ public sealed class MalformedCorpusTests(MalformedCorpusFixture fixture, Xunit.A
             var message = error.GetProperty("message").GetString()!;
             Assert.False(string.IsNullOrWhiteSpace(message));
             Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
-            Assert.True(message.Length <= Protocol.DimeJsonRpc.MaxErrorMessageLength, $"{name}: a message of {message.Length} characters");
+            Assert.True(message.Length <= Hosting.DimeJsonRpc.MaxErrorMessageLength, $"{name}: a message of {message.Length} characters");
             if (expectedCode >= 1000)
             {
-                Assert.Equal(Enum.GetName(typeof(Dime.Engine.Errors.DimeErrorCode), expectedCode), error.GetProperty("data").GetProperty("name").GetString());
+                Assert.Equal(Enum.GetName(typeof(Dime.Daemon.Protocol.ErrorCode), expectedCode), error.GetProperty("data").GetProperty("name").GetString());
             }
         }
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Tests;
 
@@ -27,19 +26,19 @@ public sealed partial class ProtocolContractTests
     public void Every_error_code_matches_the_extension()
     {
         var extension = Block("ErrorCodes").ToDictionary(p => p.Key, p => int.Parse(p.Value, System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var code in Enum.GetValues<DimeErrorCode>())
+        foreach (var code in Enum.GetValues<ErrorCode>())
         {
             Assert.True(extension.TryGetValue(code.ToString(), out var value), $"{code} is missing from protocol.ts");
             Assert.Equal((int)code, value);
         }
 
-        Assert.Equal(Enum.GetValues<DimeErrorCode>().Length, extension.Values.Count(v => v > 0));
+        Assert.Equal(Enum.GetValues<ErrorCode>().Length, extension.Values.Count(v => v > 0));
     }
 
     [Fact]
     public void Error_codes_stay_outside_the_reserved_ranges()
     {
-        foreach (var code in Enum.GetValues<DimeErrorCode>().Select(c => (int)c))
+        foreach (var code in Enum.GetValues<ErrorCode>().Select(c => (int)c))
         {
             Assert.False(code is >= -32768 and <= -32000, $"{code} is in JSON-RPC's reserved range");
         }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using StreamJsonRpc;
 using Xunit.Abstractions;
 
@@ -117,7 +116,7 @@ public sealed class ReproduceTests(ITestOutputHelper output)
         File.WriteAllLines(copy, lines);
 
         var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { resultId = stored.GetProperty("resultId").GetString() }));
-        Assert.Equal((int)DimeErrorCode.DatasetChanged, error.ErrorCode);
+        Assert.Equal((int)ErrorCode.DatasetChanged, error.ErrorCode);
         Assert.Contains("was edited", error.Message, StringComparison.Ordinal);
         Assert.Contains(copy, error.Message, StringComparison.Ordinal);
         var status = await daemon.Call<JsonElement>(ProtocolNames.Status);
@@ -151,7 +150,7 @@ public sealed class ReproduceTests(ITestOutputHelper output)
         await using (var daemon = await InProcessDaemon.StartAsync())
         {
             var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { path = resultJson }));
-            Assert.Equal((int)DimeErrorCode.ModelChanged, error.ErrorCode);
+            Assert.Equal((int)ErrorCode.ModelChanged, error.ErrorCode);
             Assert.Contains("was replaced", error.Message, StringComparison.Ordinal);
         }
 
@@ -161,7 +160,7 @@ public sealed class ReproduceTests(ITestOutputHelper output)
         await using (var daemon = await InProcessDaemon.StartAsync())
         {
             var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { path = resultJson }));
-            Assert.Equal((int)DimeErrorCode.ImageChanged, error.ErrorCode);
+            Assert.Equal((int)ErrorCode.ImageChanged, error.ErrorCode);
             Assert.Contains("0004.png", error.Message, StringComparison.Ordinal);
         }
     }
@@ -178,9 +177,9 @@ public sealed class ReproduceTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(old, node.ToJsonString());
 
         var error = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { path = old }));
-        Assert.Equal((int)DimeErrorCode.ProvenanceMissing, error.ErrorCode);
+        Assert.Equal((int)ErrorCode.ProvenanceMissing, error.ErrorCode);
         var missing = await Assert.ThrowsAsync<RemoteInvocationException>(() => daemon.Call<JsonElement>(ProtocolNames.Reproduce, new { }));
-        Assert.Equal((int)DimeErrorCode.InvalidArgument, missing.ErrorCode);
+        Assert.Equal((int)ErrorCode.InvalidArgument, missing.ErrorCode);
     }
 
     [Fact]
@@ -209,7 +208,7 @@ public sealed class ReproduceTests(ITestOutputHelper output)
         {
             modelId = model, sample = new { datasetId = dataset, index = 1 }, options = new { labels = new[] { $"#{labels.Count}" } },
         }));
-        Assert.Equal((int)DimeErrorCode.InvalidArgument, error.ErrorCode);
+        Assert.Equal((int)ErrorCode.InvalidArgument, error.ErrorCode);
     }
 
     [Fact]

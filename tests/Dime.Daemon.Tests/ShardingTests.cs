@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dime.Daemon.Handlers;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Sharding;
 using Dime.Engine.Disentanglement;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 
 namespace Dime.Daemon.Tests;
@@ -52,7 +53,7 @@ public sealed class ShardingTests : IDisposable
     [InlineData("a/b")]
     [InlineData("-1/3")]
     public void A_bad_shard_is_a_typed_error(string text) =>
-        Assert.Equal(DimeErrorCode.InvalidArgument, Assert.Throws<DimeException>(() => ShardSpec.Parse(text)).Code);
+        Assert.Equal(ErrorCode.InvalidArgument, Assert.Throws<DaemonException>(() => ShardSpec.Parse(text)).Code);
 
     [Fact]
     public async Task Emap_in_shards_equals_one_process_and_the_in_memory_analysis()
@@ -134,12 +135,12 @@ public sealed class ShardingTests : IDisposable
         // Another option, a missing shard, a doubled shard: refused, naming the odd one.
         var other = Path.Combine(_folder, "other");
         await explainer.RunAsync(model, dataset, dataset, Quick with { ImageSamples = 50 }, range, new ShardSpec(1, 2), other, false, null, CancellationToken.None);
-        var mixed = Assert.Throws<DimeException>(() => PartialMerge.Merge([shard0, resumed, other], Path.Combine(_folder, "m1"), 20, _daemon.Datasets));
+        var mixed = Assert.Throws<DaemonException>(() => PartialMerge.Merge([shard0, resumed, other], Path.Combine(_folder, "m1"), 20, _daemon.Datasets));
         Assert.Contains(other, mixed.Message, StringComparison.Ordinal);
         Assert.Contains("options.imageSamples: 50 vs 40", mixed.Message, StringComparison.Ordinal);
-        var missing = Assert.Throws<DimeException>(() => PartialMerge.Merge([shard0], Path.Combine(_folder, "m2"), 20, _daemon.Datasets));
+        var missing = Assert.Throws<DaemonException>(() => PartialMerge.Merge([shard0], Path.Combine(_folder, "m2"), 20, _daemon.Datasets));
         Assert.Contains("Samples 5:7 are missing", missing.Message, StringComparison.Ordinal);
-        var doubled = Assert.Throws<DimeException>(() => PartialMerge.Merge([shard0, resumed, resumed], Path.Combine(_folder, "m3"), 20, _daemon.Datasets));
+        var doubled = Assert.Throws<DaemonException>(() => PartialMerge.Merge([shard0, resumed, resumed], Path.Combine(_folder, "m3"), 20, _daemon.Datasets));
         Assert.Contains("are in both", doubled.Message, StringComparison.Ordinal);
     }
 
@@ -166,7 +167,7 @@ public sealed class ShardingTests : IDisposable
         Assert.Equal((3, 1), (first.Computed, first.Failed));
         var lines = IndexLine.Read(Path.Combine(output, IndexLine.FileName)).ToList();
         Assert.Equal([0, 1, 2], lines.Select(l => l.Index));
-        Assert.Equal(nameof(DimeErrorCode.ImageNotFound), lines[1].Error?.Code);
+        Assert.Equal(nameof(ErrorCode.ImageNotFound), lines[1].Error?.Code);
         Assert.Null(lines[1].Result);
 
         var merged = Path.Combine(_folder, "with-failure-merged");

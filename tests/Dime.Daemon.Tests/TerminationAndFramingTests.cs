@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;

@@ -28,7 +28,7 @@ public sealed class DeviceTests
 
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(TestPaths.DemoManifest("clean"), DeviceOptions.Cuda));
 
-        Assert.Equal(DimeErrorCode.DeviceUnavailable, error.Code);
+        Assert.Equal(ErrorKind.DeviceUnavailable, error.Kind);
         Assert.Equal("device", error.Subject);
         Assert.Contains(auto.Device.FallbackReason!, error.Message, StringComparison.Ordinal);
     }
@@ -40,7 +40,7 @@ public sealed class DeviceTests
 
         Assert.Equal("cpu", auto.Device);
         Assert.Contains("cannot open shared object file", auto.FallbackReason, StringComparison.Ordinal);
-        Assert.Equal(DimeErrorCode.DeviceUnavailable, Assert.Throws<DimeException>(() => OnnxModelLoader.ProbeDevice(DeviceOptions.Cuda)).Code);
+        Assert.Equal(ErrorKind.DeviceUnavailable, Assert.Throws<DimeException>(() => OnnxModelLoader.ProbeDevice(DeviceOptions.Cuda)).Kind);
         Assert.Null(OnnxModelLoader.ProbeDevice(DeviceOptions.Cpu).FallbackReason);
         Assert.StartsWith("1.31", OnnxModelLoader.OnnxRuntimeVersion, StringComparison.Ordinal);
     }
@@ -59,7 +59,7 @@ public sealed class DeviceTests
     {
         Assert.Equal(DeviceKind.Cuda, DeviceOptions.ParseKind("CUDA"));
         Assert.Equal(DeviceKind.Cpu, DeviceOptions.ParseKind(" cpu "));
-        Assert.Equal(DimeErrorCode.InvalidArgument, Assert.Throws<DimeException>(() => DeviceOptions.ParseKind("tpu")).Code);
+        Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<DimeException>(() => DeviceOptions.ParseKind("tpu")).Kind);
     }
 
     /// <summary>

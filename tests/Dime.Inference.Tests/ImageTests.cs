@@ -43,7 +43,7 @@ public sealed class ImageTests : IDisposable
 
         var error = Assert.Throws<DimeException>(() => ImageLoader.Load(path));
 
-        Assert.Equal(DimeErrorCode.ImageNotFound, error.Code);
+        Assert.Equal(ErrorKind.ImageNotFound, error.Kind);
         Assert.Equal(path, error.Subject);
     }
 
@@ -53,7 +53,7 @@ public sealed class ImageTests : IDisposable
         var bytes = File.ReadAllBytes(Path.Combine(TestPaths.Fixtures, "preprocess_reference.png"));
         var path = Write("truncated.png", bytes[..(bytes.Length / 2)]);
 
-        Assert.Equal(DimeErrorCode.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Code);
+        Assert.Equal(ErrorKind.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Kind);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ImageTests : IDisposable
 
         var path = Write("damaged.png", bytes);
 
-        Assert.Equal(DimeErrorCode.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Code);
+        Assert.Equal(ErrorKind.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Kind);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class ImageTests : IDisposable
 
         var error = Assert.Throws<DimeException>(() => ImageLoader.Decode(bytes[..(bytes.Length * 2 / 3)], "cut.jpg"));
 
-        Assert.Equal(DimeErrorCode.ImageCorrupt, error.Code);
+        Assert.Equal(ErrorKind.ImageCorrupt, error.Kind);
         Assert.Equal("cut.jpg", error.Subject);
     }
 
@@ -102,7 +102,7 @@ public sealed class ImageTests : IDisposable
 
         var error = Assert.Throws<DimeException>(() => ImageLoader.Load(path));
 
-        Assert.Equal(DimeErrorCode.ImageTooLarge, error.Code);
+        Assert.Equal(ErrorKind.ImageTooLarge, error.Kind);
         Assert.Contains("100000x100000", error.Message, StringComparison.Ordinal);
     }
 
@@ -111,8 +111,8 @@ public sealed class ImageTests : IDisposable
     {
         var path = Path.Combine(TestPaths.Fixtures, "preprocess_reference.png");
 
-        Assert.Equal(DimeErrorCode.ImageTooLarge, Assert.Throws<DimeException>(() => ImageLoader.Load(path, new ImageLimits(MaxPixels: 100 * 100))).Code);
-        Assert.Equal(DimeErrorCode.ImageTooLarge, Assert.Throws<DimeException>(() => ImageLoader.Load(path, new ImageLimits(MaxFileBytes: 1000))).Code);
+        Assert.Equal(ErrorKind.ImageTooLarge, Assert.Throws<DimeException>(() => ImageLoader.Load(path, new ImageLimits(MaxPixels: 100 * 100))).Kind);
+        Assert.Equal(ErrorKind.ImageTooLarge, Assert.Throws<DimeException>(() => ImageLoader.Load(path, new ImageLimits(MaxFileBytes: 1000))).Kind);
     }
 
     [Theory]
@@ -122,7 +122,7 @@ public sealed class ImageTests : IDisposable
     {
         var path = Write(name, System.Text.Encoding.UTF8.GetBytes(content));
 
-        Assert.Equal(DimeErrorCode.ImageUnsupported, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Code);
+        Assert.Equal(ErrorKind.ImageUnsupported, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Kind);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class ImageTests : IDisposable
     {
         var path = Write("empty.png", []);
 
-        Assert.Equal(DimeErrorCode.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Code);
+        Assert.Equal(ErrorKind.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Load(path)).Kind);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["graphs"]!["full"]!["path"] = "nowhere.onnx");
 
-        Assert.Equal(DimeErrorCode.ModelNotFound, error.Code);
+        Assert.Equal(ErrorKind.ModelNotFound, error.Kind);
         Assert.Equal("graphs.full.path", error.Subject);
         Assert.Contains("nowhere.onnx", error.Message, StringComparison.Ordinal);
     }
@@ -33,7 +33,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["tokenizer"]!["vocabulary"] = "words.txt");
 
-        Assert.Equal(DimeErrorCode.ModelNotFound, error.Code);
+        Assert.Equal(ErrorKind.ModelNotFound, error.Kind);
         Assert.Equal("tokenizer.vocabulary", error.Subject);
     }
 
@@ -42,7 +42,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["graphs"]!["full"]!["inputs"]!["text"] = "token_ids");
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("graphs.full.inputs.text", error.Subject);
         Assert.Contains("token_ids", error.Message, StringComparison.Ordinal);
         Assert.Contains("tokens (int64 [batch,6])", error.Message, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["image"]!["width"] = 16);
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("image.width", error.Subject);
         Assert.Contains("[batch,3,8,8]", error.Message, StringComparison.Ordinal);
     }
@@ -63,7 +63,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["image"]!["layout"] = "nhwc");
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("image.layout", error.Subject);
     }
 
@@ -72,7 +72,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["tokenizer"]!["maxLength"] = 8);
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("tokenizer.maxLength", error.Subject);
     }
 
@@ -81,7 +81,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["labels"] = new JsonArray("a", "b", "c"));
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("labels", error.Subject);
         Assert.Contains("4 logits", error.Message, StringComparison.Ordinal);
     }
@@ -91,7 +91,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["graphs"]!["fusion"]!["output"] = "scores");
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("graphs.fusion.output", error.Subject);
         Assert.Contains("logits", error.Message, StringComparison.Ordinal);
     }
@@ -101,7 +101,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["graphs"]!["full"]!["inputs"]!.AsObject().Remove("attentionMask"));
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("graphs.full.inputs", error.Subject);
         Assert.Contains("attention_mask", error.Message, StringComparison.Ordinal);
     }
@@ -112,7 +112,7 @@ public sealed class ManifestTests
         // this fusion head takes the raw image, but the manifest also declares an image encoder in front of it
         var error = LoadError(m => m["graphs"]!["fusion"] = ModelFolder.Graph("fusion_raw_image.onnx", "logits", ("image", "image"), ("text", "text_features")));
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal("graphs.fusion.inputs.image", error.Subject);
     }
 
@@ -121,7 +121,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["tokenizer"]!["kind"] = "sentencepiece");
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("tokenizer.kind", error.Subject);
         Assert.Contains("sentencepiece", error.Message, StringComparison.Ordinal);
     }
@@ -139,7 +139,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["image"]![field] = JsonNode.Parse(json));
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal(subject, error.Subject);
     }
 
@@ -148,7 +148,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["image"]!["resizeMode"] = "area");
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("image.resizeMode", error.Subject);
         Assert.Contains("resize", error.Message, StringComparison.Ordinal);
     }
@@ -158,7 +158,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["tokenizer"]!["maskToken"] = "[MASK]");
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("tokenizer.maskToken", error.Subject);
     }
 
@@ -167,7 +167,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["output"] = "probabilities");
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("output", error.Subject);
     }
 
@@ -176,7 +176,7 @@ public sealed class ManifestTests
     {
         var error = LoadError(m => m["graphs"]!.AsObject().Remove("fusion"));
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("graphs.fusion", error.Subject);
     }
 
@@ -188,7 +188,7 @@ public sealed class ManifestTests
 
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu));
 
-        Assert.Equal(DimeErrorCode.NotAnOnnxModel, error.Code);
+        Assert.Equal(ErrorKind.NotAnOnnxModel, error.Kind);
         Assert.Equal("graphs.full.path", error.Subject);
     }
 
@@ -197,10 +197,10 @@ public sealed class ManifestTests
     {
         using var folder = ModelFolder.Toy();
         File.WriteAllText(folder.Manifest, "{ \"graphs\": ");
-        Assert.Equal(DimeErrorCode.ManifestInvalid, Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu)).Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu)).Kind);
 
         var missing = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(Path.Combine(folder.Path, "nope.json"), DeviceOptions.Cpu));
-        Assert.Equal(DimeErrorCode.ModelNotFound, missing.Code);
+        Assert.Equal(ErrorKind.ModelNotFound, missing.Kind);
     }
 
     [Fact]

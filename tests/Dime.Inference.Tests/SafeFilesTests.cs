@@ -24,7 +24,7 @@ public sealed class SafeFilesTests : IDisposable
 
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(fifo, FileKind.Dataset));
-        Assert.Equal(DimeErrorCode.NotARegularFile, error.Code);
+        Assert.Equal(ErrorKind.NotARegularFile, error.Kind);
         Assert.Contains("FIFO", error.Message, StringComparison.Ordinal);
         Assert.Contains(fifo, error.Message, StringComparison.Ordinal);
         Assert.True(clock.ElapsedMilliseconds < 1000);
@@ -37,7 +37,7 @@ public sealed class SafeFilesTests : IDisposable
     public void Devices_and_directories_are_refused_with_the_path_named(string path, string what)
     {
         var error = Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(path, FileKind.Image));
-        Assert.Equal(DimeErrorCode.NotARegularFile, error.Code);
+        Assert.Equal(ErrorKind.NotARegularFile, error.Kind);
         Assert.Contains(what, error.Message, StringComparison.Ordinal);
         Assert.Equal(path, error.Subject);
     }
@@ -47,7 +47,7 @@ public sealed class SafeFilesTests : IDisposable
     {
         var link = Path.Combine(_folder, "manifest.json");
         File.CreateSymbolicLink(link, "/dev/zero");
-        Assert.Equal(DimeErrorCode.NotARegularFile, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(link, FileKind.Manifest)).Code);
+        Assert.Equal(ErrorKind.NotARegularFile, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(link, FileKind.Manifest)).Kind);
     }
 
     [Theory]
@@ -57,13 +57,13 @@ public sealed class SafeFilesTests : IDisposable
     [InlineData("")]
     [InlineData("   ")]
     public void Paths_with_invalid_characters_are_refused(string path) =>
-        Assert.Equal(DimeErrorCode.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(path, FileKind.Dataset)).Code);
+        Assert.Equal(ErrorKind.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(path, FileKind.Dataset)).Kind);
 
     [Fact]
     public void A_long_path_is_refused_and_quoted_in_at_most_a_few_hundred_characters()
     {
         var error = Assert.Throws<DimeException>(() => SafeFiles.CheckPath("/tmp/" + new string('x', 50_000), "dataset"));
-        Assert.Equal(DimeErrorCode.PathInvalid, error.Code);
+        Assert.Equal(ErrorKind.PathInvalid, error.Kind);
         Assert.True(error.Message.Length < 400, $"{error.Message.Length} characters");
     }
 
@@ -72,10 +72,10 @@ public sealed class SafeFilesTests : IDisposable
     {
         var file = Path.Combine(_folder, "eleven.txt");
         File.WriteAllBytes(file, new byte[11]);
-        var small = new FileKind("test file", 10, DimeErrorCode.DatasetNotFound);
-        Assert.Equal(DimeErrorCode.FileTooLarge, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(file, small)).Code);
+        var small = new FileKind("test file", 10, ErrorKind.DatasetNotFound);
+        Assert.Equal(ErrorKind.FileTooLarge, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(file, small)).Kind);
         Assert.Equal(11, SafeFiles.ReadAllBytes(file, small with { MaxBytes = 11 }).Length);
-        Assert.Equal(DimeErrorCode.DatasetNotFound, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(Path.Combine(_folder, "nope"), small)).Code);
+        Assert.Equal(ErrorKind.DatasetNotFound, Assert.Throws<DimeException>(() => SafeFiles.ReadAllBytes(Path.Combine(_folder, "nope"), small)).Kind);
     }
 
     [Fact]
@@ -94,9 +94,9 @@ public sealed class SafeFilesTests : IDisposable
     {
         var file = Path.Combine(_folder, "a-file");
         File.WriteAllText(file, "x");
-        Assert.Equal(DimeErrorCode.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.CheckFolderForWriting("/proc/self/dime", "--out")).Code);
-        Assert.Equal(DimeErrorCode.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.CheckFolderForWriting(file, "--out")).Code);
-        Assert.Equal(DimeErrorCode.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.CheckFolderForWriting(Path.Combine(file, "below"), "--cache")).Code);
+        Assert.Equal(ErrorKind.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.CheckFolderForWriting("/proc/self/dime", "--out")).Kind);
+        Assert.Equal(ErrorKind.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.CheckFolderForWriting(file, "--out")).Kind);
+        Assert.Equal(ErrorKind.PathInvalid, Assert.Throws<DimeException>(() => SafeFiles.CheckFolderForWriting(Path.Combine(file, "below"), "--cache")).Kind);
         Assert.Equal(Path.Combine(_folder, "new", "folder"), SafeFiles.CheckFolderForWriting(Path.Combine(_folder, "new", "folder"), "--out"));
     }
 
@@ -104,7 +104,7 @@ public sealed class SafeFilesTests : IDisposable
     public void A_bitmap_whose_rows_are_missing_is_corrupt()
     {
         byte[] header = [.. "BM"u8.ToArray(), .. new byte[8], 54, 0, 0, 0, 40, 0, 0, 0, 64, 0, 0, 0, 64, 0, 0, 0, 1, 0, 24, 0, .. new byte[24]];
-        Assert.Equal(DimeErrorCode.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Decode(header, "header.bmp")).Code);
+        Assert.Equal(ErrorKind.ImageCorrupt, Assert.Throws<DimeException>(() => ImageLoader.Decode(header, "header.bmp")).Kind);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class TokenizerTests
 
         var error = Assert.Throws<DimeException>(() => tokenizer.EncodeToIds(new string('a', 101)));
 
-        Assert.Equal(DimeErrorCode.TextInvalid, error.Code);
+        Assert.Equal(ErrorKind.TextInvalid, error.Kind);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class TokenizerTests
     {
         var error = Assert.Throws<DimeException>(() => TokenizerFactory.Create(WordsSpec(4, "[MASK]", null, null, null), Manifest, 4, 1000));
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal("tokenizer.maskToken", error.Subject);
     }
 

@@ -103,7 +103,7 @@ public sealed class ToyModelTests
 
         var error = await Assert.ThrowsAsync<DimeException>(() => model.FullGraph!.EvaluateGridAsync(Images(2), Texts, CancellationToken.None));
 
-        Assert.Equal(DimeErrorCode.ModelOutputInvalid, error.Code);
+        Assert.Equal(ErrorKind.ModelOutputInvalid, error.Kind);
         Assert.Equal("graphs.full", error.Subject);
         Assert.Contains("NaN", error.Message, StringComparison.Ordinal);
         Assert.Contains("model_nan.onnx", error.Message, StringComparison.Ordinal);
@@ -117,7 +117,7 @@ public sealed class ToyModelTests
 
         var error = await Assert.ThrowsAsync<DimeException>(() => model.Model.EvaluateGridAsync(Images(2), Texts, CancellationToken.None));
 
-        Assert.Equal(DimeErrorCode.ModelOutputInvalid, error.Code);
+        Assert.Equal(ErrorKind.ModelOutputInvalid, error.Kind);
         Assert.Equal("graphs.fusion", error.Subject);
     }
 
@@ -174,7 +174,7 @@ public sealed class ToyModelTests
         model.Dispose();
 
         var error = await Assert.ThrowsAsync<DimeException>(() => run);
-        Assert.Equal(DimeErrorCode.ModelNotLoaded, error.Code);
+        Assert.Equal(ErrorKind.ModelNotLoaded, error.Kind);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class ToyModelTests
         foreach (var path in new IMultimodalModel[] { model.FullGraph!, model.Split! })
         {
             var error = await Assert.ThrowsAsync<DimeException>(() => path.EvaluateGridAsync(new FailingImages(), Texts, CancellationToken.None));
-            Assert.Equal(DimeErrorCode.ImageCorrupt, error.Code);
+            Assert.Equal(ErrorKind.ImageCorrupt, error.Kind);
         }
     }
 
@@ -252,7 +252,7 @@ public sealed class ToyModelTests
         {
             if (index == 2)
             {
-                throw new DimeException(DimeErrorCode.ImageCorrupt, "image 2 cannot be rendered", "2");
+                throw new DimeException(ErrorKind.ImageCorrupt, "image 2 cannot be rendered", "2");
             }
 
             destination.Fill(100);

@@ -197,7 +197,7 @@ public sealed class WiredModelTests
 
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu));
 
-        Assert.Equal(DimeErrorCode.ManifestGraphMismatch, error.Code);
+        Assert.Equal(ErrorKind.ManifestGraphMismatch, error.Kind);
         Assert.Equal(field, error.Subject);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
@@ -213,7 +213,7 @@ public sealed class WiredModelTests
 
         var error = Assert.Throws<DimeException>(() => OnnxModelLoader.Load(folder.Manifest, DeviceOptions.Cpu));
 
-        Assert.Equal(DimeErrorCode.ManifestInvalid, error.Code);
+        Assert.Equal(ErrorKind.ManifestInvalid, error.Kind);
         Assert.Equal(field, error.Subject);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using Dime.Engine.Benchmarks;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;
@@ -89,7 +89,7 @@ internal static class BenchCommand
         var reference = new Option<int>("--reference-size") { Description = "N.", DefaultValueFactory = _ => 100 };
         var skipFull = new Option<bool>("--split-only") { Description = "Time only the split path (the full graph takes minutes on a CPU)." };
         var rows = new Option<int>("--rows-per-batch") { Description = "Perturbations per model call.", DefaultValueFactory = _ => new ExplainOptions().RowsPerBatch };
-        var partners = new Option<int>("--partners") { Description = "k of the subsampled run (per-row partners).", DefaultValueFactory = _ => ExplainOptionsDto.DefaultPartners > 0 ? ExplainOptionsDto.DefaultPartners : 10 };
+        var partners = new Option<int>("--partners") { Description = "k of the subsampled run (per-row partners).", DefaultValueFactory = _ => ExplainOptionsResolver.DefaultPartners > 0 ? ExplainOptionsResolver.DefaultPartners : 10 };
         var command = new Command(
             "explain",
             "Whole DIME explanations of a demo sample, split path against full graph, exact against k partners: pair passes, wall time, time to the first partial result, agreement.")
@@ -189,7 +189,7 @@ internal static class BenchCommand
     private static DeviceOptions Device(string device, string? tf32) =>
         new() { Device = DeviceOptions.ParseKind(device), UseTf32 = !string.Equals(tf32, "off", StringComparison.OrdinalIgnoreCase) };
 
-    private static Engine.Errors.DimeException Missing() => Cli.ExplainCommand.Missing("--model");
+    private static DaemonException Missing() => Cli.ExplainCommand.Missing("--model");
 
     private static async Task WriteJson<T>(string? path, T value, CancellationToken cancellationToken)
     {

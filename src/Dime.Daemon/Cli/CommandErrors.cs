@@ -1,4 +1,5 @@
-using Dime.Engine.Errors;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;
 
@@ -8,7 +9,7 @@ internal static class CommandErrors
     /// <summary>The one line printed for a failure a user can act on (typed errors, file-system refusals), or null for a bug.</summary>
     public static string? OneLine(Exception e) => e switch
     {
-        DimeException d => $"error {(int)d.Code} {d.Code}: {d.Message}",
+        _ when ErrorCodes.Of(e) is { } error => $"error {(int)error.Code} {error.Code}: {error.Message}",
         UnauthorizedAccessException or IOException or ArgumentException => $"error: {(e.Message.Length > 300 ? e.Message[..300] + "…" : e.Message)}",
         _ => null,
     };

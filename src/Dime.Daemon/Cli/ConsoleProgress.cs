@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dime.Daemon.Explaining;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 
 namespace Dime.Daemon.Cli;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Dime.Daemon.Handlers;
 using Dime.Daemon.Sharding;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 
 namespace Dime.Daemon.Cli;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Cli;
 
@@ -36,12 +35,12 @@ internal static class ExplainCommand
                 var questionText = result.GetValue(question);
                 if (imagePath is not null && string.IsNullOrWhiteSpace(questionText))
                 {
-                    throw new DimeException(DimeErrorCode.InvalidArgument, "--image needs --question: the question to ask about the image (e.g. --question \"what color is the circle?\").", "--question");
+                    throw new DaemonException(ErrorCode.InvalidArgument, "--image needs --question: the question to ask about the image (e.g. --question \"what color is the circle?\").", "--question");
                 }
 
                 if (imagePath is null && questionText is not null)
                 {
-                    throw new DimeException(DimeErrorCode.InvalidArgument, "--question goes with --image; a dataset sample (--dataset, --index) brings its own question.", "--question");
+                    throw new DaemonException(ErrorCode.InvalidArgument, "--question goes with --image; a dataset sample (--dataset, --index) brings its own question.", "--question");
                 }
 
                 Workspace.Dataset? opened = null;
@@ -52,8 +51,8 @@ internal static class ExplainCommand
                     wanted = result.GetValue(line) is { } atLine ? Workspace.SampleLocator.AtLine(opened, atLine).Index : result.GetValue(index);
                     if (wanted < 0 || wanted >= opened.Samples.Count)
                     {
-                        throw new DimeException(
-                            DimeErrorCode.SampleNotFound,
+                        throw new DaemonException(
+                            ErrorCode.SampleNotFound,
                             string.Create(CultureInfo.InvariantCulture, $"--index {wanted} is past the end of {Path.GetFileName(opened.Path)}: it has {opened.Samples.Count} samples (--index 0 to {opened.Samples.Count - 1})."),
                             "--index");
                     }
@@ -101,8 +100,8 @@ internal static class ExplainCommand
         return $"the CPU, because CUDA could not be loaded ({why}); install the CUDA and cuDNN libraries ONNX Runtime needs to use the GPU";
     }
 
-    internal static DimeException Missing(string option) =>
-        new(DimeErrorCode.InvalidArgument, $"{option} is required (no bundled demo was found next to the daemon).", option);
+    internal static DaemonException Missing(string option) =>
+        new(ErrorCode.InvalidArgument, $"{option} is required (no bundled demo was found next to the daemon).", option);
 
     private static void PrintSummary(ExplanationResult r, string folder, int files)
     {
@@ -118,7 +117,7 @@ internal static class ExplainCommand
             : $"labels:     {string.Join(", ", explained.Select(i => Explaining.LabelSelection.Describe(i, r.Labels)))}");
         var image = r.Image?.Explanations.FirstOrDefault(e => e.Label == predicted);
         var text = r.Text?.Explanations.FirstOrDefault(e => e.Label == predicted);
-        foreach (var (part, pick) in new (string, Func<LabelExplanation, Part>)[] { ("M", e => e.M), ("UC", e => e.Uc), ("MI", e => e.Mi) })
+        foreach (var (part, pick) in new (string, Func<LabelExplanationDto, Part>)[] { ("M", e => e.M), ("UC", e => e.Uc), ("MI", e => e.Mi) })
         {
             var line = new List<string>();
             if (text is not null)

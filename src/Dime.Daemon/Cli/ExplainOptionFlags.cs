@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Explaining;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;
 
@@ -18,7 +19,7 @@ internal sealed class ExplainOptionFlags
     private readonly Option<string> _modalities = new("--modalities") { Description = "image, text or image,text.", DefaultValueFactory = _ => "image,text" };
     private readonly Option<int> _stability = new("--stability") { Description = "Runs with other seeds to measure stability (0: none).", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _curves = new("--curves") { Description = "Compute deletion and insertion curves." };
-    private readonly Option<int?> _partners = new("--partners") { Description = $"k, the reference partners per perturbed row (0: exact, all N; default {ExplainOptionsDto.DefaultPartners})." };
+    private readonly Option<int?> _partners = new("--partners") { Description = $"k, the reference partners per perturbed row (0: exact, all N; default {ExplainOptionsResolver.DefaultPartners})." };
     private readonly Option<string?> _partnerEstimator = new("--partner-estimator") { Description = "perRow (each row draws its own k partners) or shared (one subset for every row)." };
     private readonly Option<int?> _bootstrap = new("--bootstrap") { Description = "Bootstrap resamples of the rows for the stability figures (0: off)." };
     private readonly Option<bool> _partial = new("--partial") { Description = "Print partial results as rows arrive (after 100, 250, 500, then every 250 rows)." };

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Dime.Daemon.Explaining;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Handlers;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Cli;
 
@@ -21,9 +22,9 @@ internal static class ReproduceCommand
             {
                 stored = ReproduceHandler.ReadResult(result.GetValue(file)!);
             }
-            catch (Engine.Errors.DimeException e)
+            catch (Exception e) when (CommandErrors.OneLine(e) is { } line)
             {
-                Console.Error.WriteLine($"error {(int)e.Code} {e.Code}: {e.Message}");
+                Console.Error.WriteLine(line);
                 return 2;
             }
 

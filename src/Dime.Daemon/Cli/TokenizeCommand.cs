@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 
 namespace Dime.Daemon.Cli;
 
@@ -19,7 +18,7 @@ internal static class TokenizeCommand
             using var daemon = DaemonCommandLine.CreateDaemon(result);
             return await CommandErrors.Run(daemon, () =>
             {
-                var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw new Engine.Errors.DimeException(Engine.Errors.DimeErrorCode.InvalidArgument, "No --model given and no bundled demo model found.", "--model"));
+                var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw new DaemonException(ErrorCode.InvalidArgument, "No --model given and no bundled demo model found.", "--model"));
                 var tokenized = TokenizeResult.Of(entry.Loaded, result.GetValue(text)!);
                 if (result.GetValue(json))
                 {

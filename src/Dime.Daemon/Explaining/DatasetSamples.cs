@@ -1,6 +1,6 @@
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Disentanglement;
-using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
 using Dime.Engine.Models;
 using Dime.Inference.Imaging;
@@ -26,7 +26,7 @@ internal static class DatasetSamples
                 images.Add(ImageBudget.Fit(ImageLoader.Load(dataset.ImageFullPath(sample), cancellationToken: cancellationToken)));
                 kept.Add(sample);
             }
-            catch (DimeException e)
+            catch (Exception e) when (ErrorCodes.Of(e) is not null)
             {
                 skipped.Add($"{sample.Id}: {e.Message}");
             }
@@ -34,7 +34,7 @@ internal static class DatasetSamples
 
         if (kept.Count < minimum)
         {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"Only {kept.Count} image(s) of '{dataset.Path}' could be read; {minimum} are needed.", dataset.Path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"Only {kept.Count} image(s) of '{dataset.Path}' could be read; {minimum} are needed.", dataset.Path);
         }
 
         var set = new ReferenceSet(

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Explanation;
 

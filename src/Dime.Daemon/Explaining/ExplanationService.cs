@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 using Dime.Engine.Models;
 using Dime.Engine.Quality;
@@ -75,7 +74,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         }
         else if (labelIndices is { Count: > MaxAllLabels })
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'options.labels' names {labelIndices.Count} labels; at most {MaxAllLabels} are explained at once.", "options.labels");
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'options.labels' names {labelIndices.Count} labels; at most {MaxAllLabels} are explained at once.", "options.labels");
         }
 
         var engineOptions = options.Resolve(labelIndices, model.Loaded.Tokenizer.MaskToken, sample.Image);
@@ -129,7 +128,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             resultId,
             Cached: false,
             Model: ModelInfo.Of(model),
-            Device: DeviceInfo.Of(model.Loaded.Device),
+            Device: DeviceInfoDto.Of(model.Loaded.Device),
             Sample: sample.Info,
             Labels: model.Loaded.Labels,
             Prediction: prediction,
@@ -252,8 +251,8 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             return datasets.Open(path);
         }
 
-        throw new DimeException(
-            DimeErrorCode.InvalidArgument,
+        throw new DaemonException(
+            ErrorCode.InvalidArgument,
             "DIME needs a reference dataset to average over: open a dataset and pass its id as 'options.referenceDatasetId', or name one in the model's manifest ('referenceDataset').",
             "options.referenceDatasetId");
     }
@@ -277,7 +276,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
     {
         if (logits.Any(v => !float.IsFinite(v)))
         {
-            throw new DimeException(DimeErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
+            throw new DaemonException(ErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
         }
     }
 

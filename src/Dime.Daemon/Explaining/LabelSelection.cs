@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Explaining;
 
@@ -115,5 +115,5 @@ internal static class LabelSelection
     private static int CheckedIndex(int index, IReadOnlyList<string> names, string written) =>
         index >= 0 && index < names.Count ? index : throw Invalid($"'options.labels' holds {written}, but the model has labels 0 to {names.Count - 1}.");
 
-    private static DimeException Invalid(string message) => new(DimeErrorCode.InvalidArgument, message, "options.labels");
+    private static DaemonException Invalid(string message) => new(ErrorCode.InvalidArgument, message, "options.labels");
 }

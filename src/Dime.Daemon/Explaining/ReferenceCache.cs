@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dime.Daemon.Hosting;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Workspace;
 using Dime.Engine.Disentanglement;
 using Dime.Engine.Explanation;

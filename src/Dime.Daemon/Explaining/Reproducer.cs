@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 
 namespace Dime.Daemon.Explaining;
@@ -38,18 +37,18 @@ internal sealed class Reproducer(Daemon daemon)
     public async Task<ReproduceResult> ReproduceAsync(ExplanationResult stored, IProgress<ProgressValue>? progress, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var p = stored.Provenance ?? throw new DimeException(
-            DimeErrorCode.ProvenanceMissing, $"The result {stored.ResultId} records no provenance (it was computed by an older daemon); explain the sample again.", stored.ResultId);
+        var p = stored.Provenance ?? throw new DaemonException(
+            ErrorCode.ProvenanceMissing, $"The result {stored.ResultId} records no provenance (it was computed by an older daemon); explain the sample again.", stored.ResultId);
         if (p.Version != Provenance.CurrentVersion)
         {
-            throw new DimeException(DimeErrorCode.ProvenanceMissing, $"The result's provenance has version {p.Version}; this daemon reads version {Provenance.CurrentVersion}.", stored.ResultId);
+            throw new DaemonException(ErrorCode.ProvenanceMissing, $"The result's provenance has version {p.Version}; this daemon reads version {Provenance.CurrentVersion}.", stored.ResultId);
         }
 
         var model = daemon.Models.Load(p.Model.ManifestPath);
         if (model.Loaded.ContentHash != p.Model.Hash)
         {
-            throw new DimeException(
-                DimeErrorCode.ModelChanged,
+            throw new DaemonException(
+                ErrorCode.ModelChanged,
                 $"The model '{p.Model.ManifestPath}' was replaced: its files hash to {Short(model.Loaded.ContentHash)}, the result was computed with {Short(p.Model.Hash)}.",
                 p.Model.ManifestPath);
         }
@@ -57,7 +56,7 @@ internal sealed class Reproducer(Daemon daemon)
         var sample = ResolveSample(p.Sample);
         var referenceDataset = OpenUnchanged(p.Reference.DatasetPath, p.Reference.DatasetFormat, p.Reference.DatasetHash, "reference dataset");
         var options = p.Options.Deserialize<ExplainOptions>(Protocol.Json.Options)
-            ?? throw new DimeException(DimeErrorCode.ProvenanceMissing, "The result's provenance has no options.", stored.ResultId);
+            ?? throw new DaemonException(ErrorCode.ProvenanceMissing, "The result's provenance has no options.", stored.ResultId);
         var (prediction, _) = await ExplanationService.PredictAsync(model, sample, ResultMapper.TopAnswers, cancellationToken).ConfigureAwait(false);
         var run = new ExplainRun(
             model, sample, referenceDataset, p.Reference.Size, p.Reference.Seed, p.Reference.Stratified, options, p.Quality, p.Labels.Requested, stored.Settings, stored.Warnings ?? []);
@@ -79,7 +78,7 @@ internal sealed class Reproducer(Daemon daemon)
         if (recorded.DatasetPath is { } path)
         {
             var dataset = OpenUnchanged(path, recorded.DatasetFormat, recorded.DatasetHash!, "dataset");
-            var index = recorded.Index ?? throw new DimeException(DimeErrorCode.ProvenanceMissing, "The result's provenance names a dataset but no sample index.", path);
+            var index = recorded.Index ?? throw new DaemonException(ErrorCode.ProvenanceMissing, "The result's provenance names a dataset but no sample index.", path);
             sample = SampleResolver.Resolve(new SampleRef(dataset.Id, index), daemon.Datasets);
         }
         else
@@ -89,8 +88,8 @@ internal sealed class Reproducer(Daemon daemon)
 
         if (sample.FileHash != recorded.ImageHash)
         {
-            throw new DimeException(
-                DimeErrorCode.ImageChanged,
+            throw new DaemonException(
+                ErrorCode.ImageChanged,
                 $"The image '{sample.Info.ImagePath}' changed: its bytes hash to {Short(sample.FileHash)}, the result explained {Short(recorded.ImageHash)}.",
                 sample.Info.ImagePath);
         }
@@ -103,8 +102,8 @@ internal sealed class Reproducer(Daemon daemon)
         var dataset = daemon.Datasets.Open(path, format);
         if (dataset.ContentHash != hash)
         {
-            throw new DimeException(
-                DimeErrorCode.DatasetChanged,
+            throw new DaemonException(
+                ErrorCode.DatasetChanged,
                 $"The {what} '{path}' was edited: it hashes to {Short(dataset.ContentHash)}, the result was computed from {Short(hash)}.",
                 path);
         }
@@ -118,16 +117,16 @@ internal sealed class Reproducer(Daemon daemon)
         if (!ids.SequenceEqual(recorded.Ids))
         {
             var first = Enumerable.Range(0, Math.Min(ids.Count, recorded.Ids.Count)).FirstOrDefault(i => ids[i] != recorded.Ids[i], Math.Min(ids.Count, recorded.Ids.Count));
-            throw new DimeException(
-                DimeErrorCode.ReferenceChanged,
+            throw new DaemonException(
+                ErrorCode.ReferenceChanged,
                 $"The reference set drawn now differs from the recorded one: {ids.Count} samples against {recorded.Ids.Count}, first difference at position {first} (an image that could not be read, or another drawing rule).",
                 recorded.DatasetPath);
         }
 
         if (drawn.ImagesHash != recorded.ImagesHash)
         {
-            throw new DimeException(
-                DimeErrorCode.ReferenceChanged,
+            throw new DaemonException(
+                ErrorCode.ReferenceChanged,
                 $"An image of the reference set ({ids.Count} samples of '{recorded.DatasetPath}') changed: the images hash to {Short(drawn.ImagesHash)}, the result used {Short(recorded.ImagesHash)}.",
                 recorded.DatasetPath);
         }

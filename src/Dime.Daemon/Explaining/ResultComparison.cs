@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Explaining;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Explanation;
 using Dime.Engine.Fitting;
 using EngineLabel = Dime.Engine.Explanation.LabelExplanation;
@@ -26,18 +26,18 @@ internal static class ResultMapper
     public static IReadOnlyList<InstanceValues> Values(InstanceDecomposition d, IReadOnlyList<int>? labels) =>
         [.. (labels ?? Enumerable.Range(0, d.F.Length)).Select(c => new InstanceValues(c, d.F[c], d.UC[c], d.MI[c], d.G1[c], d.G2[c], d.Mu[c]))];
 
-    public static Requests.ImageExplanation? Image(Engine.Explanation.ImageExplanation? image)
+    public static ImageExplanationDto? Image(Engine.Explanation.ImageExplanation? image)
     {
         if (image is null)
         {
             return null;
         }
 
-        return new Requests.ImageExplanation(
+        return new ImageExplanationDto(
             Segmentation(image.Segmentation), image.Samples, [.. image.Labels.Select(Label)], Sampling(image.Sampling), image.Bootstrap);
     }
 
-    public static Requests.SegmentationInfo Segmentation(Engine.Explanation.SegmentationInfo s)
+    public static SegmentationInfoDto Segmentation(Engine.Explanation.SegmentationInfo s)
     {
         var p = s.Parameters;
         var method = p.Method.ToString().ToLowerInvariant();
@@ -61,11 +61,11 @@ internal static class ResultMapper
                 break;
         }
 
-        return new Requests.SegmentationInfo(method, parameters, s.Count, s.Width, s.Height, s.LabelMap);
+        return new SegmentationInfoDto(method, parameters, s.Count, s.Width, s.Height, s.LabelMap);
     }
 
     /// <param name="isUnknown">Whether the model's tokenizer turns a word into its unknown token.</param>
-    public static Requests.TextExplanation? Text(Engine.Explanation.TextExplanation? text, Func<string, bool> isUnknown)
+    public static TextExplanationDto? Text(Engine.Explanation.TextExplanation? text, Func<string, bool> isUnknown)
     {
         if (text is null)
         {
@@ -73,7 +73,7 @@ internal static class ResultMapper
         }
 
         var f = text.Features;
-        return new Requests.TextExplanation(f.Words, Tokens(f, isUnknown), text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
+        return new TextExplanationDto(f.Words, Tokens(f, isUnknown), text.Samples, [.. text.Labels.Select(Label)], Sampling(text.Sampling), text.Bootstrap);
     }
 
     /// <summary>
@@ -203,7 +203,7 @@ internal static class ResultMapper
         _ => "highestWeights",
     };
 
-    private static Requests.LabelExplanation Label(EngineLabel label) => new(label.Label, Part(label.M), Part(label.UC), Part(label.MI));
+    private static LabelExplanationDto Label(EngineLabel label) => new(label.Label, Part(label.M), Part(label.UC), Part(label.MI));
 
     private static Part Part(SurrogateFit fit) => new(fit.Weights, fit.SelectedFeatures, fit.Intercept, fit.RSquared, fit.LocalPrediction);
 }

@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dime.Daemon.Hosting;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Logging;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Errors;
 using Dime.Inference.Files;
 
@@ -51,7 +52,7 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
     {
         if (resultId.Length != 32 || !resultId.All(char.IsAsciiHexDigitLower))
         {
-            throw new DimeException(DimeErrorCode.ResultNotFound, $"{SafeFiles.Quote(resultId)} is not a result id.", SafeFiles.Subject(resultId));
+            throw new DaemonException(ErrorCode.ResultNotFound, $"{SafeFiles.Quote(resultId)} is not a result id.", SafeFiles.Subject(resultId));
         }
 
         return Path.Combine(Root, resultId);
@@ -86,10 +87,10 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
 
         if (_notWritten.TryGetValue(resultId, out var why))
         {
-            throw new DimeException(DimeErrorCode.ExportFailed, $"The result {resultId} was computed but not cached ({why}), so there are no files to export; make the cache folder writable and explain again.", resultId);
+            throw new DaemonException(ErrorCode.ExportFailed, $"The result {resultId} was computed but not cached ({why}), so there are no files to export; make the cache folder writable and explain again.", resultId);
         }
 
-        throw new DimeException(DimeErrorCode.ResultNotFound, $"No result '{resultId}' in the cache folder {SafeFiles.Quote(Root)}.", resultId);
+        throw new DaemonException(ErrorCode.ResultNotFound, $"No result '{resultId}' in the cache folder {SafeFiles.Quote(Root)}.", resultId);
     }
 
     /// <summary>
@@ -240,7 +241,7 @@ internal sealed class ResultStore(string cacheFolder, JsonSerializerOptions json
                 : null;
             return incomplete is null ? (result, null) : (null, incomplete);
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or DimeException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or DimeException or DaemonException or NotSupportedException)
         {
             return (null, $"it cannot be read: {e.Message}");
         }

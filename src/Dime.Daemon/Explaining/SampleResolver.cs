@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
 using Dime.Inference.Files;
 using Dime.Inference.Imaging;
@@ -36,7 +35,7 @@ internal static class SampleResolver
         {
             if (reference.DatasetId is not null || reference.ImagePath is not null)
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, "A sample is named by one of {datasetId, index}, {path, line}, {path, id} or {imagePath, question}, not by several.", "sample");
+                throw new DaemonException(ErrorCode.InvalidArgument, "A sample is named by one of {datasetId, index}, {path, line}, {path, id} or {imagePath, question}, not by several.", "sample");
             }
 
             var (dataset, sample) = SampleLocator.Find(datasets, reference.Path, reference.Line, reference.Column, reference.Id, cancellationToken: cancellationToken);
@@ -46,7 +45,7 @@ internal static class SampleResolver
         if (reference.DatasetId is { } datasetId)
         {
             var dataset = datasets.Get(datasetId);
-            var sample = DatasetRegistry.SampleAt(dataset, reference.Index ?? throw new DimeException(DimeErrorCode.InvalidArgument, "'sample.index' is required with 'sample.datasetId'.", "sample.index"));
+            var sample = DatasetRegistry.SampleAt(dataset, reference.Index ?? throw new DaemonException(ErrorCode.InvalidArgument, "'sample.index' is required with 'sample.datasetId'.", "sample.index"));
             return Load(dataset.ImageFullPath(sample), sample.Question, sample.Answer, sample.Index, sample.Id, sample.Line, dataset, cancellationToken);
         }
 
@@ -59,12 +58,12 @@ internal static class SampleResolver
     {
         if (string.IsNullOrWhiteSpace(question))
         {
-            throw new DimeException(DimeErrorCode.TextInvalid, "The question is empty.", "question");
+            throw new DaemonException(ErrorCode.TextInvalid, "The question is empty.", "question");
         }
 
         if (question.Length > MaxQuestionLength)
         {
-            throw new DimeException(DimeErrorCode.TextInvalid, $"The question has {question.Length} characters; at most {MaxQuestionLength} are explained.", "question");
+            throw new DaemonException(ErrorCode.TextInvalid, $"The question has {question.Length} characters; at most {MaxQuestionLength} are explained.", "question");
         }
 
         return question;

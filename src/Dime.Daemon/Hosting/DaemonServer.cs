@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Dime.Daemon.Handlers;
+using Dime.Daemon.Logging;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using StreamJsonRpc;
 
 namespace Dime.Daemon.Hosting;

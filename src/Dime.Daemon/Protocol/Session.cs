@@ -1,4 +1,3 @@
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Protocol;
 
@@ -16,13 +15,13 @@ internal sealed class Session
     public void MarkShutDown() => _state = 2;
 
     /// <summary>Why a request may not run now, or null when it may.</summary>
-    public DimeException? Refusal(string method) => (_state, method) switch
+    public DaemonException? Refusal(string method) => (_state, method) switch
     {
         (_, ProtocolNames.Exit) => null,
         (0, ProtocolNames.Initialize) => null,
-        (0, _) => new DimeException(DimeErrorCode.NotInitialized, $"'{method}' was sent before 'initialize'."),
-        (1, ProtocolNames.Initialize) => new DimeException(DimeErrorCode.InvalidArgument, "'initialize' was already sent."),
-        (2, _) => new DimeException(DimeErrorCode.ShuttingDown, $"'{method}' was sent after 'shutdown'."),
+        (0, _) => new DaemonException(ErrorCode.NotInitialized, $"'{method}' was sent before 'initialize'."),
+        (1, ProtocolNames.Initialize) => new DaemonException(ErrorCode.InvalidArgument, "'initialize' was already sent."),
+        (2, _) => new DaemonException(ErrorCode.ShuttingDown, $"'{method}' was sent after 'shutdown'."),
         _ => null,
     };
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Protocol;
 
@@ -11,7 +10,7 @@ internal static class Validate
     {
         if (value is null)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{name}' is required.", name);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{name}' is required.", name);
         }
     }
 
@@ -19,7 +18,7 @@ internal static class Validate
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{name}' is required and may not be empty.", name);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{name}' is required and may not be empty.", name);
         }
     }
 
@@ -27,7 +26,7 @@ internal static class Validate
     {
         if (value < min || value > max)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{name}' is {value.ToString(CultureInfo.InvariantCulture)}; it must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}.", name);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{name}' is {value.ToString(CultureInfo.InvariantCulture)}; it must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}.", name);
         }
     }
 
@@ -35,7 +34,7 @@ internal static class Validate
     {
         if (!double.IsFinite(value) || value < min || value > max)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{name}' is {value.ToString(CultureInfo.InvariantCulture)}; it must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}.", name);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{name}' is {value.ToString(CultureInfo.InvariantCulture)}; it must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}.", name);
         }
     }
 
@@ -43,7 +42,7 @@ internal static class Validate
     {
         if (value is not null && !allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{name}' is '{value}'; it must be one of {string.Join(", ", allowed)}.", name);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{name}' is '{value}'; it must be one of {string.Join(", ", allowed)}.", name);
         }
     }
 }

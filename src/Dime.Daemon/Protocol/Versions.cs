@@ -11,15 +11,15 @@ internal sealed record Versions(string Daemon, string Dotnet, string OnnxRuntime
 }
 
 /// <summary>The device the models run on, and when it is not the one asked for, why.</summary>
-internal sealed record DeviceInfo(string Kind, string Requested, string Name, string? FallbackReason = null)
+internal sealed record DeviceInfoDto(string Kind, string Requested, string Name, string? FallbackReason = null)
 {
-    public static DeviceInfo Of(Inference.DeviceInfo device) => new(
+    public static DeviceInfoDto Of(Inference.DeviceInfo device) => new(
         device.Device,
         device.Requested,
         device.IsCuda ? $"CUDA device {device.DeviceId ?? 0}{(device.Tf32 ? " (TF32)" : string.Empty)}" : "CPU",
         device.FallbackReason);
 
     /// <summary>Before any model is loaded, the device is only what was asked for.</summary>
-    public static DeviceInfo NotYetLoaded(string requested) =>
+    public static DeviceInfoDto NotYetLoaded(string requested) =>
         new(requested == "cuda" ? "cuda" : "cpu", requested, requested == "cpu" ? "CPU" : "chosen when the first model loads");
 }

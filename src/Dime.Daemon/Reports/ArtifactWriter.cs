@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 using Dime.Engine.Imaging;
 
 namespace Dime.Daemon.Reports;

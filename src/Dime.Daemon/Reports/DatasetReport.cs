@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Reports;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Dime.Daemon.Requests;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Reports;
 
@@ -139,7 +139,7 @@ internal static class HtmlReport
         return $"<span class=\"badge\" title=\"bootstrap over the rows, B = {bootstrap.Resamples}\">top-{bootstrap.TopK} stable {F(figures.MeanTopKOverlap, "0.00")}, ρ {F(figures.MeanSpearman, "0.00")}</span>";
     }
 
-    private static Part[] Parts(LabelExplanation? explanation) => explanation is null ? [] : [explanation.M, explanation.Uc, explanation.Mi];
+    private static Part[] Parts(LabelExplanationDto? explanation) => explanation is null ? [] : [explanation.M, explanation.Uc, explanation.Mi];
 
     private static string DataUri(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 

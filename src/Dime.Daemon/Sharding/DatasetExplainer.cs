@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dime.Daemon.Explaining;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 using Dime.Inference.Imaging;
 
@@ -29,11 +28,22 @@ internal sealed class DatasetExplainer(Daemon daemon)
         RunManifest.ExplainDatasetKind,
         new RunModel(model.Loaded.Name, model.Loaded.ContentHash),
         new RunDataset(dataset.Path, dataset.LastWriteUtc.Ticks, dataset.Samples.Count),
-        JsonSerializer.SerializeToNode(options with { ReferenceDatasetId = null }, Json.Options)!.AsObject(),
+        Recorded(options),
         new RunReference(reference.Path, reference.LastWriteUtc.Ticks, Math.Min(options.ReferenceSizeOrDefault, reference.Samples.Count), options.ReferenceSeedOrDefault, options.StratifiedOrDefault),
         range,
         shard,
         shard.Of(range));
+
+    /// <summary>
+    /// The options as the run records them; partnersOrDefault is recorded too (it was a property of the wire record
+    /// when the format was written), so a change of the default changes the run, and earlier shards still match.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject Recorded(ExplainOptionsDto options)
+    {
+        var recorded = JsonSerializer.SerializeToNode(options with { ReferenceDatasetId = null }, Json.Options)!.AsObject();
+        recorded["partnersOrDefault"] = options.PartnersOrDefault;
+        return recorded;
+    }
 
     public static string ResultPath(int index) => string.Create(CultureInfo.InvariantCulture, $"{ResultsFolder}/{index:D6}/{Explaining.ResultStore.ResultFile}");
 
@@ -105,10 +115,10 @@ internal sealed class DatasetExplainer(Daemon daemon)
             AtomicFile.WriteAllBytes(Path.Combine(folder, relative), JsonSerializer.SerializeToUtf8Bytes(result, Json.Options));
             return IndexLine.Of(result, key, relative);
         }
-        catch (DimeException e) when (e.Code is not DimeErrorCode.InferenceFailed and not DimeErrorCode.DeviceUnavailable)
+        catch (Exception e) when (ErrorCodes.Of(e) is { Code: not ErrorCode.InferenceFailed and not ErrorCode.DeviceUnavailable } error)
         {
-            daemon.Log.Warning($"explain-dataset: sample {index} ({sample.Id}) failed: {e.Message}");
-            return new IndexLine(index, sample.Id, key, sample.Question, sample.Answer, null, null, null, null, null, null, null, new IndexError(e.Code.ToString(), e.Message));
+            daemon.Log.Warning($"explain-dataset: sample {index} ({sample.Id}) failed: {error.Message}");
+            return new IndexLine(index, sample.Id, key, sample.Question, sample.Answer, null, null, null, null, null, null, null, new IndexError(error.Code.ToString(), error.Message));
         }
     }
 }

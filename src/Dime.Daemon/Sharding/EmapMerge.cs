@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
-using Dime.Engine.Errors;
 using Dime.Engine.Explanation;
 
 namespace Dime.Daemon.Sharding;
@@ -29,7 +27,7 @@ internal static class EmapMerge
         {
             if (infos[k].Kept != first.Kept || !infos[k].Skipped.SequenceEqual(first.Skipped))
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, $"'{partials[k].Folder}' read other images of the dataset than '{partials[0].Folder}' (was an image changed between the shards?).", partials[k].Folder);
+                throw new DaemonException(ErrorCode.InvalidArgument, $"'{partials[k].Folder}' read other images of the dataset than '{partials[0].Folder}' (was an image changed between the shards?).", partials[k].Folder);
             }
         }
 
@@ -38,7 +36,7 @@ internal static class EmapMerge
         var l = labels.Count;
         if (infos.Sum(i => i.Rows) != n)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"The shards hold {infos.Sum(i => i.Rows)} rows of the grid; the slice has {n} readable samples.", partials[0].Folder);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"The shards hold {infos.Sum(i => i.Rows)} rows of the grid; the slice has {n} readable samples.", partials[0].Folder);
         }
 
         // mu: every row sum, in sample order.

@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 using Dime.Engine.Imaging;
 using Dime.Engine.Models;
 using Dime.Inference.Imaging;
@@ -14,7 +12,7 @@ using Dime.Inference.Files;
 namespace Dime.Daemon.Sharding;
 
 /// <summary>emap.json of a partial: who computed it, the samples every shard agrees to use, and how long it took.</summary>
-internal sealed record EmapPartialInfo(ModelInfo Model, DeviceInfo Device, DatasetInfo Dataset, int Kept, IReadOnlyList<string> Skipped, int Rows, double ImagesMs, double ComputeMs);
+internal sealed record EmapPartialInfo(ModelInfo Model, DeviceInfoDto Device, DatasetInfo Dataset, int Kept, IReadOnlyList<string> Skipped, int Rows, double ImagesMs, double ComputeMs);
 
 /// <summary>
 /// The EMAP overview's grid, one shard at a time and streamed. For the n samples of a slice (image a_i, text b_i),
@@ -66,7 +64,7 @@ internal static class EmapPartial
                 ImageLoader.Load(dataset.ImageFullPath(dataset.Samples[i]));
                 kept.Add(dataset.Samples[i]);
             }
-            catch (DimeException e)
+            catch (Exception e) when (ErrorCodes.Of(e) is not null)
             {
                 skipped.Add($"{dataset.Samples[i].Id}: {e.Message}");
             }
@@ -74,7 +72,7 @@ internal static class EmapPartial
 
         if (kept.Count < 2)
         {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"Only {kept.Count} image(s) of '{dataset.Path}' could be read; 2 are needed.", dataset.Path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"Only {kept.Count} image(s) of '{dataset.Path}' could be read; 2 are needed.", dataset.Path);
         }
 
         var imagesMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -151,7 +149,7 @@ internal static class EmapPartial
             }
         }
 
-        var info = new EmapPartialInfo(ModelInfo.Of(model), DeviceInfo.Of(model.Loaded.Device), DatasetInfo.Of(dataset), n, skipped, own.Count,
+        var info = new EmapPartialInfo(ModelInfo.Of(model), DeviceInfoDto.Of(model.Loaded.Device), DatasetInfo.Of(dataset), n, skipped, own.Count,
             Math.Round(imagesMs, 1), Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
         manifest.Write(folder);
         AtomicFile.WriteAllBytes(Path.Combine(folder, InfoFile), JsonSerializer.SerializeToUtf8Bytes(info, Json.Options));
@@ -163,7 +161,7 @@ internal static class EmapPartial
         var file = Path.Combine(folder, InfoFile);
         if (!File.Exists(file))
         {
-            throw new DimeException(DimeErrorCode.ResultNotFound, $"'{folder}' holds no {InfoFile}: its shard did not finish.", folder);
+            throw new DaemonException(ErrorCode.ResultNotFound, $"'{folder}' holds no {InfoFile}: its shard did not finish.", folder);
         }
 
         return JsonSerializer.Deserialize<EmapPartialInfo>(SafeFiles.ReadAllBytes(file, FileKind.CacheEntry), Json.Options)!;
@@ -178,7 +176,7 @@ internal static class EmapPartial
         var grid = await model.Loaded.Model.EvaluateGridAsync(images, texts, cancellationToken).ConfigureAwait(false);
         if (grid.Values.Any(v => !float.IsFinite(v)))
         {
-            throw new DimeException(DimeErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
+            throw new DaemonException(ErrorCode.ModelOutputInvalid, $"The model '{model.Loaded.Name}' returned NaN or infinite logits.", model.Loaded.ManifestPath);
         }
 
         return grid;

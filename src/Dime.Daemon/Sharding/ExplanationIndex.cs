@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dime.Daemon.Protocol;
-using Dime.Daemon.Requests;
 
 namespace Dime.Daemon.Sharding;
 
@@ -37,7 +36,7 @@ internal sealed record IndexLine(
         var values = result.Values.FirstOrDefault(v => v.Label == label);
         double? share = values is null ? null : Math.Abs(values.Uc) + Math.Abs(values.Mi) is var total and > 0 ? Math.Abs(values.Mi) / total : 0;
         var probability = result.Prediction.Top.FirstOrDefault(a => a.Index == label)?.Probability ?? 0;
-        TopFeatures? Top(IReadOnlyList<LabelExplanation>? explanations, Func<int, string> name) =>
+        TopFeatures? Top(IReadOnlyList<LabelExplanationDto>? explanations, Func<int, string> name) =>
             explanations?.FirstOrDefault(e => e.Label == label) is { } e ? new TopFeatures(Strongest(e.M, name), Strongest(e.Uc, name), Strongest(e.Mi, name)) : null;
         return new IndexLine(
             result.Sample.Index ?? -1,

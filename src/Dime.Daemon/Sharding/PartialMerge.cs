@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dime.Daemon.Protocol;
 using Dime.Daemon.Reports;
 using Dime.Daemon.Workspace;
-using Dime.Engine.Errors;
 
 namespace Dime.Daemon.Sharding;
 
@@ -20,14 +19,14 @@ internal static class PartialMerge
     {
         if (folders.Count == 0)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "merge needs the output folders of the shards.", "folders");
+            throw new DaemonException(ErrorCode.InvalidArgument, "merge needs the output folders of the shards.", "folders");
         }
 
         var full = Path.GetFullPath(output);
         var partials = folders.Select(f => (Folder: Path.GetFullPath(f), Manifest: RunManifest.Read(f))).ToList();
         if (partials.Any(p => p.Folder == full))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"--out '{output}' is one of the partials; merge into a new folder.", "--out");
+            throw new DaemonException(ErrorCode.InvalidArgument, $"--out '{output}' is one of the partials; merge into a new folder.", "--out");
         }
 
         CheckCompatible(partials);
@@ -38,7 +37,7 @@ internal static class PartialMerge
         {
             RunManifest.ExplainDatasetKind => MergeExplanations(partials, run, full),
             RunManifest.DatasetKind => MergeEmap(partials, run, full, top, datasets),
-            var other => throw new DimeException(DimeErrorCode.InvalidArgument, $"'{partials[0].Folder}' is a '{other}' run, which this daemon cannot merge.", partials[0].Folder),
+            var other => throw new DaemonException(ErrorCode.InvalidArgument, $"'{partials[0].Folder}' is a '{other}' run, which this daemon cannot merge.", partials[0].Folder),
         };
     }
 
@@ -53,8 +52,8 @@ internal static class PartialMerge
 
         var usual = groups[0].First();
         var odd = groups[1].First();
-        throw new DimeException(
-            DimeErrorCode.InvalidArgument,
+        throw new DaemonException(
+            ErrorCode.InvalidArgument,
             $"'{odd.Folder}' belongs to another run than '{usual.Folder}': {odd.Manifest.FirstDifference(usual.Manifest) ?? "settings differ"} (its value first).",
             odd.Folder);
     }
@@ -70,12 +69,12 @@ internal static class PartialMerge
         {
             if (manifest.Samples.Start > next)
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, $"Samples {next}:{manifest.Samples.Start} are missing: no partial holds them (a shard of {manifest.Shard.Count} not given?).", folder);
+                throw new DaemonException(ErrorCode.InvalidArgument, $"Samples {next}:{manifest.Samples.Start} are missing: no partial holds them (a shard of {manifest.Shard.Count} not given?).", folder);
             }
 
             if (manifest.Samples.Start < next)
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, $"Samples {manifest.Samples.Start}:{Math.Min(next, manifest.Samples.End)} are in both '{previous}' and '{folder}'.", folder);
+                throw new DaemonException(ErrorCode.InvalidArgument, $"Samples {manifest.Samples.Start}:{Math.Min(next, manifest.Samples.End)} are in both '{previous}' and '{folder}'.", folder);
             }
 
             next = manifest.Samples.End;
@@ -84,7 +83,7 @@ internal static class PartialMerge
 
         if (next != range.End)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"Samples {next}:{range.End} are missing: no partial holds them.", ordered[^1].Folder);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"Samples {next}:{range.End} are missing: no partial holds them.", ordered[^1].Folder);
         }
 
         return ordered;
@@ -103,8 +102,8 @@ internal static class PartialMerge
                 .Where(i => !own.TryGetValue(i, out var line) || (line.Result is { } r && !File.Exists(Path.Combine(folder, r)))).ToList();
             if (missing.Count > 0)
             {
-                throw new DimeException(
-                    DimeErrorCode.InvalidArgument,
+                throw new DaemonException(
+                    ErrorCode.InvalidArgument,
                     $"'{folder}' (shard {manifest.Shard}) is unfinished: {missing.Count} of its samples have no result ({string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", ..." : string.Empty)}); run the shard again, it resumes.",
                     folder);
             }
@@ -130,7 +129,7 @@ internal static class PartialMerge
         var dataset = datasets.Open(run.Dataset.Path);
         if (dataset.LastWriteUtc.Ticks != run.Dataset.Version)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{run.Dataset.Path}' changed after the shards read it; compute them again.", run.Dataset.Path);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{run.Dataset.Path}' changed after the shards read it; compute them again.", run.Dataset.Path);
         }
 
         var result = EmapMerge.Finish(partials, output, top, i => dataset.Samples[i]);
@@ -140,7 +139,7 @@ internal static class PartialMerge
     }
 
     /// <summary>dataset.json and dataset.html of an EMAP overview (samples.jsonl is written while it is computed).</summary>
-    public static void WriteOverview(string folder, Requests.DatasetResult result)
+    public static void WriteOverview(string folder, Protocol.DatasetResult result)
     {
         AtomicFile.WriteAllBytes(Path.Combine(folder, EmapMerge.ResultFile), JsonSerializer.SerializeToUtf8Bytes(result, Json.Options));
         File.WriteAllText(Path.Combine(folder, "dataset.html"), DatasetReport.Render(result, result.Model.Name, result.Dataset.Path));

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Dime.Daemon.Protocol;
-using Dime.Engine.Errors;
 using Dime.Inference.Files;
 
 namespace Dime.Daemon.Sharding;
@@ -36,7 +35,7 @@ internal sealed record RunManifest(
         var file = Path.Combine(folder, FileName);
         if (!File.Exists(file))
         {
-            throw new DimeException(DimeErrorCode.ResultNotFound, $"'{folder}' holds no {FileName}: it is not the output of explain-dataset or dataset.", folder);
+            throw new DaemonException(ErrorCode.ResultNotFound, $"'{folder}' holds no {FileName}: it is not the output of explain-dataset or dataset.", folder);
         }
 
         try
@@ -46,7 +45,7 @@ internal sealed record RunManifest(
         }
         catch (JsonException e)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'{file}' cannot be read: {e.Message}", file, e);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'{file}' cannot be read: {e.Message}", file, e);
         }
     }
 
@@ -56,7 +55,7 @@ internal sealed record RunManifest(
         {
             return File.Exists(Path.Combine(folder, FileName)) ? Read(folder) : null;
         }
-        catch (DimeException)
+        catch (Exception e) when (ErrorCodes.Of(e) is not null)
         {
             return null;
         }

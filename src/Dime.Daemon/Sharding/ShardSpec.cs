@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Sharding;
 
@@ -20,12 +20,12 @@ internal sealed record SampleRange(int Start, int End)
         var parts = text.Split(':');
         if (parts.Length != 2 || !TryBound(parts[0], 0, out var start) || !TryBound(parts[1], total, out var end))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"{option} is '{text}'; write a:b (samples a to b-1), a: or :b.", option);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"{option} is '{text}'; write a:b (samples a to b-1), a: or :b.", option);
         }
 
         if (start < 0 || end > total || start >= end)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"{option} {start}:{end} is not a non-empty range of the dataset's {total} samples.", option);
+            throw new DaemonException(ErrorCode.InvalidArgument, $"{option} {start}:{end} is not a non-empty range of the dataset's {total} samples.", option);
         }
 
         return new SampleRange(start, end);
@@ -67,7 +67,7 @@ internal sealed record ShardSpec(int Index, int Count)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
             || count < 1 || index >= count)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"--shard is '{text}'; write i/n with 0 <= i < n (e.g. 0/4).", "--shard");
+            throw new DaemonException(ErrorCode.InvalidArgument, $"--shard is '{text}'; write i/n with 0 <= i < n (e.g. 0/4).", "--shard");
         }
 
         return new ShardSpec(index, count);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 using Dime.Inference.Files;
 
 namespace Dime.Daemon.Workspace;
@@ -30,7 +30,7 @@ internal static class DatasetReader
         {
             "jsonl" => ReadJsonl(full, fields, cancellationToken),
             "clevr" => ReadClevr(full, cancellationToken),
-            _ => throw new DimeException(DimeErrorCode.InvalidArgument, $"Unknown dataset format {SafeFiles.Quote(format)}; use 'jsonl' or 'clevr'.", "format"),
+            _ => throw new DaemonException(ErrorCode.InvalidArgument, $"Unknown dataset format {SafeFiles.Quote(format)}; use 'jsonl' or 'clevr'.", "format"),
         };
         return dataset;
     }
@@ -79,14 +79,14 @@ internal static class DatasetReader
 
             if (samples.Count > MaxSamples)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, $"The dataset has more than {MaxSamples} samples.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, $"The dataset has more than {MaxSamples} samples.", path);
             }
         }
 
         if (samples.Count == 0)
         {
             var why = warnings.Count > 0 ? " (" + warnings[0] + ")" : string.Empty;
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
         }
 
         return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings)
@@ -112,19 +112,19 @@ internal static class DatasetReader
         }
         catch (JsonException e)
         {
-            throw new DimeException(DimeErrorCode.DatasetInvalid, $"'{Path.GetFileName(path)}' is not valid JSON: {e.Message}", path);
+            throw new DaemonException(ErrorCode.DatasetInvalid, $"'{Path.GetFileName(path)}' is not valid JSON: {e.Message}", path);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, $"A CLEVR questions file holds a JSON object with a 'questions' array, not {Describe(document.RootElement)}.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, $"A CLEVR questions file holds a JSON object with a 'questions' array, not {Describe(document.RootElement)}.", path);
             }
 
             if (!document.RootElement.TryGetProperty("questions", out var questions) || questions.ValueKind != JsonValueKind.Array)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, "A CLEVR questions file needs a 'questions' array.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, "A CLEVR questions file needs a 'questions' array.", path);
             }
 
             var folder = Path.GetDirectoryName(path)!;
@@ -163,7 +163,7 @@ internal static class DatasetReader
 
             if (samples.Count == 0)
             {
-                throw new DimeException(DimeErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
+                throw new DaemonException(ErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
             }
 
             return new Dataset(IdOf(path), path, "clevr", root, samples, warnings)

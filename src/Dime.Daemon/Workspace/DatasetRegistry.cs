@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Workspace;
 
@@ -35,12 +35,12 @@ internal sealed class DatasetRegistry
     public Dataset Get(string datasetId) =>
         _datasets.TryGetValue(datasetId, out var dataset)
             ? dataset
-            : throw new DimeException(DimeErrorCode.DatasetNotFound, $"No dataset with id '{datasetId}' is open; call dime/openDataset first.", datasetId);
+            : throw new DaemonException(ErrorCode.DatasetNotFound, $"No dataset with id '{datasetId}' is open; call dime/openDataset first.", datasetId);
 
     public IReadOnlyList<Dataset> All => [.. _datasets.Values];
 
     public static Sample SampleAt(Dataset dataset, int index) =>
         index >= 0 && index < dataset.Samples.Count
             ? dataset.Samples[index]
-            : throw new DimeException(DimeErrorCode.SampleNotFound, $"Sample {index} does not exist; the dataset has {dataset.Samples.Count} samples (0 to {dataset.Samples.Count - 1}).", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            : throw new DaemonException(ErrorCode.SampleNotFound, $"Sample {index} does not exist; the dataset has {dataset.Samples.Count} samples (0 to {dataset.Samples.Count - 1}).", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

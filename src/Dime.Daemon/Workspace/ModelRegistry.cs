@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 using Dime.Inference;
 
 namespace Dime.Daemon.Workspace;
@@ -38,7 +38,7 @@ internal sealed class ModelRegistry(Func<DeviceOptions> device) : IDisposable
     public ModelEntry Get(string modelId) =>
         _models.TryGetValue(modelId, out var lazy) && lazy.IsValueCreated
             ? lazy.Value
-            : throw new DimeException(DimeErrorCode.ModelNotLoaded, $"No model with id '{modelId}' is loaded; call dime/loadModel first.", modelId);
+            : throw new DaemonException(ErrorCode.ModelNotLoaded, $"No model with id '{modelId}' is loaded; call dime/loadModel first.", modelId);
 
     public bool Unload(string modelId)
     {

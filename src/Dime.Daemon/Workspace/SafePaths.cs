@@ -1,4 +1,4 @@
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Workspace;
 
@@ -13,8 +13,8 @@ internal static class SafePaths
         var full = Normalize(Path.Combine(fullRoot, relativeOrAbsolute));
         if (!IsInside(fullRoot, full) || !IsInside(fullRoot, FollowLinks(full)))
         {
-            throw new DimeException(
-                DimeErrorCode.PathOutsideDataset,
+            throw new DaemonException(
+                ErrorCode.PathOutsideDataset,
                 $"The path {Dime.Inference.Files.SafeFiles.Quote(relativeOrAbsolute)} leads outside the dataset folder {Dime.Inference.Files.SafeFiles.Quote(fullRoot)}.",
                 Dime.Inference.Files.SafeFiles.Quote(relativeOrAbsolute));
         }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dime.Engine.Errors;
+using Dime.Daemon.Protocol;
 
 namespace Dime.Daemon.Workspace;
 
@@ -18,12 +18,12 @@ internal static class SampleLocator
         Protocol.Validate.NotEmpty(path, "path");
         if (line is null == id is null)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "A dataset file's sample is named by 'line' (1-based) or by 'id': give one of them.", "line");
+            throw new DaemonException(ErrorCode.InvalidArgument, "A dataset file's sample is named by 'line' (1-based) or by 'id': give one of them.", "line");
         }
 
         if (column is not null && line is null)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "'column' goes with 'line'.", "column");
+            throw new DaemonException(ErrorCode.InvalidArgument, "'column' goes with 'line'.", "column");
         }
 
         var dataset = datasets.Open(path!, format, fields, cancellationToken);
@@ -39,12 +39,12 @@ internal static class SampleLocator
     {
         if (line < 1)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'line' is 1-based; {line} is not a line.", "line");
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'line' is 1-based; {line} is not a line.", "line");
         }
 
         if (column is < 1)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"'column' is 1-based; {column} is not a column.", "column");
+            throw new DaemonException(ErrorCode.InvalidArgument, $"'column' is 1-based; {column} is not a column.", "column");
         }
 
         var found = dataset.Format == "clevr" ? InClevr(dataset, line, column) : InJsonl(dataset, line);
@@ -54,7 +54,7 @@ internal static class SampleLocator
     /// <summary>The sample with this id (the first one, if the file repeats it).</summary>
     public static Sample WithId(Dataset dataset, string id) =>
         dataset.Samples.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.Ordinal))
-        ?? throw new DimeException(DimeErrorCode.SampleNotFound, $"{Name(dataset)} has no sample with id '{id}'.", id);
+        ?? throw new DaemonException(ErrorCode.SampleNotFound, $"{Name(dataset)} has no sample with id '{id}'.", id);
 
     private static Sample? InJsonl(Dataset dataset, int line)
     {
@@ -95,7 +95,7 @@ internal static class SampleLocator
             ?? onLine.LastOrDefault(s => s.Span!.Value.End <= position);
     }
 
-    private static DimeException NotASample(Dataset dataset, int line, int? column)
+    private static DaemonException NotASample(Dataset dataset, int line, int? column)
     {
         var where = column is { } c ? string.Create(CultureInfo.InvariantCulture, $"line {line}, column {c}") : string.Create(CultureInfo.InvariantCulture, $"line {line}");
         string why;
@@ -116,7 +116,7 @@ internal static class SampleLocator
             why = warning is null ? "the line is blank" : warning[prefix.Length..];
         }
 
-        return new DimeException(DimeErrorCode.SampleNotFound, $"{where} of {Name(dataset)} is not a sample: {why}.", where);
+        return new DaemonException(ErrorCode.SampleNotFound, $"{where} of {Name(dataset)} is not a sample: {why}.", where);
     }
 
     private static string Name(Dataset dataset) => System.IO.Path.GetFileName(dataset.Path);

@@ -12,7 +12,7 @@ internal static class ModelCalls
         if (grid is null || grid.Images != images.Count || grid.Texts != texts.Count || grid.Labels != model.Labels.Count)
         {
             throw new DimeException(
-                DimeErrorCode.ModelOutputInvalid,
+                ErrorKind.ModelOutputInvalid,
                 $"The model returned a {grid?.Images}x{grid?.Texts}x{grid?.Labels} grid for {images.Count} images, {texts.Count} texts and {model.Labels.Count} labels.");
         }
 
@@ -27,7 +27,7 @@ internal static class ModelCalls
         if (logits is null || logits.Length != imageOf.Length * model.Labels.Count)
         {
             throw new DimeException(
-                DimeErrorCode.ModelOutputInvalid,
+                ErrorKind.ModelOutputInvalid,
                 $"The model returned {logits?.Length} logits for {imageOf.Length} pairs and {model.Labels.Count} labels.");
         }
 
@@ -41,7 +41,7 @@ internal static class ModelCalls
         {
             if (!float.IsFinite(value))
             {
-                throw new DimeException(DimeErrorCode.ModelOutputInvalid, "The model returned a logit that is NaN or infinite.");
+                throw new DimeException(ErrorKind.ModelOutputInvalid, "The model returned a logit that is NaN or infinite.");
             }
         }
     }

@@ -55,7 +55,7 @@ public sealed class PreparedReference
         ArgumentNullException.ThrowIfNull(reference);
         if (rowsPerBatch < 1)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "At least one row per batch.", nameof(rowsPerBatch));
+            throw new DimeException(ErrorKind.InvalidArgument, "At least one row per batch.", nameof(rowsPerBatch));
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -121,7 +121,7 @@ public sealed class PreparedReference
     {
         if (!model.Labels.SequenceEqual(Labels, StringComparer.Ordinal))
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "The reference set was prepared for a model with other labels; prepare it again for this model.", "reference");
+            throw new DimeException(ErrorKind.InvalidArgument, "The reference set was prepared for a model with other labels; prepare it again for this model.", "reference");
         }
     }
 }

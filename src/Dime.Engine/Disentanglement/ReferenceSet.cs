@@ -16,12 +16,12 @@ public sealed class ReferenceSet
         ArgumentNullException.ThrowIfNull(texts);
         if (images.Count == 0 || images.Count != texts.Count)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, $"A reference set needs as many images as texts, and at least one (got {images.Count} and {texts.Count}).", "reference");
+            throw new DimeException(ErrorKind.InvalidArgument, $"A reference set needs as many images as texts, and at least one (got {images.Count} and {texts.Count}).", "reference");
         }
 
         if (answers is not null && answers.Count != texts.Count)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "One answer per reference sample, or none.", "reference");
+            throw new DimeException(ErrorKind.InvalidArgument, "One answer per reference sample, or none.", "reference");
         }
 
         Images = images;
@@ -54,7 +54,7 @@ public static class ReferenceSampling
         ArgumentNullException.ThrowIfNull(answers);
         if (count < 1)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "The reference set needs at least one sample.", "referenceSize");
+            throw new DimeException(ErrorKind.InvalidArgument, "The reference set needs at least one sample.", "referenceSize");
         }
 
         if (count >= answers.Count)

@@ -1,60 +1,48 @@
 namespace Dime.Engine.Errors;
 
 /// <summary>
-/// What went wrong, as a stable number. The daemon sends these as JSON-RPC error codes, so they sit outside
-/// the ranges that JSON-RPC (-32768..-32000) and LSP (-32899..-32800) reserve. Never renumber one.
+/// What went wrong in the engine or the inference layer. Only the kinds these raise; the daemon gives each its
+/// protocol's stable error code (Dime.Daemon, Protocol/ErrorCode.cs) and has its own codes for the rest.
 /// </summary>
-public enum DimeErrorCode
+public enum ErrorKind
 {
-    InvalidArgument = 1000,
-    NotInitialized = 1001,
-    ShuttingDown = 1002,
-    PathInvalid = 1003,
-    NotARegularFile = 1004,
-    FileTooLarge = 1005,
+    InvalidArgument,
+    PathInvalid,
+    NotARegularFile,
+    FileTooLarge,
 
-    ModelNotFound = 1100,
-    ManifestInvalid = 1101,
-    NotAnOnnxModel = 1102,
-    ManifestGraphMismatch = 1103,
-    ModelNotLoaded = 1104,
-    DeviceUnavailable = 1105,
-    InferenceFailed = 1106,
-    ModelOutputInvalid = 1107,
+    ModelNotFound,
+    ManifestInvalid,
+    NotAnOnnxModel,
+    ManifestGraphMismatch,
+    ModelNotLoaded,
+    DeviceUnavailable,
+    InferenceFailed,
+    ModelOutputInvalid,
 
-    DatasetNotFound = 1200,
-    DatasetInvalid = 1201,
-    SampleNotFound = 1202,
-    PathOutsideDataset = 1203,
+    DatasetNotFound,
 
-    ImageNotFound = 1300,
-    ImageCorrupt = 1301,
-    ImageTooLarge = 1302,
-    ImageUnsupported = 1303,
+    ImageNotFound,
+    ImageCorrupt,
+    ImageTooLarge,
+    ImageUnsupported,
 
-    TextInvalid = 1400,
+    TextInvalid,
 
-    ResultNotFound = 1500,
-    ExportFailed = 1501,
-
-    ProvenanceMissing = 1600,
-    DatasetChanged = 1601,
-    ImageChanged = 1602,
-    ModelChanged = 1603,
-    ReferenceChanged = 1604,
+    ResultNotFound,
 }
 
-/// <summary>An error a person can act on: a stable code, a plain message, and optionally what it concerns.</summary>
+/// <summary>An error a person can act on: its kind, a plain message, and optionally what it concerns.</summary>
 public sealed class DimeException : Exception
 {
-    public DimeException(DimeErrorCode code, string message, string? subject = null, Exception? innerException = null)
+    public DimeException(ErrorKind kind, string message, string? subject = null, Exception? innerException = null)
         : base(message, innerException)
     {
-        Code = code;
+        Kind = kind;
         Subject = subject;
     }
 
-    public DimeErrorCode Code { get; }
+    public ErrorKind Kind { get; }
 
     /// <summary>The file, field or value the error is about, when there is one.</summary>
     public string? Subject { get; }

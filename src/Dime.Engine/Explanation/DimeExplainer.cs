@@ -43,7 +43,7 @@ public static class DimeExplainer
         var text = new IndexedText(instance.Text, options.TextFeatures);
         if (options.Modalities.HasFlag(Modalities.Text) && text.FeatureCount == 0)
         {
-            throw new DimeException(DimeErrorCode.TextInvalid, "The text has no words to explain.", "text");
+            throw new DimeException(ErrorKind.TextInvalid, "The text has no words to explain.", "text");
         }
 
         var run = new ExplanationRun(progress, options);
@@ -131,7 +131,7 @@ public static class DimeExplainer
         if (segmentation.Count > MaxImageSegments)
         {
             throw new DimeException(
-                DimeErrorCode.InvalidArgument,
+                ErrorKind.InvalidArgument,
                 $"The segmentation made {segmentation.Count} segments of the {instance.Image.Width}x{instance.Image.Height} image; at most {MaxImageSegments} are explained. Use fewer segments (a larger kernelSize or maxDist, SLIC, or a grid).",
                 "options.segmentation");
         }

@@ -128,7 +128,7 @@ public sealed record ExplainOptions
     {
         if (!condition)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, message, subject);
+            throw new DimeException(ErrorKind.InvalidArgument, message, subject);
         }
     }
 }

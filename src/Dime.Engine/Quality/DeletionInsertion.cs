@@ -35,12 +35,12 @@ public static class DeletionInsertion
         ArgumentNullException.ThrowIfNull(explanation);
         reference.EnsureBelongsTo(model);
         var labels = (modality == Modalities.Image ? explanation.Image?.Labels : modality == Modalities.Text ? explanation.Text?.Labels : null)
-            ?? throw new DimeException(DimeErrorCode.InvalidArgument, "The explanation has no such modality (give image or text).", nameof(modality));
+            ?? throw new DimeException(ErrorKind.InvalidArgument, "The explanation has no such modality (give image or text).", nameof(modality));
         var explained = labels.FirstOrDefault(l => l.Label == label)
-            ?? throw new DimeException(DimeErrorCode.InvalidArgument, $"Label {label} was not explained.", nameof(label));
+            ?? throw new DimeException(ErrorKind.InvalidArgument, $"Label {label} was not explained.", nameof(label));
         if (maxSteps < 1)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "At least one step.", nameof(maxSteps));
+            throw new DimeException(ErrorKind.InvalidArgument, "At least one step.", nameof(maxSteps));
         }
 
         var fit = part switch { ExplanationPart.M => explained.M, ExplanationPart.UC => explained.UC, _ => explained.MI };
@@ -68,7 +68,7 @@ public static class DeletionInsertion
             var segmentation = Segmenter.Reproduce(instance.Image, explanation.Image!.Segmentation.Parameters);
             if (segmentation.Count != order.Length)
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, "This explanation was made for another image.", nameof(instance));
+                throw new DimeException(ErrorKind.InvalidArgument, "This explanation was made for another image.", nameof(instance));
             }
 
             var hiding = new ImageHiding(instance.Image, segmentation, options.HideMode, options.HideColor, options.BlurSigma);
@@ -82,7 +82,7 @@ public static class DeletionInsertion
             var text = new IndexedText(instance.Text, options.TextFeatures);
             if (text.FeatureCount != order.Length)
             {
-                throw new DimeException(DimeErrorCode.InvalidArgument, "This explanation was made for another text.", nameof(instance));
+                throw new DimeException(ErrorKind.InvalidArgument, "This explanation was made for another text.", nameof(instance));
             }
 
             var maskToken = options.TextPerturbation == TextPerturbation.MaskToken ? options.MaskToken : null;

@@ -26,7 +26,7 @@ public static class StabilityAnalysis
         ArgumentNullException.ThrowIfNull(options);
         if (runs is < 2 or > 100 || topK < 1 || (long)options.Seed + runs > int.MaxValue)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, "Stability needs 2 to 100 runs, a top-k of at least 1 and seeds that fit an int.", nameof(runs));
+            throw new DimeException(ErrorKind.InvalidArgument, "Stability needs 2 to 100 runs, a top-k of at least 1 and seeds that fit an int.", nameof(runs));
         }
 
         var explanations = new List<DimeExplanation>(runs);

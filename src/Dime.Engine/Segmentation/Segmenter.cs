@@ -102,7 +102,7 @@ public static class Segmenter
     {
         if (!condition)
         {
-            throw new DimeException(DimeErrorCode.InvalidArgument, message, subject);
+            throw new DimeException(ErrorKind.InvalidArgument, message, subject);
         }
     }
 }

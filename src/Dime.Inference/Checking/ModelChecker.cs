@@ -48,7 +48,7 @@ public static class ModelChecker
         if (model.FullGraph is null || model.Split is null)
         {
             throw new DimeException(
-                DimeErrorCode.InvalidArgument,
+                ErrorKind.InvalidArgument,
                 $"Checking compares the full graph with the split graphs, but the manifest {model.ManifestPath} declares {(model.FullGraph is null ? "no full graph" : "no fusion head")}.",
                 "graphs");
         }

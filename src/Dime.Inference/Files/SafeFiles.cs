@@ -26,19 +26,19 @@ public static partial class SafeFiles
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path is empty.", what);
+            throw new DimeException(ErrorKind.PathInvalid, $"The {what} path is empty.", what);
         }
 
         if (path.Length > MaxPathLength)
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path has {path.Length} characters; at most {MaxPathLength} are accepted: {Quote(path)}", Subject(path));
+            throw new DimeException(ErrorKind.PathInvalid, $"The {what} path has {path.Length} characters; at most {MaxPathLength} are accepted: {Quote(path)}", Subject(path));
         }
 
         var bad = path.IndexOfAny([.. Path.GetInvalidPathChars(), .. Enumerable.Range(0, 32).Select(c => (char)c)]);
         if (bad >= 0)
         {
             var name = path[bad] == '\0' ? "a NUL character" : $"the control character U+{(int)path[bad]:X4}";
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path {Quote(path)} contains {name} (at {bad}); no file has such a name.", Subject(path));
+            throw new DimeException(ErrorKind.PathInvalid, $"The {what} path {Quote(path)} contains {name} (at {bad}); no file has such a name.", Subject(path));
         }
 
         try
@@ -47,7 +47,7 @@ public static partial class SafeFiles
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} path {Quote(path)} is not a valid path: {e.Message}", Subject(path), e);
+            throw new DimeException(ErrorKind.PathInvalid, $"The {what} path {Quote(path)} is not a valid path: {e.Message}", Subject(path), e);
         }
     }
 
@@ -58,14 +58,14 @@ public static partial class SafeFiles
         var full = CheckPath(path, what);
         if (SystemFolders.Any(s => full == s || full.StartsWith(s + "/", StringComparison.Ordinal)))
         {
-            throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} folder {Quote(full)} is inside a system file system ({full.Split('/')[1]}); choose a folder on disk.", Subject(full));
+            throw new DimeException(ErrorKind.PathInvalid, $"The {what} folder {Quote(full)} is inside a system file system ({full.Split('/')[1]}); choose a folder on disk.", Subject(full));
         }
 
         for (var folder = full; !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
         {
             if (File.Exists(folder))
             {
-                throw new DimeException(DimeErrorCode.PathInvalid, $"The {what} folder {Quote(full)} cannot be created: {Quote(folder)} is a file.", Subject(full));
+                throw new DimeException(ErrorKind.PathInvalid, $"The {what} folder {Quote(full)} cannot be created: {Quote(folder)} is a file.", Subject(full));
             }
 
             if (Directory.Exists(folder))
@@ -196,8 +196,8 @@ public static partial class SafeFiles
             {
                 2 or 20 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} does not exist.", Subject(full)),
                 13 or 1 => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be read: permission denied.", Subject(full)),
-                6 => new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a socket or a device that cannot be read, not a regular file.", Subject(full)),
-                36 or 40 => new DimeException(DimeErrorCode.PathInvalid, $"The {kind.Name} path {Quote(full)} cannot be opened: {(errno == 36 ? "a name is too long" : "too many symbolic links")}.", Subject(full)),
+                6 => new DimeException(ErrorKind.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a socket or a device that cannot be read, not a regular file.", Subject(full)),
+                36 or 40 => new DimeException(ErrorKind.PathInvalid, $"The {kind.Name} path {Quote(full)} cannot be opened: {(errno == 36 ? "a name is too long" : "too many symbolic links")}.", Subject(full)),
                 _ => new DimeException(kind.NotFound, $"The {kind.Name} file {Quote(full)} cannot be opened (errno {errno}).", Subject(full)),
             };
         }
@@ -218,7 +218,7 @@ public static partial class SafeFiles
                     0xC000 => "a socket",
                     _ => "not a regular file",
                 };
-                throw new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is {what}, not a regular file; DIME reads only regular files.", Subject(full));
+                throw new DimeException(ErrorKind.NotARegularFile, $"The {kind.Name} path {Quote(full)} is {what}, not a regular file; DIME reads only regular files.", Subject(full));
             }
 
             length = size;
@@ -248,7 +248,7 @@ public static partial class SafeFiles
     {
         if (Directory.Exists(full))
         {
-            throw new DimeException(DimeErrorCode.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a directory, not a regular file.", Subject(full));
+            throw new DimeException(ErrorKind.NotARegularFile, $"The {kind.Name} path {Quote(full)} is a directory, not a regular file.", Subject(full));
         }
 
         if (!File.Exists(full))

@@ -52,19 +52,19 @@ public static class ImageLoader
         limits ??= ImageLimits.Default;
         if (data.Length == 0)
         {
-            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The image {subject} is an empty file.", subject);
+            throw new DimeException(ErrorKind.ImageCorrupt, $"The image {subject} is an empty file.", subject);
         }
 
         if (data.LongLength > limits.MaxFileBytes)
         {
-            throw new DimeException(DimeErrorCode.ImageTooLarge, $"The image {subject} is {data.LongLength >> 20} MiB; the limit is {limits.MaxFileBytes >> 20} MiB.", subject);
+            throw new DimeException(ErrorKind.ImageTooLarge, $"The image {subject} is {data.LongLength >> 20} MiB; the limit is {limits.MaxFileBytes >> 20} MiB.", subject);
         }
 
         var configuration = CreateConfiguration(limits);
         var format = Image.DetectFormat(configuration, data);
         if (format is null)
         {
-            throw new DimeException(DimeErrorCode.ImageUnsupported, $"{subject} is not an image DIME can read; use {Formats}.", subject);
+            throw new DimeException(ErrorKind.ImageUnsupported, $"{subject} is not an image DIME can read; use {Formats}.", subject);
         }
 
         IImageInfo? info;
@@ -79,32 +79,32 @@ public static class ImageLoader
 
         if (info is null)
         {
-            throw new DimeException(DimeErrorCode.ImageUnsupported, $"{subject} looks like {format.Name} but no decoder accepts it; use {Formats}.", subject);
+            throw new DimeException(ErrorKind.ImageUnsupported, $"{subject} looks like {format.Name} but no decoder accepts it; use {Formats}.", subject);
         }
 
         var pixels = (long)info.Width * info.Height;
         if (info.Width <= 0 || info.Height <= 0)
         {
-            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The {format.Name} image {subject} declares a size of {info.Width}x{info.Height}.", subject);
+            throw new DimeException(ErrorKind.ImageCorrupt, $"The {format.Name} image {subject} declares a size of {info.Width}x{info.Height}.", subject);
         }
 
         if (pixels > limits.MaxPixels)
         {
             throw new DimeException(
-                DimeErrorCode.ImageTooLarge,
+                ErrorKind.ImageTooLarge,
                 $"The image {subject} is {info.Width}x{info.Height} ({pixels / 1e6:0.#} megapixels); the limit is {limits.MaxPixels / 1e6:0.#} megapixels.",
                 subject);
         }
 
         if (ImageStructure.Problem(data) is { } problem)
         {
-            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The {format.Name} image {subject} is corrupt: {problem}.", subject);
+            throw new DimeException(ErrorKind.ImageCorrupt, $"The {format.Name} image {subject} is corrupt: {problem}.", subject);
         }
 
         if (format is JpegFormat && !HasJpegEnd(data))
         {
             // ImageSharp fills a truncated JPEG scan with grey instead of failing; a model must not see that.
-            throw new DimeException(DimeErrorCode.ImageCorrupt, $"The JPEG image {subject} is truncated (no end-of-image marker).", subject);
+            throw new DimeException(ErrorKind.ImageCorrupt, $"The JPEG image {subject} is truncated (no end-of-image marker).", subject);
         }
 
         try
@@ -116,7 +116,7 @@ public static class ImageLoader
         }
         catch (InvalidMemoryOperationException e)
         {
-            throw new DimeException(DimeErrorCode.ImageTooLarge, $"Decoding the image {subject} needs more memory than allowed: {e.Message}", subject, e);
+            throw new DimeException(ErrorKind.ImageTooLarge, $"Decoding the image {subject} needs more memory than allowed: {e.Message}", subject, e);
         }
         catch (Exception e) when (IsDecodeFailure(e))
         {
@@ -125,7 +125,7 @@ public static class ImageLoader
     }
 
     private static DimeException Corrupt(string subject, IImageFormat format, Exception e) =>
-        new(DimeErrorCode.ImageCorrupt, $"The {format.Name} image {subject} is corrupt or truncated: {e.Message}", subject, e);
+        new(ErrorKind.ImageCorrupt, $"The {format.Name} image {subject} is corrupt or truncated: {e.Message}", subject, e);
 
     private static bool IsDecodeFailure(Exception e) =>
         e is ImageFormatException or UnknownImageFormatException or InvalidImageContentException or NotSupportedException

@@ -27,7 +27,7 @@ internal sealed class JsonFields
     public DimeException Invalid(string field, string message) => Error(_manifestPath, field, message);
 
     public static DimeException Error(string manifestPath, string field, string message) =>
-        new(DimeErrorCode.ManifestInvalid, $"Model manifest {manifestPath}, field '{field}': {message}", field);
+        new(ErrorKind.ManifestInvalid, $"Model manifest {manifestPath}, field '{field}': {message}", field);
 
     public bool Has(string name)
     {

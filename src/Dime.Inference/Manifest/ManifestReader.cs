@@ -34,14 +34,14 @@ internal static class ManifestReader
         }
         catch (JsonException e)
         {
-            throw new DimeException(DimeErrorCode.ManifestInvalid, $"Model manifest {path} is not valid JSON: {e.Message}", path, e);
+            throw new DimeException(ErrorKind.ManifestInvalid, $"Model manifest {path} is not valid JSON: {e.Message}", path, e);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new DimeException(DimeErrorCode.ManifestInvalid, $"Model manifest {path} must hold a JSON object.", path);
+                throw new DimeException(ErrorKind.ManifestInvalid, $"Model manifest {path} must hold a JSON object.", path);
             }
 
             return Read(new JsonFields(document.RootElement, string.Empty, path), path);
@@ -289,14 +289,14 @@ internal static class ManifestReader
             if (!File.Exists(file) && !System.IO.Directory.Exists(file))
             {
                 var invalid = fields.Invalid(field, $"the file {SafeFiles.Quote(value)} does not exist (looked for {SafeFiles.Quote(file)}).");
-                throw new DimeException(DimeErrorCode.ModelNotFound, invalid.Message, field);
+                throw new DimeException(ErrorKind.ModelNotFound, invalid.Message, field);
             }
 
             return SafeFiles.Check(file, kind).Path;
         }
-        catch (DimeException e) when (e.Code is DimeErrorCode.PathInvalid or DimeErrorCode.NotARegularFile or DimeErrorCode.FileTooLarge)
+        catch (DimeException e) when (e.Kind is ErrorKind.PathInvalid or ErrorKind.NotARegularFile or ErrorKind.FileTooLarge)
         {
-            throw new DimeException(e.Code, $"{field}: {e.Message}", field, e);
+            throw new DimeException(e.Kind, $"{field}: {e.Message}", field, e);
         }
     }
 }

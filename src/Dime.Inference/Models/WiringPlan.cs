@@ -133,7 +133,7 @@ internal sealed class WiringPlan
             }
             catch (OnnxRuntimeException e)
             {
-                throw new DimeException(DimeErrorCode.InferenceFailed, $"Running {graph.Spec.FileName} ({graph.Spec.Field}) once at load failed: {e.Message}", graph.Spec.Field, e);
+                throw new DimeException(ErrorKind.InferenceFailed, $"Running {graph.Spec.FileName} ({graph.Spec.Field}) once at load failed: {e.Message}", graph.Spec.Field, e);
             }
 
             var shapes = new List<(string, long[])>();
@@ -166,7 +166,7 @@ internal sealed class WiringPlan
         if (logits.Length != 1 || logits[0] != labels)
         {
             throw new DimeException(
-                DimeErrorCode.ManifestGraphMismatch,
+                ErrorKind.ManifestGraphMismatch,
                 $"Manifest field 'labels' does not match the graph: '{spec.Logits}' gives [{string.Join(",", logits)}] per row, but the manifest lists {labels} labels (logits must be [batch,labels]).",
                 "labels");
         }

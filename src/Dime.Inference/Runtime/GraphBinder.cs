@@ -133,7 +133,7 @@ internal static class GraphBinder
     }
 
     public static DimeException Mismatch(string field, string message) =>
-        new(DimeErrorCode.ManifestGraphMismatch, $"Manifest field '{field}' does not match the graph: {message}", field);
+        new(ErrorKind.ManifestGraphMismatch, $"Manifest field '{field}' does not match the graph: {message}", field);
 
     private static string Describe(IReadOnlyDictionary<string, NodeMetadata> metadata) =>
         string.Join(", ", metadata.Select(kv => $"{kv.Key} ({Describe(kv.Value)})"));

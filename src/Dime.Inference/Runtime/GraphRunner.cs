@@ -81,7 +81,7 @@ internal sealed class GraphRunner : IDisposable
             if (outputRowShape is not null && !outputRowShape.SequenceEqual(observed))
             {
                 throw new DimeException(
-                    DimeErrorCode.ManifestGraphMismatch,
+                    ErrorKind.ManifestGraphMismatch,
                     $"The graph {spec.FileName} ({spec.Field}) declares its output '{spec.Output}' as [{string.Join(",", outputRowShape)}] per row but produced [{string.Join(",", observed)}].",
                     $"{spec.Field}.output");
             }
@@ -160,11 +160,11 @@ internal sealed class GraphRunner : IDisposable
         }
         catch (OnnxRuntimeException e) when (_inFlight.IsClosed)
         {
-            throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model was unloaded while it was running.", Spec.Field, e);
+            throw new DimeException(ErrorKind.ModelNotLoaded, "The model was unloaded while it was running.", Spec.Field, e);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new DimeException(DimeErrorCode.InferenceFailed, $"ONNX Runtime failed to run {Spec.FileName} ({Spec.Field}): {e.Message}", Spec.Field, e);
+            throw new DimeException(ErrorKind.InferenceFailed, $"ONNX Runtime failed to run {Spec.FileName} ({Spec.Field}): {e.Message}", Spec.Field, e);
         }
         finally
         {
@@ -233,7 +233,7 @@ internal sealed class GraphRunner : IDisposable
         var value = output[at];
         var what = float.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
         throw new DimeException(
-            DimeErrorCode.ModelOutputInvalid,
+            ErrorKind.ModelOutputInvalid,
             $"The graph {Spec.FileName} ({Spec.Field}) produced {what} in its output '{Spec.Output}' (batch row {at / OutputRowLength}, value {at % OutputRowLength}); DIME needs finite logits.",
             Spec.Field);
     }
@@ -266,7 +266,7 @@ internal sealed class GraphRunner : IDisposable
             if (info.ElementDataType != TensorElementType.Float)
             {
                 throw new DimeException(
-                    DimeErrorCode.ManifestGraphMismatch,
+                    ErrorKind.ManifestGraphMismatch,
                     $"The graph {spec.FileName} ({spec.Field}) output '{spec.Output}' holds {info.ElementDataType}; DIME reads float32.",
                     $"{spec.Field}.output");
             }
@@ -274,7 +274,7 @@ internal sealed class GraphRunner : IDisposable
             if (info.Shape.Length < 2 || info.Shape[0] != batch)
             {
                 throw new DimeException(
-                    DimeErrorCode.ManifestGraphMismatch,
+                    ErrorKind.ManifestGraphMismatch,
                     $"The graph {spec.FileName} ({spec.Field}) output '{spec.Output}' has shape [{string.Join(",", info.Shape)}] for a batch of {batch}; DIME needs the batch first and at least one value per row.",
                     $"{spec.Field}.output");
             }

@@ -32,7 +32,7 @@ internal sealed class InFlightRuns(string field)
         {
             if (_closed)
             {
-                throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model has been unloaded.", field);
+                throw new DimeException(ErrorKind.ModelNotLoaded, "The model has been unloaded.", field);
             }
 
             _active++;

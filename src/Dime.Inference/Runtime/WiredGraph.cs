@@ -181,11 +181,11 @@ internal sealed class WiredGraph : IDisposable
         }
         catch (OnnxRuntimeException e) when (_inFlight.IsClosed)
         {
-            throw new DimeException(DimeErrorCode.ModelNotLoaded, "The model was unloaded while it was running.", Spec.Field, e);
+            throw new DimeException(ErrorKind.ModelNotLoaded, "The model was unloaded while it was running.", Spec.Field, e);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new DimeException(DimeErrorCode.InferenceFailed, $"ONNX Runtime failed to run {Spec.FileName} ({Spec.Field}): {e.Message}", Spec.Field, e);
+            throw new DimeException(ErrorKind.InferenceFailed, $"ONNX Runtime failed to run {Spec.FileName} ({Spec.Field}): {e.Message}", Spec.Field, e);
         }
         finally
         {
@@ -246,7 +246,7 @@ internal sealed class WiredGraph : IDisposable
             var value = values[at];
             var what = float.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
             throw new DimeException(
-                DimeErrorCode.ModelOutputInvalid,
+                ErrorKind.ModelOutputInvalid,
                 $"The graph {Spec.FileName} ({Spec.Field}) produced {what} in its output '{output}'; DIME needs finite values.",
                 Spec.Field);
         }

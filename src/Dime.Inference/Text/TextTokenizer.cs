@@ -145,7 +145,7 @@ internal abstract class TextTokenizer
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > _maxTextLength)
         {
-            throw new DimeException(DimeErrorCode.TextInvalid, $"The text has {text.Length} characters; the limit is {_maxTextLength}.", "text");
+            throw new DimeException(ErrorKind.TextInvalid, $"The text has {text.Length} characters; the limit is {_maxTextLength}.", "text");
         }
 
         var start = 0;

@@ -83,7 +83,7 @@ internal sealed class WordsTokenizer : TextTokenizer
         }
         catch (RegexMatchTimeoutException e)
         {
-            throw new DimeException(DimeErrorCode.TextInvalid, "The tokenizer's word pattern took too long on this text.", "text", e);
+            throw new DimeException(ErrorKind.TextInvalid, "The tokenizer's word pattern took too long on this text.", "text", e);
         }
     }
 }

@@ -126,7 +126,7 @@ public sealed class ExplainerBehaviourTests
 
         var error = await Assert.ThrowsAsync<DimeException>(() => DimeExplainer.ExplainAsync(model, Instance, prepared, options, null, CancellationToken.None));
 
-        Assert.Equal(DimeErrorCode.InvalidArgument, error.Code);
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
     }
 
     [Fact]
@@ -135,11 +135,11 @@ public sealed class ExplainerBehaviourTests
         var model = Model();
         var prepared = await Prepare(model);
         var noWords = await Assert.ThrowsAsync<DimeException>(() => DimeExplainer.ExplainAsync(model, Instance with { Text = " ?! " }, prepared, Options, null, CancellationToken.None));
-        Assert.Equal(DimeErrorCode.TextInvalid, noWords.Code);
+        Assert.Equal(ErrorKind.TextInvalid, noWords.Kind);
 
         var broken = new FunctionModel(["x", "y", "z"], (_, _) => [float.NaN, 0, 0]);
         var invalid = await Assert.ThrowsAsync<DimeException>(() => DimeExplainer.ExplainAsync(broken, Instance, prepared, Options, null, CancellationToken.None));
-        Assert.Equal(DimeErrorCode.ModelOutputInvalid, invalid.Code);
+        Assert.Equal(ErrorKind.ModelOutputInvalid, invalid.Kind);
     }
 
     /// <summary>Reports synchronously on the caller's thread, unlike Progress&lt;T&gt;.</summary>

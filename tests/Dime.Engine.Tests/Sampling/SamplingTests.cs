@@ -74,6 +74,6 @@ public sealed class SamplingTests
         Assert.NotEqual(picked, ReferenceSampling.PickIndices(answers, 100, 6, stratified: true));
         Assert.Equal(100, ReferenceSampling.PickIndices(answers, 100, 5, stratified: false).Distinct().Count());
         Assert.Equal(Enumerable.Range(0, 1000), ReferenceSampling.PickIndices(answers, 5000, 5, stratified: false));
-        Assert.Equal(DimeErrorCode.InvalidArgument, Assert.Throws<DimeException>(() => ReferenceSampling.PickIndices(answers, 0, 5, true)).Code);
+        Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<DimeException>(() => ReferenceSampling.PickIndices(answers, 0, 5, true)).Kind);
     }
 }

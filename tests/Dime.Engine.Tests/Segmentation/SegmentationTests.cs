@@ -93,6 +93,6 @@ public sealed class SegmentationTests(ITestOutputHelper output)
     public void Bad_parameters_are_rejected_with_a_typed_error()
     {
         var error = Assert.Throws<DimeException>(() => Segmenter.Segment(Scenes.Pattern(10, 0), new SegmentationOptions { KernelSize = 0 }, 0));
-        Assert.Equal(DimeErrorCode.InvalidArgument, error.Code);
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
     }
 }

@@ -1,0 +1,3 @@
+namespace Dime.Daemon.Protocol;
+
+internal sealed record LoadModelParams(string ManifestPath);

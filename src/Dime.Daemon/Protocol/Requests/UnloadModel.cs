@@ -1,0 +1,4 @@
+
+namespace Dime.Daemon.Protocol;
+
+internal sealed record UnloadModelParams(string ModelId);
