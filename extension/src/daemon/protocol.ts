@@ -182,7 +182,7 @@ export type SampleRef = DatasetSampleRef | LineSampleRef | IdSampleRef | ImageSa
 export type FindSampleParams = (LineSampleRef | IdSampleRef) & { format?: DatasetFormat; fields?: DatasetFields };
 
 /** The dataset (opened, or the open one reused) and the sample at the place asked for. */
-export interface FoundSample {
+export interface FindSampleResult {
   dataset: DatasetInfo;
   sample: SampleInfo;
 }
@@ -591,7 +591,7 @@ export interface RequestMap {
   [Methods.unloadModel]: [{ modelId: string }, Empty];
   [Methods.openDataset]: [{ path: string; format?: DatasetFormat; fields?: DatasetFields }, DatasetInfo];
   [Methods.listSamples]: [{ datasetId: string; offset?: number; limit?: number }, { total: number; samples: SampleInfo[] }];
-  [Methods.findSample]: [FindSampleParams, FoundSample];
+  [Methods.findSample]: [FindSampleParams, FindSampleResult];
   [Methods.predict]: [{ modelId: string; sample: SampleRef; top?: number }, { sample: SampleInfo; top: Answer[]; logits: number[] }];
   [Methods.tokenize]: [{ modelId: string; text: string }, TokenizeResult];
   [Methods.explain]: [{ modelId: string; sample: SampleRef; options?: ExplainOptions; progressToken?: string }, ExplanationResult];

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { datasetFields, type RequiredFields } from '../config/settings';
-import { Methods, type FindSampleParams, type FoundSample, type ParamsOf, type RequestMethod, type ResultOf } from '../daemon/protocol';
+import { Methods, type FindSampleParams, type FindSampleResult, type ParamsOf, type RequestMethod, type ResultOf } from '../daemon/protocol';
 
 /** A place in a dataset file: 1-based line and (UTF-16) column, as docs/protocol.md counts them. */
 export interface SampleLocation {
@@ -49,7 +49,7 @@ export function locationAt(file: string, line: number, character?: number): Samp
 
 /** What a panel shows before the explanation comes, all of it from the daemon's answer. */
 export interface SampleTarget {
-  found: FoundSample;
+  found: FindSampleResult;
   label: string;
   /** Absolute image path, as the daemon resolved it. */
   imagePath: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_FIELDS } from '../../src/config/settings';
 import { DaemonRequestError } from '../../src/daemon/errors';
-import { Methods, type FoundSample, type ParamsOf, type RequestMethod, type ResultOf } from '../../src/daemon/protocol';
+import { Methods, type FindSampleResult, type ParamsOf, type RequestMethod, type ResultOf } from '../../src/daemon/protocol';
 import { findSample, isDatasetFile, locationAt, objectLines, type DaemonRequester } from '../../src/datasets/sampleLocation';
 
 /** A daemon client that records each request and answers from a function. */
@@ -20,7 +20,7 @@ class FakeDaemon implements DaemonRequester {
   }
 }
 
-const FOUND: FoundSample = {
+const FOUND: FindSampleResult = {
   dataset: { datasetId: 'ds-1', path: '/data/CLEVR/questions/CLEVR_val_questions.json', format: 'clevr', count: 3, folder: '/data/CLEVR', warnings: [] },
   sample: { index: 1, id: '11', imagePath: '/data/CLEVR/images/val/CLEVR_val_000001.png', question: 'Is the ball gray?', answer: 'no', line: 9 },
 };
