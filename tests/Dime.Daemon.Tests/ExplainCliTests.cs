@@ -41,6 +41,14 @@ public sealed class ExplainCliTests
     }
 
     [Fact]
+    public async Task A_line_without_a_sample_is_refused_with_the_reason()
+    {
+        var (code, _, err) = await Run("--model", TestPaths.CleanManifest, "--dataset", TestPaths.DemoDataset, "--line", "301");
+        Assert.Equal(2, code);
+        Assert.Contains("line 301 of samples.jsonl is not a sample: the file has 300 lines.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_summary_prints_the_top_features_of_M_UC_and_MI()
     {
         var folder = TestPaths.NewTempFolder("cli-out");

@@ -39,6 +39,12 @@ public sealed class MalformedCorpusTests(MalformedCorpusFixture fixture, Xunit.A
         { "unknown dataset id", """{"jsonrpc":"2.0","id":ID,"method":"dime/listSamples","params":{"datasetId":"ds-000000000000"}}""", 1200 },
         { "negative offset", """{"jsonrpc":"2.0","id":ID,"method":"dime/listSamples","params":{"datasetId":"$dataset","offset":-1}}""", 1000 },
         { "absurd limit", """{"jsonrpc":"2.0","id":ID,"method":"dime/listSamples","params":{"datasetId":"$dataset","limit":1000000000}}""", 1000 },
+        { "findSample line is a string", """{"jsonrpc":"2.0","id":ID,"method":"dime/findSample","params":{"path":"$folder/samples.jsonl","line":"x"}}""", -32602 },
+        { "findSample without line or id", """{"jsonrpc":"2.0","id":ID,"method":"dime/findSample","params":{"path":"$folder/samples.jsonl"}}""", 1000 },
+        { "findSample negative column", """{"jsonrpc":"2.0","id":ID,"method":"dime/findSample","params":{"path":"$folder/samples.jsonl","line":1,"column":-4}}""", 1000 },
+        { "findSample past the end", """{"jsonrpc":"2.0","id":ID,"method":"dime/findSample","params":{"path":"$folder/samples.jsonl","line":100000}}""", 1202 },
+        { "findSample missing file", """{"jsonrpc":"2.0","id":ID,"method":"dime/findSample","params":{"path":"$folder/nope.jsonl","line":1}}""", 1200 },
+        { "explain by path and index at once", """{"jsonrpc":"2.0","id":ID,"method":"dime/explain","params":{"modelId":"$model","sample":{"path":"$folder/samples.jsonl","line":1,"datasetId":"$dataset","index":0}}}""", 1000 },
 
         // models
         { "no manifest path", """{"jsonrpc":"2.0","id":ID,"method":"dime/loadModel","params":{}}""", 1000 },

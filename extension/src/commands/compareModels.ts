@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explainOptions } from '../config/settings';
 import { Methods } from '../daemon/protocol';
-import { resolveSampleTarget } from '../datasets/sampleTarget';
+import { cursorTarget } from '../datasets/sampleTarget';
 import { absolute } from '../explain/explainInPanel';
 import { reportError, runInPanel } from '../explain/runInPanel';
 import type { Services } from '../explain/services';
@@ -17,34 +17,22 @@ export function registerCompareModels(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMPARE_MODELS, async (uri?: unknown, line?: unknown) => {
     try {
       const settings = s.settings();
-      const target = await resolveSampleTarget(settings.fields, uri, line);
-      if (target.document.isDirty) throw new Error('Save the dataset file first: the daemon reads it from disk.');
+      const { location } = await cursorTarget(uri, line);
+      const target = await s.datasets.find(location, settings.fields);
+      const { dataset, sample } = target.found;
       const first = s.models.selected();
       const others = [...s.models.bundled(), ...(await s.models.workspaceChoices())].filter((c) => c.manifestPath !== first.manifestPath);
       const second = await pickSecond(first, others);
       if (!second) return;
-      const [a, b, dataset] = await Promise.all([
-        s.models.load(first.manifestPath),
-        s.models.load(second.manifestPath),
-        s.datasets.open(target.document.fileName, target.format, settings.fields),
-      ]);
-      const sample = target.sample;
-      const index = await s.datasets.indexOf(dataset, sample);
-      const label = sample.id !== undefined ? `sample ${sample.id}` : `sample #${sample.index}`;
+      const [a, b] = await Promise.all([s.models.load(first.manifestPath), s.models.load(second.manifestPath)]);
+      const label = target.label;
       const title = `DIME compare: ${label} · ${a.name} vs ${b.name}`;
-      const folders = [dataset.folder, ...(target.imagePath ? [path.dirname(target.imagePath)] : [])];
-      const panel = s.panels.create('compare', title, folders);
-      panel.post({
-        type: 'start',
-        title,
-        subtitle: `${a.name} vs ${b.name}`,
-        question: sample.question,
-        ...(target.imagePath ? { imageUri: panel.asWebviewUri(target.imagePath) } : {}),
-      });
+      const panel = s.panels.create('compare', title, target.dataFolders);
+      panel.post({ type: 'start', title, subtitle: `${a.name} vs ${b.name}`, question: sample.question, imageUri: panel.asWebviewUri(target.imagePath) });
       const result = await runInPanel(panel, `Comparing ${a.name} and ${b.name}`, s.log, (token, onProgress) =>
         s.daemon.requestWithProgress(
           Methods.compare,
-          { modelIds: [a.modelId, b.modelId], sample: { datasetId: dataset.datasetId, index }, options: explainOptions(settings) },
+          { modelIds: [a.modelId, b.modelId], sample: { datasetId: dataset.datasetId, index: sample.index }, options: explainOptions(settings) },
           onProgress,
           token,
         ),

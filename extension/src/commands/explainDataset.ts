@@ -4,8 +4,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Methods, type DatasetFormat } from '../daemon/protocol';
-import { detectFormat } from '../datasets/sampleAtCursor';
+import { Methods } from '../daemon/protocol';
+import { isDatasetFile } from '../datasets/sampleLocation';
 import { explainInPanel } from '../explain/explainInPanel';
 import { reportError, runInPanel } from '../explain/runInPanel';
 import type { Services } from '../explain/services';
@@ -13,15 +13,14 @@ import type { DimePanel } from '../panels/dimePanel';
 
 export const EXPLAIN_DATASET = 'dime.explainDataset';
 
-async function pickDataset(arg: unknown): Promise<{ file: string; format: DatasetFormat } | undefined> {
+/** The dataset file to explain: the argument, else the active editor's file, else one the user picks (the daemon reads it). */
+async function pickDataset(arg: unknown): Promise<{ file: string } | undefined> {
   const candidates: vscode.Uri[] = [];
   if (arg instanceof vscode.Uri) candidates.push(arg);
   const active = vscode.window.activeTextEditor?.document;
   if (active && active.uri.scheme === 'file') candidates.push(active.uri);
   for (const uri of candidates) {
-    const doc = uri === active?.uri ? active : await vscode.workspace.openTextDocument(uri);
-    const format = detectFormat(doc.fileName, doc.getText());
-    if (format) return { file: doc.fileName, format };
+    if (uri.scheme === 'file' && isDatasetFile(uri.fsPath)) return { file: uri.fsPath };
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: false,
@@ -29,10 +28,8 @@ async function pickDataset(arg: unknown): Promise<{ file: string; format: Datase
     openLabel: 'Explain Dataset',
   });
   if (!picked?.[0]) return undefined;
-  const doc = await vscode.workspace.openTextDocument(picked[0]);
-  const format = detectFormat(doc.fileName, doc.getText());
-  if (!format) throw new Error(`${path.basename(doc.fileName)} is neither a JSONL dataset nor a CLEVR questions file.`);
-  return { file: doc.fileName, format };
+  if (!isDatasetFile(picked[0].fsPath)) throw new Error(`${path.basename(picked[0].fsPath)} is neither a JSONL dataset nor a CLEVR questions file.`);
+  return { file: picked[0].fsPath };
 }
 
 export function registerExplainDataset(s: Services): vscode.Disposable {
@@ -41,7 +38,7 @@ export function registerExplainDataset(s: Services): vscode.Disposable {
       const target = await pickDataset(arg);
       if (!target) return;
       const settings = s.settings();
-      const [model, dataset] = await Promise.all([s.models.current(), s.datasets.open(target.file, target.format, settings.fields)]);
+      const [model, dataset] = await Promise.all([s.models.current(), s.datasets.open(target.file, undefined, settings.fields)]);
       const answer = await vscode.window.showInputBox({
         title: `DIME: explain ${path.basename(target.file)} (${dataset.count} samples)`,
         prompt: 'How many samples, from the first one?',
@@ -52,7 +49,7 @@ export function registerExplainDataset(s: Services): vscode.Disposable {
       const count = Number(answer.trim());
       const title = `DIME overview: ${path.basename(target.file)} · ${model.name}`;
       const panel = s.panels.create('dataset', title, [dataset.folder]);
-      panel.origin = { manifestPath: model.manifestPath, dataset: { path: target.file, format: target.format } };
+      panel.origin = { manifestPath: model.manifestPath, dataset: { path: dataset.path, format: dataset.format } };
       panel.post({ type: 'start', title, subtitle: `${count} of ${dataset.count} samples · ${model.name}` });
       const result = await runInPanel(panel, `Explaining ${count} samples`, s.log, (token, onProgress) =>
         s.daemon.requestWithProgress(
@@ -84,7 +81,7 @@ export async function openDatasetSample(s: Services, panel: DimePanel, ref: { da
     const listed = await s.daemon.request(Methods.listSamples, { datasetId: dataset.datasetId, offset: ref.index, limit: 1 });
     const sample = listed.samples[0];
     if (!sample) throw new Error(`Sample ${ref.index} was not found.`);
-    const imagePath = path.isAbsolute(sample.imagePath) ? sample.imagePath : path.join(dataset.folder, sample.imagePath);
+    const imagePath = sample.imagePath; // absolute: the daemon resolves it
     const datasetId = dataset.datasetId;
     await explainInPanel(s, {
       modelName: s.models.selected().label,

@@ -20,6 +20,7 @@ export const Methods = {
   unloadModel: 'dime/unloadModel',
   openDataset: 'dime/openDataset',
   listSamples: 'dime/listSamples',
+  findSample: 'dime/findSample',
   predict: 'dime/predict',
   tokenize: 'dime/tokenize',
   explain: 'dime/explain',

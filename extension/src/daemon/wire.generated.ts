@@ -213,6 +213,20 @@ export interface FeatureSelection {
   text?: 'none' | 'auto' | 'forward' | 'highestWeights';
 }
 
+export interface FindSampleParams {
+  path: string;
+  line?: number;
+  column?: number;
+  id?: string;
+  format?: string;
+  fields?: DatasetFields;
+}
+
+export interface FindSampleResult {
+  dataset: DatasetInfo;
+  sample: SampleInfo;
+}
+
 export interface Hide {
   mode?: 'median' | 'mean' | 'constant' | 'blur';
   color?: number[];
@@ -538,6 +552,10 @@ export interface SampleRef {
   imagePath?: string;
   question?: string;
   answer?: string;
+  path?: string;
+  line?: number;
+  column?: number;
+  id?: string;
 }
 
 export interface SamplingInfo {
@@ -664,6 +682,7 @@ export interface RequestMap {
   'dime/explain': [ExplainParams, ExplanationResult];
   'dime/explainDataset': [ExplainDatasetParams, DatasetResult];
   'dime/export': [ExportParams, ExportResult];
+  'dime/findSample': [FindSampleParams, FindSampleResult];
   'dime/listSamples': [ListSamplesParams, ListSamplesResult];
   'dime/loadModel': [LoadModelParams, ModelInfo];
   'dime/openDataset': [OpenDatasetParams, DatasetInfo];
@@ -709,6 +728,8 @@ export interface WireTypes {
   ExportParams: ExportParams;
   ExportResult: ExportResult;
   FeatureSelection: FeatureSelection;
+  FindSampleParams: FindSampleParams;
+  FindSampleResult: FindSampleResult;
   Hide: Hide;
   ImageExplanation: ImageExplanation;
   IndexError: IndexError;
@@ -807,6 +828,8 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   ExportParams: {"type":"object","properties":{"resultId":{"type":"string"},"folder":{"type":"string"}},"required":["resultId","folder"]},
   ExportResult: {"type":"object","properties":{"files":{"type":"array","items":{"type":"string"}}},"required":["files"]},
   FeatureSelection: {"type":"object","properties":{"image":{"type":"string","enum":["none","auto","forward","highestWeights"]},"text":{"type":"string","enum":["none","auto","forward","highestWeights"]}},"required":[]},
+  FindSampleParams: {"type":"object","properties":{"path":{"type":"string"},"line":{"type":"integer"},"column":{"type":"integer"},"id":{"type":"string"},"format":{"type":"string"},"fields":{"$ref":"#/$defs/DatasetFields"}},"required":["path"]},
+  FindSampleResult: {"type":"object","properties":{"dataset":{"$ref":"#/$defs/DatasetInfo"},"sample":{"$ref":"#/$defs/SampleInfo"}},"required":["dataset","sample"]},
   Hide: {"type":"object","properties":{"mode":{"type":"string","enum":["median","mean","constant","blur"]},"color":{"type":"array","items":{"type":"integer"}},"sigma":{"type":"number"}},"required":[]},
   ImageExplanation: {"type":"object","properties":{"segmentation":{"$ref":"#/$defs/SegmentationInfo"},"samples":{"type":"integer"},"explanations":{"type":"array","items":{"$ref":"#/$defs/LabelExplanation"}},"sampling":{"$ref":"#/$defs/SamplingInfo"},"bootstrap":{"$ref":"#/$defs/BootstrapReport"}},"required":["segmentation","samples","explanations"]},
   IndexError: {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}},"required":["code","message"]},
@@ -848,7 +871,7 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   ReproduceParams: {"type":"object","properties":{"resultId":{"type":"string"},"path":{"type":"string"},"progressToken":{}},"required":[]},
   ReproduceResult: {"type":"object","properties":{"resultId":{"type":"string"},"identical":{"type":"boolean"},"compared":{"type":"integer"},"differing":{"type":"integer"},"largest":{"$ref":"#/$defs/NumberDifference"},"mismatches":{"type":"array","items":{"type":"string"}},"environmentChanges":{"type":"array","items":{"type":"string"}},"tolerance":{"type":"number"},"withinTolerance":{"type":"boolean"},"elapsedMs":{"type":"number"}},"required":["resultId","identical","compared","differing","mismatches","environmentChanges","tolerance","withinTolerance","elapsedMs"]},
   SampleInfo: {"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"line":{"type":"integer"}},"required":["index","id","imagePath","question"]},
-  SampleRef: {"type":"object","properties":{"datasetId":{"type":"string"},"index":{"type":"integer"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"}},"required":[]},
+  SampleRef: {"type":"object","properties":{"datasetId":{"type":"string"},"index":{"type":"integer"},"imagePath":{"type":"string"},"question":{"type":"string"},"answer":{"type":"string"},"path":{"type":"string"},"line":{"type":"integer"},"column":{"type":"integer"},"id":{"type":"string"}},"required":[]},
   SamplingInfo: {"type":"object","properties":{"plannedRows":{"type":"integer"},"rows":{"type":"integer"},"stoppedEarly":{"type":"boolean"},"lastConvergence":{"$ref":"#/$defs/Convergence"},"estimator":{"type":"string","enum":["exact","perRow","shared"]},"partners":{"type":"integer"},"referenceSize":{"type":"integer"},"pairPasses":{"type":"integer"}},"required":["plannedRows","rows","stoppedEarly","estimator","partners","referenceSize","pairPasses"]},
   Segmentation: {"type":"object","properties":{"method":{"type":"string","enum":["auto","quickshift","slic","grid"]},"kernelSize":{"type":"number"},"maxDist":{"type":"number"},"ratio":{"type":"number"},"segments":{"type":"integer"},"compactness":{"type":"number"},"rows":{"type":"integer"},"columns":{"type":"integer"},"seed":{"type":"integer"}},"required":[]},
   SegmentationInfo: {"type":"object","properties":{"method":{"type":"string"},"parameters":{"type":"object"},"count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"map":{"type":"array","items":{"type":"integer"}}},"required":["method","parameters","count","width","height","map"]},

@@ -1,7 +1,7 @@
-/** "Explain with DIME" above each sample line of a JSONL dataset. */
+/** "Explain with DIME" above each line of a JSONL dataset that holds a JSON object (the daemon says which sample it is). */
 import * as vscode from 'vscode';
 import { EXPLAIN_SAMPLE } from '../commands/explainSample';
-import { jsonlSampleLines } from './sampleAtCursor';
+import { objectLines } from './sampleLocation';
 import type { DimeSettings } from '../config/settings';
 
 export const JSONL_SELECTOR: vscode.DocumentSelector = [
@@ -22,7 +22,7 @@ export class SampleCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const { enabled, maxSamples } = this.settings().codeLens;
     if (!enabled) return [];
-    return jsonlSampleLines(document.getText(), maxSamples).map(
+    return objectLines(document.getText(), maxSamples).map(
       (line) =>
         new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
           title: 'Explain with DIME',

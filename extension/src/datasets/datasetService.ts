@@ -2,9 +2,8 @@
 import * as vscode from 'vscode';
 import { datasetFields, type RequiredFields } from '../config/settings';
 import type { DaemonService } from '../daemon/daemonService';
-import { Methods, type DatasetFormat, type DatasetInfo, type SampleInfo } from '../daemon/protocol';
-import { confirmsSample } from './sampleMatch';
-import type { CursorSample } from './sampleAtCursor';
+import { Methods, type DatasetFormat, type DatasetInfo } from '../daemon/protocol';
+import { findSample, type SampleLocation, type SampleTarget } from './sampleLocation';
 
 export class DatasetService implements vscode.Disposable {
   private opened = new Map<string, Promise<DatasetInfo>>();
@@ -20,12 +19,13 @@ export class DatasetService implements vscode.Disposable {
     );
   }
 
-  open(path: string, format: DatasetFormat, fields: RequiredFields): Promise<DatasetInfo> {
-    const key = JSON.stringify([path, format, fields]);
+  /** Opens a dataset file; without a format the daemon tells JSONL from CLEVR by the file's extension. */
+  open(path: string, format: DatasetFormat | undefined, fields: RequiredFields): Promise<DatasetInfo> {
+    const key = JSON.stringify([path, format ?? null, fields]);
     let pending = this.opened.get(key);
     if (!pending) {
       const changed = datasetFields(fields);
-      pending = this.daemon.request(Methods.openDataset, changed ? { path, format, fields: changed } : { path, format });
+      pending = this.daemon.request(Methods.openDataset, { path, ...(format ? { format } : {}), ...(changed ? { fields: changed } : {}) });
       pending.then(
         (info) => {
           this.log.info(`opened ${path}: ${info.count} samples (${info.datasetId})`);
@@ -38,20 +38,12 @@ export class DatasetService implements vscode.Disposable {
     return pending;
   }
 
-  /**
-   * The daemon's index of the sample under the cursor: the local estimate when the daemon confirms it
-   * (same line, or same question for CLEVR), else a search through its samples.
-   */
-  async indexOf(dataset: DatasetInfo, sample: CursorSample): Promise<number> {
-    const probe = await this.daemon.request(Methods.listSamples, { datasetId: dataset.datasetId, offset: sample.index, limit: 1 });
-    if (probe.samples[0] && confirmsSample(probe.samples[0], sample)) return sample.index;
-    const page = 5000;
-    for (let offset = 0; offset < probe.total; offset += page) {
-      const { samples } = await this.daemon.request(Methods.listSamples, { datasetId: dataset.datasetId, offset, limit: page });
-      const found: SampleInfo | undefined = samples.find((s) => confirmsSample(s, sample));
-      if (found) return found.index;
-    }
-    throw new Error(`The daemon did not read line ${sample.line + 1} as a sample (see "DIME: Show Logs" for the lines it skipped).`);
+  /** The daemon's sample at a place in a dataset file (the dataset it opened for that is known from then on). */
+  async find(location: SampleLocation, fields: RequiredFields): Promise<SampleTarget> {
+    const target = await findSample(this.daemon, location, fields);
+    const dataset = target.found.dataset;
+    this.opened.set(JSON.stringify([dataset.path, null, fields]), Promise.resolve(dataset));
+    return target;
   }
 
   /** A dataset id the daemon handed out earlier, if it still knows it. */

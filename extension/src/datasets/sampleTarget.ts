@@ -1,42 +1,27 @@
-/** The dataset sample a command targets: from a CodeLens (uri + line) or the active editor's cursor. */
-import * as fs from 'node:fs';
+/** The place a sample command targets: a CodeLens's line (uri + 0-based line) or the active editor's cursor. */
 import * as vscode from 'vscode';
-import type { RequiredFields } from '../config/settings';
-import type { DatasetFormat } from '../daemon/protocol';
-import { clevrImageCandidates, clevrSampleAt, detectFormat, jsonlImagePath, jsonlSampleAt, type CursorSample } from './sampleAtCursor';
+import { isDatasetFile, locationAt, type SampleLocation } from './sampleLocation';
 
-export interface SampleTarget {
+export interface CursorTarget {
   document: vscode.TextDocument;
-  format: DatasetFormat;
-  sample: CursorSample;
-  /** Absolute image path as the extension resolves it (for the panel's first paint). */
-  imagePath?: string;
+  location: SampleLocation;
 }
 
-export async function resolveSampleTarget(fields: RequiredFields, uri?: unknown, line?: unknown): Promise<SampleTarget> {
+export async function cursorTarget(uri?: unknown, line?: unknown): Promise<CursorTarget> {
   let document: vscode.TextDocument;
-  let position: vscode.Position;
+  let location: SampleLocation;
   if (uri instanceof vscode.Uri && typeof line === 'number' && Number.isInteger(line) && line >= 0) {
     document = await vscode.workspace.openTextDocument(uri);
-    position = new vscode.Position(line, 0);
+    location = locationAt(document.fileName, line);
   } else {
     const editor = vscode.window.activeTextEditor;
     if (!editor) throw new Error('Open a dataset file (JSONL or CLEVR questions JSON) and put the cursor on a sample.');
     document = editor.document;
-    position = editor.selection.active;
+    const cursor = editor.selection.active;
+    location = locationAt(document.fileName, cursor.line, cursor.character);
   }
   if (document.uri.scheme !== 'file') throw new Error('DIME explains datasets stored as local files.');
-  const text = document.getText();
-  const format = detectFormat(document.fileName, text);
-  if (!format) throw new Error(`${vscode.workspace.asRelativePath(document.uri)} is neither a JSONL dataset nor a CLEVR questions file.`);
-  const parsed = format === 'jsonl' ? jsonlSampleAt(text, position.line, fields) : clevrSampleAt(text, document.offsetAt(position));
-  if (!parsed.ok) throw new Error(parsed.error);
-  const sample = parsed.sample;
-  const imagePath =
-    format === 'jsonl'
-      ? jsonlImagePath(document.fileName, sample.image)
-      : clevrImageCandidates(document.fileName, sample.image, sample.split).find((p) => fs.existsSync(p));
-  const target: SampleTarget = { document, format, sample };
-  if (imagePath) target.imagePath = imagePath;
-  return target;
+  if (!isDatasetFile(document.fileName)) throw new Error(`${vscode.workspace.asRelativePath(document.uri)} is neither a JSONL dataset nor a CLEVR questions file.`);
+  if (document.isDirty) throw new Error('Save the dataset file first: the daemon reads it from disk.');
+  return { document, location };
 }

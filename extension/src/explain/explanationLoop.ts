@@ -64,7 +64,7 @@ async function navigate(s: Services, panel: DimePanel, run: ExplainRun, delta: -
   const listed = await s.daemon.request(Methods.listSamples, { datasetId: dataset.datasetId, offset: index, limit: 1 });
   const sample = listed.samples[0];
   if (!sample) throw new Error(`Sample ${index} was not found.`);
-  const imagePath = absolute(sample.imagePath, dataset.folder);
+  const imagePath = sample.imagePath; // absolute: the daemon resolves it
   const manifestPath = result.model.manifestPath;
   const request: ExplainRequest = {
     ...run.request,

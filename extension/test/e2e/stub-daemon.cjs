@@ -38,7 +38,7 @@ connection.onRequest('dime/loadModel', ({ manifestPath }) => {
   return info;
 });
 
-connection.onRequest('dime/openDataset', ({ path: file, format }) => {
+function openDataset(file, format) {
   if (!fs.existsSync(file)) throw new ResponseError(1200, `no dataset at ${file}`, { name: 'DatasetNotFound', subject: file });
   const samples = fs.readFileSync(file, 'utf8').split(/\r?\n/).map((l, line) => [l, line]).filter(([l]) => l.trim() !== '').map(([l, line], index) => {
     const row = JSON.parse(l);
@@ -46,7 +46,16 @@ connection.onRequest('dime/openDataset', ({ path: file, format }) => {
   });
   const info = { datasetId: `ds${datasets.size + 1}`, path: file, format: format || 'jsonl', count: samples.length, folder: path.dirname(file) };
   datasets.set(info.datasetId, { info, samples });
-  return info;
+  return { info, samples };
+}
+
+connection.onRequest('dime/openDataset', ({ path: file, format }) => openDataset(file, format).info);
+
+connection.onRequest('dime/findSample', ({ path: file, line, id, format }) => {
+  const { info, samples } = openDataset(file, format);
+  const sample = samples.find((s) => (line !== undefined ? s.line === line : s.id === id));
+  if (!sample) throw new ResponseError(1202, `line ${line} of ${path.basename(file)} is not a sample`, { name: 'SampleNotFound', subject: `line ${line}` });
+  return { dataset: info, sample };
 });
 
 connection.onRequest('dime/listSamples', ({ datasetId, offset = 0, limit = 100 }) => {

@@ -13,6 +13,7 @@ internal static class ExplainCommand
         var model = new Option<string?>("--model") { Description = "The model's manifest.json (default: the bundled demo model)." };
         var dataset = new Option<string?>("--dataset") { Description = "A JSONL dataset or CLEVR questions file (default: the bundled demo dataset when --image is not given)." };
         var index = new Option<int>("--index") { Description = "The sample of the dataset to explain.", DefaultValueFactory = _ => 0 };
+        var line = new Option<int?>("--line") { Description = "The 1-based line of --dataset that holds the sample, instead of --index (for a CLEVR file, the first question on that line)." };
         var image = new Option<string?>("--image") { Description = "An image file to explain instead of a dataset sample." };
         var question = new Option<string?>("--question") { Description = "The question about --image." };
         var reference = new Option<string?>("--reference") { Description = "The dataset to draw the reference set from (default: the sample's dataset, else the model's)." };
@@ -20,7 +21,7 @@ internal static class ExplainCommand
         var options = ExplainOptionFlags.Create();
         var command = new Command("explain", "Explain one sample: UC and MI heatmaps over image regions and words, written as JSON, PNGs and an HTML report.")
         {
-            model, dataset, index, image, question, reference, output,
+            model, dataset, index, line, image, question, reference, output,
         };
         options.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -43,10 +44,11 @@ internal static class ExplainCommand
                 }
 
                 Workspace.Dataset? opened = null;
+                var wanted = 0;
                 if (imagePath is null)
                 {
                     opened = daemon.Datasets.Open(result.GetValue(dataset) ?? DemoAssets.Dataset ?? throw Missing("--dataset"));
-                    var wanted = result.GetValue(index);
+                    wanted = result.GetValue(line) is { } atLine ? Workspace.SampleLocator.AtLine(opened, atLine).Index : result.GetValue(index);
                     if (wanted < 0 || wanted >= opened.Samples.Count)
                     {
                         throw new DaemonException(
@@ -58,7 +60,7 @@ internal static class ExplainCommand
 
                 var entry = daemon.Models.Load(result.GetValue(model) ?? DemoAssets.CleanModel ?? throw Missing("--model"));
                 Console.Error.WriteLine($"model: {entry.Loaded.Name} on {DeviceLine(entry.Loaded.Device)}");
-                var sample = opened is null ? new SampleRef(ImagePath: imagePath, Question: questionText) : new SampleRef(opened.Id, result.GetValue(index));
+                var sample = opened is null ? new SampleRef(ImagePath: imagePath, Question: questionText) : new SampleRef(opened.Id, wanted);
 
                 var dto = options.Read(result);
                 if (result.GetValue(reference) is { } referencePath)

@@ -33,19 +33,30 @@ internal static class SampleResolver
 
     /// <summary><see cref="Locate"/> on the thread pool (hashing a large file takes a while).</summary>
     public static Task<LocatedSample> LocateAsync(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken) =>
-        OffThread(() => Locate(reference, datasets), cancellationToken);
+        OffThread(() => Locate(reference, datasets, cancellationToken), cancellationToken);
 
     /// <summary><see cref="Decode"/> on the thread pool (decoding observes the token).</summary>
     public static Task<ResolvedSample> DecodeAsync(LocatedSample sample, CancellationToken cancellationToken) =>
         OffThread(() => Decode(sample, cancellationToken), cancellationToken);
 
     public static ResolvedSample Resolve(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken = default) =>
-        Decode(Locate(reference, datasets), cancellationToken);
+        Decode(Locate(reference, datasets, cancellationToken), cancellationToken);
 
     /// <summary>Finds the sample, checks its question and hashes its image file; decodes nothing.</summary>
-    public static LocatedSample Locate(SampleRef reference, DatasetRegistry datasets)
+    public static LocatedSample Locate(SampleRef reference, DatasetRegistry datasets, CancellationToken cancellationToken = default)
     {
         Protocol.Validate.NotNull(reference, "sample");
+        if (reference.Path is not null)
+        {
+            if (reference.DatasetId is not null || reference.ImagePath is not null)
+            {
+                throw new DaemonException(ErrorCode.InvalidArgument, "A sample is named by one of {datasetId, index}, {path, line}, {path, id} or {imagePath, question}, not by several.", "sample");
+            }
+
+            var (dataset, sample) = SampleLocator.Find(datasets, reference.Path, reference.Line, reference.Column, reference.Id, cancellationToken: cancellationToken);
+            return Located(dataset.ImageFullPath(sample), sample.Question, sample.Answer, sample.Index, sample.Id, sample.Line, dataset);
+        }
+
         if (reference.DatasetId is { } datasetId)
         {
             var dataset = datasets.Get(datasetId);

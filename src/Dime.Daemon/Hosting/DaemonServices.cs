@@ -75,6 +75,7 @@ internal sealed class DaemonServices : IDisposable
         yield return new UnloadModelHandler(Models, References);
         yield return new OpenDatasetHandler(Datasets);
         yield return new ListSamplesHandler(Datasets);
+        yield return new FindSampleHandler(Datasets);
         yield return new PredictHandler(Models, Explanations, Running);
         yield return new TokenizeHandler(Models);
         yield return new ExplainHandler(Models, Explanations, Running, rpc);

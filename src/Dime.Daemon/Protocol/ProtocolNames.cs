@@ -14,6 +14,7 @@ internal static class ProtocolNames
     public const string UnloadModel = "dime/unloadModel";
     public const string OpenDataset = "dime/openDataset";
     public const string ListSamples = "dime/listSamples";
+    public const string FindSample = "dime/findSample";
     public const string Predict = "dime/predict";
     public const string Tokenize = "dime/tokenize";
     public const string Explain = "dime/explain";
@@ -27,6 +28,6 @@ internal static class ProtocolNames
     /// <summary>The requests a client may send, as answered in initialize's capabilities.</summary>
     public static readonly IReadOnlyList<string> Requests =
     [
-        Initialize, Shutdown, Status, LoadModel, UnloadModel, OpenDataset, ListSamples, Predict, Tokenize, Explain, ExplainDataset, Compare, Export, Reproduce,
+        Initialize, Shutdown, Status, LoadModel, UnloadModel, OpenDataset, ListSamples, FindSample, Predict, Tokenize, Explain, ExplainDataset, Compare, Export, Reproduce,
     ];
 }

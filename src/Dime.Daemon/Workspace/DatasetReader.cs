@@ -25,7 +25,7 @@ internal static class DatasetReader
         var kind = format?.ToLowerInvariant() ?? Guess(full);
         var dataset = kind switch
         {
-            "jsonl" => ReadJsonl(full, fields ?? new DatasetFields(), cancellationToken),
+            "jsonl" => ReadJsonl(full, fields, cancellationToken),
             "clevr" => ReadClevr(full, cancellationToken),
             _ => throw new DaemonException(ErrorCode.InvalidArgument, $"Unknown dataset format {SafeFiles.Quote(format)}; use 'jsonl' or 'clevr'.", "format"),
         };
@@ -38,8 +38,9 @@ internal static class DatasetReader
     private static string Guess(string path) =>
         path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "clevr" : "jsonl";
 
-    private static Dataset ReadJsonl(string path, DatasetFields fields, CancellationToken cancellationToken)
+    private static Dataset ReadJsonl(string path, DatasetFields? requested, CancellationToken cancellationToken)
     {
+        var fields = requested ?? new DatasetFields();
         var samples = new List<Sample>();
         var warnings = new List<string>();
         var lineNumber = 0;
@@ -85,10 +86,19 @@ internal static class DatasetReader
             throw new DaemonException(ErrorCode.DatasetInvalid, $"No sample could be read from '{path}'{why}.", path);
         }
 
-        return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path), ContentHash = FileHash.Sha256(path, FileKind.Dataset) };
+        return new Dataset(IdOf(path), path, "jsonl", Path.GetDirectoryName(path)!, samples, warnings)
+        {
+            LastWriteUtc = File.GetLastWriteTimeUtc(path),
+            ContentHash = FileHash.Sha256(path, FileKind.Dataset),
+            Fields = fields,
+            LineCount = lineNumber,
+        };
     }
 
-    /// <summary>CLEVR's questions file: questions/CLEVR_split_questions.json next to images/split/.</summary>
+    /// <summary>
+    /// CLEVR's questions file: questions/CLEVR_split_questions.json next to images/split/. Each sample keeps the
+    /// span of its element of the questions array, so an editor position names it (<see cref="SampleLocator"/>).
+    /// </summary>
     private static Dataset ReadClevr(string path, CancellationToken cancellationToken)
     {
         var bytes = SafeFiles.ReadAllBytes(path, FileKind.Dataset, cancellationToken);
@@ -118,6 +128,8 @@ internal static class DatasetReader
             var root = string.Equals(Path.GetFileName(folder), "questions", StringComparison.OrdinalIgnoreCase)
                 ? Path.GetDirectoryName(folder)!
                 : folder;
+            var fileSplit = SplitFromFileName(path);
+            var spans = QuestionSpans(bytes, questions.GetArrayLength());
             var samples = new List<Sample>();
             var warnings = new List<string>();
             var position = 0;
@@ -139,10 +151,11 @@ internal static class DatasetReader
                     continue;
                 }
 
-                var split = Field(q, null, ["split"]);
+                var split = Field(q, null, ["split"]) ?? fileSplit;
                 var image = ClevrImagePath(root, split, file);
                 var id = Field(q, null, ["question_index"]) ?? position.ToString(CultureInfo.InvariantCulture);
-                samples.Add(new Sample(samples.Count, id, image, question, Field(q, null, ["answer"]), null));
+                var span = spans?[position - 1];
+                samples.Add(new Sample(samples.Count, id, image, question, Field(q, null, ["answer"]), span?.Start.Line, span));
             }
 
             if (samples.Count == 0)
@@ -150,7 +163,99 @@ internal static class DatasetReader
                 throw new DaemonException(ErrorCode.DatasetInvalid, "The CLEVR file holds no usable question.", path);
             }
 
-            return new Dataset(IdOf(path), path, "clevr", root, samples, warnings) { LastWriteUtc = File.GetLastWriteTimeUtc(path), ContentHash = FileHash.Sha256(path, FileKind.Dataset) };
+            return new Dataset(IdOf(path), path, "clevr", root, samples, warnings)
+            {
+                LastWriteUtc = File.GetLastWriteTimeUtc(path),
+                ContentHash = FileHash.Sha256(path, FileKind.Dataset),
+                LineCount = LineCount(bytes),
+            };
+        }
+    }
+
+    /// <summary>CLEVR names its files CLEVR_&lt;split&gt;_questions.json; the split names the images' folder when questions omit it.</summary>
+    private static string? SplitFromFileName(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        const string Suffix = "_questions";
+        if (!name.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var split = name[..^Suffix.Length];
+        split = split[(split.LastIndexOf('_') + 1)..].ToLowerInvariant();
+        return split is "train" or "val" or "test" ? split : null;
+    }
+
+    /// <summary>
+    /// The span of each element of the top-level "questions" array, in editor positions; null when the file's
+    /// layout is not the one <see cref="JsonDocument"/> read (a repeated "questions" key).
+    /// </summary>
+    private static TextSpan[]? QuestionSpans(byte[] bytes, int expected)
+    {
+        var text = bytes.AsSpan(bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0);
+        var reader = new Utf8JsonReader(text);
+        var positions = new PositionCounter();
+        var spans = new List<TextSpan>(expected);
+        while (reader.Read())
+        {
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("questions"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return null;
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = positions.At(text, (int)reader.TokenStartIndex);
+                    reader.Skip();
+                    spans.Add(new TextSpan(start, positions.At(text, (int)reader.BytesConsumed)));
+                }
+
+                return spans.Count == expected ? [.. spans] : null;
+            }
+
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return null;
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static int LineCount(byte[] bytes) => bytes.AsSpan().Count((byte)'\n') + 1;
+
+    /// <summary>Turns increasing byte offsets of UTF-8 text into editor positions in one pass.</summary>
+    private sealed class PositionCounter
+    {
+        private int _offset;
+        private int _line = 1;
+        private int _column = 1;
+
+        public TextPosition At(ReadOnlySpan<byte> text, int offset)
+        {
+            for (; _offset < offset; _offset++)
+            {
+                var b = text[_offset];
+                if (b == (byte)'\n')
+                {
+                    _line++;
+                    _column = 1;
+                }
+                else if ((b & 0xC0) != 0x80)
+                {
+                    // a code point starts here; one beyond the Basic Multilingual Plane is two UTF-16 units
+                    _column += b >= 0xF0 ? 2 : 1;
+                }
+            }
+
+            return new TextPosition(_line, _column);
         }
     }
 

@@ -8,17 +8,26 @@ internal sealed class DatasetRegistry
 {
     private readonly ConcurrentDictionary<string, Dataset> _datasets = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The dataset at <paramref name="path"/>: the one already open when the file did not change and the format and
+    /// fields asked for are those it was read with (null fields: as it was opened), else the file read again.
+    /// </summary>
     public Dataset Open(string path, string? format = null, DatasetFields? fields = null, CancellationToken cancellationToken = default)
     {
         Protocol.Validate.OneOf(format, Protocol.DatasetInfo.Formats, "format");
         var full = Dime.Inference.Files.SafeFiles.CheckPath(path, "dataset");
         var id = DatasetReader.IdOf(full);
-        if (_datasets.TryGetValue(id, out var open) && File.Exists(full) && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc && fields is null && (format is null || string.Equals(format, open.Format, StringComparison.OrdinalIgnoreCase)))
+        _datasets.TryGetValue(id, out var open);
+        if (open is not null
+            && File.Exists(full)
+            && File.GetLastWriteTimeUtc(full) == open.LastWriteUtc
+            && (fields is null || fields == (open.Fields ?? new DatasetFields()))
+            && (format is null || string.Equals(format, open.Format, StringComparison.OrdinalIgnoreCase)))
         {
             return open;
         }
 
-        var dataset = DatasetReader.Read(full, format, fields, cancellationToken);
+        var dataset = DatasetReader.Read(full, format ?? open?.Format, fields ?? open?.Fields, cancellationToken);
         _datasets[id] = dataset;
         return dataset;
     }
