@@ -1,4 +1,3 @@
-using Dime.Daemon.Workspace;
 
 namespace Dime.Daemon.Protocol;
 
