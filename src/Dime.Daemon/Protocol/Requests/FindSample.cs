@@ -1,4 +1,3 @@
-
 namespace Dime.Daemon.Protocol;
 
 /// <summary>
