@@ -62,7 +62,7 @@ public sealed class DevicePlacementTests : IDisposable
     {
         var error = Assert.Throws<DimeException>(() => DevicePlacement.Place(DeviceOptions.Cuda, Build(failOnCuda: "out of memory", providerLoad: false)));
 
-        Assert.Equal(DimeErrorCode.DeviceUnavailable, error.Code);
+        Assert.Equal(ErrorKind.DeviceUnavailable, error.Kind);
         Assert.Equal("device", error.Subject);
         Assert.Contains("out of memory", error.Message, StringComparison.Ordinal);
         Assert.Equal([true, false], _built.Select(p => p.Cuda));
@@ -71,7 +71,7 @@ public sealed class DevicePlacementTests : IDisposable
     [Fact]
     public void Cuda_tells_the_models_own_fault_as_such()
     {
-        var broken = new DimeException(DimeErrorCode.ManifestGraphMismatch, "the graph's input is 3x64x64, the manifest says 3x32x32", "image.width");
+        var broken = new DimeException(ErrorKind.ManifestGraphMismatch, "the graph's input is 3x64x64, the manifest says 3x32x32", "image.width");
 
         var error = Assert.Throws<DimeException>(() => DevicePlacement.Place<DeviceInfo>(DeviceOptions.Cuda, placement =>
         {
