@@ -517,6 +517,8 @@ export interface PartialResult {
   modality: 'image' | 'text';
   rows: number;
   plannedRows: number;
+  /** The predicted label (the result's prediction.label), which the panel opens on. */
+  predicted: number;
   convergence?: Convergence;
   explanations: LabelExplanation[];
   segmentation?: Segmentation;

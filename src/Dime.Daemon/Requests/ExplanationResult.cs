@@ -56,10 +56,10 @@ internal sealed record TextExplanation(
 /// <summary>
 /// A partial fit in a `$/progress` notification (docs/protocol.md): the rows so far out of those planned, the
 /// convergence since the previous partial, a few labels' surrogates, and with a modality's first partial its
-/// segmentation (image) or features and tokens (text).
+/// segmentation (image) or features and tokens (text). Predicted: the predicted label (the result's prediction.label).
 /// </summary>
 internal sealed record PartialResult(
-    string Modality, int Rows, int PlannedRows, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanation> Explanations,
+    string Modality, int Rows, int PlannedRows, int Predicted, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanation> Explanations,
     SegmentationInfo? Segmentation, IReadOnlyList<string>? Features, IReadOnlyList<TextToken>? Tokens);
 
 internal sealed record Overlay(string Modality, string Part, int Label, string Path);
