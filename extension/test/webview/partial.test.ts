@@ -76,6 +76,8 @@ describe('partial heatmaps while an explanation runs (real bundle, headless Chro
 
     await post(page, { type: 'explanation', result, imageUri: `${h.origin}/fixtures/explanation.png` });
     await page.waitForSelector('#app[data-state="done"]');
+    assert.equal(await page.locator('#app').getAttribute('data-partials'), '3', 'the panel says how many partial fits it drew');
+    assert.ok(Number(await page.locator('#app').getAttribute('data-first-partial-ms')) >= 0);
     assert.equal(await page.locator('#partial').count(), 0);
     assert.equal(await page.locator('#partial-status').count(), 0);
     // a partial that arrives after the result is not drawn over it

@@ -38,6 +38,8 @@ interface Rendered {
 let rendered: Rendered | undefined;
 /** The heatmaps of the rows so far while a run is in flight (not persisted: a reload gets them replayed). */
 let partial: PartialPanel | undefined;
+/** When the run began (its start message), for the time to its first partial heatmap (#app data-first-partial-ms). */
+let startedAt = 0;
 let provenance: ProvenanceSection | undefined;
 
 function save(): void {
@@ -147,6 +149,9 @@ function showPartial(message: PartialMessage): void {
     api.post({ type: 'log', level: 'warn', message: `ignored a partial result of the ${message.partial.modality} that does not match its first` });
     return;
   }
+  const drawn = Number(shell.root.dataset['partials'] ?? '0') + 1;
+  shell.root.dataset['partials'] = String(drawn);
+  if (drawn === 1) shell.root.dataset['firstPartialMs'] = String(Math.round(performance.now() - startedAt));
   if (partial.element.parentElement !== shell.content) {
     shell.content.classList.remove('stale');
     shell.content.replaceChildren(partial.element);
@@ -158,6 +163,9 @@ function handle(message: HostMessage): void {
     case 'start': {
       const { error: _e, ...rest } = state;
       state = { ...rest, title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
+      startedAt = performance.now();
+      delete shell.root.dataset['partials'];
+      delete shell.root.dataset['firstPartialMs'];
       renderAll();
       break;
     }
