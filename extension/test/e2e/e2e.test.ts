@@ -422,6 +422,16 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     const log = await dimeLogTail();
     assert.match(log, new RegExp(`opened the stored explanation of sample ${samples[1]!.id} \\(`), 'read back from the result cache');
     await shot('recent');
+
+    // the comparison is still open: reopening it brings that panel forward instead of opening another
+    const compareTabs = page.locator('.tabs-container .tab', { hasText: /^DIME compare/ });
+    const open = await compareTabs.count();
+    assert.ok(open >= 1, 'the comparison panel is open');
+    await rows.first().click();
+    await panelTitled('DIME compare');
+    await page.waitForTimeout(1000);
+    assert.equal(await compareTabs.count(), open, `no second comparison tab: ${(await page.locator('.tabs-container .tab').allTextContents()).join(' | ')}`);
+    assert.match(await dimeLogTail(), /brought forward the panel that shows the comparison of/);
   });
 
   test('the dataset overview opens from the palette (EMAP, shares, samples)', async () => {
