@@ -8,6 +8,7 @@ internal static class DaemonCommandLine
 {
     public static readonly Option<string?> CacheOption = new("--cache") { Description = "Folder for results, overlays and reports." };
     public static readonly Option<string> DeviceOption = new("--device") { Description = "auto (CUDA when it loads, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
+    public static readonly Option<string?> OrtNativesOption = new("--ort-natives") { Description = "Run ONNX Runtime from this folder (the CUDA build `gpu enable` installed)." };
     public static readonly Option<string> LogLevelOption = new("--log-level") { Description = "trace, debug, info, warning, error or off (to stderr).", DefaultValueFactory = _ => "info" };
 
     public static async Task<int> RunAsync(string[] args)
@@ -17,7 +18,9 @@ internal static class DaemonCommandLine
         root.Options.Add(CacheOption);
         root.Options.Add(DeviceOption);
         root.Options.Add(LogLevelOption);
+        root.Options.Add(OrtNativesOption);
         CacheOption.Recursive = true;
+        OrtNativesOption.Recursive = true;
         DeviceOption.Recursive = true;
         LogLevelOption.Recursive = true;
         root.Subcommands.Add(ServeCommand.Create());
@@ -29,6 +32,7 @@ internal static class DaemonCommandLine
         root.Subcommands.Add(CheckModelCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(GpuCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
@@ -44,6 +48,11 @@ internal static class DaemonCommandLine
     /// <param name="defaultDevice">The device when --device is not given (reproduce: the recorded one).</param>
     public static Daemon CreateDaemon(ParseResult result, string? defaultDevice = null)
     {
+        if (result.GetValue(OrtNativesOption) is { } natives)
+        {
+            Inference.Runtime.OrtNatives.UseFolder(natives); // before anything touches ONNX Runtime
+        }
+
         var log = new Log(Log.ParseLevel(result.GetValue(LogLevelOption)));
         var cache = result.GetValue(CacheOption) is { } folder ? Inference.Files.SafeFiles.CheckFolderForWriting(folder, "--cache") : DaemonOptions.DefaultCacheFolder;
         var device = defaultDevice is not null && result.GetResult(DeviceOption) is null or { Implicit: true } ? defaultDevice : result.GetValue(DeviceOption) ?? "auto";

@@ -42,6 +42,9 @@ public enum DimeErrorCode
     ImageChanged = 1602,
     ModelChanged = 1603,
     ReferenceChanged = 1604,
+
+    GpuPackageUnavailable = 1700,
+    GpuPackageInvalid = 1701,
 }
 
 /// <summary>An error a person can act on: a stable code, a plain message, and optionally what it concerns.</summary>
