@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCompareModels } from './commands/compareModels';
+import { registerEnableGpu } from './commands/enableGpu';
 import { openDatasetSample, registerExplainDataset } from './commands/explainDataset';
 import { openStoredSample, registerOpenDatasetResult } from './commands/openDatasetResult';
 import { registerExplainImage } from './commands/explainImage';
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerExportPanel(services),
     registerShowLogs(log),
     registerRestartDaemon(services),
+    registerEnableGpu(services),
     registerRecentExplanations(services, recent),
   );
 

@@ -60,9 +60,10 @@ public sealed class ExplainCliTests
         Assert.True(code == 0, err);
         foreach (var part in new[] { "M:", "UC:", "MI:" })
         {
-            Assert.Matches($@"top {part}\s+words \S+ [+-]\d+\.\d\d, .*regions \d+ [+-]\d+\.\d\d", output);
+            Assert.Matches($@"top {part}\s+words \S+ [+-]?\d+\.\d\d, .*regions \d+ [+-]?\d+\.\d\d", output);
         }
 
+        Assert.DoesNotContain("-+", output, StringComparison.Ordinal);
         Assert.Matches(@"model runs: [1-9]\d*", output);
         Assert.True(File.Exists(Path.Combine(folder, "report.html")));
 
@@ -90,4 +91,15 @@ public sealed class ExplainCliTests
         Assert.Equal(8 + 1 + 60, timings.GetProperty("rows.detector").GetDouble());
         Assert.True(timings.GetProperty("rows.crossmodal").GetDouble() >= 9 * 120, timings.ToString());
     }
+
+    [Theory]
+    [InlineData(12.2249, 2, "+12.22")]
+    [InlineData(-0.051, 2, "-0.05")]
+    [InlineData(-0.001, 2, "0.00")] // was "-+0.00"
+    [InlineData(0.004, 2, "0.00")]
+    [InlineData(-0.0, 2, "0.00")]
+    [InlineData(-0.0004, 3, "0.000")]
+    [InlineData(-0.0006, 3, "-0.001")]
+    public void Weights_print_with_one_sign_and_none_when_they_round_to_zero(double weight, int decimals, string expected) =>
+        Assert.Equal(expected, Cli.WeightText.Signed(weight, decimals));
 }

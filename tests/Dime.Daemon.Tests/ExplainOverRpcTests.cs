@@ -86,6 +86,7 @@ public sealed class ExplainOverRpcTests
             var labels = partial.GetProperty("explanations");
             Assert.InRange(labels.GetArrayLength(), 1, 6);
             Assert.Contains(result.GetProperty("prediction").GetProperty("label").GetInt32(), labels.EnumerateArray().Select(l => l.GetProperty("label").GetInt32()));
+            Assert.Equal(result.GetProperty("prediction").GetProperty("label").GetInt32(), partial.GetProperty("predicted").GetInt32());
         }
 
         Assert.Equal(segmentation.GetProperty("count").GetInt32(), partials[0].GetProperty("explanations")[0].GetProperty("mi").GetProperty("weights").GetArrayLength());
@@ -97,6 +98,11 @@ public sealed class ExplainOverRpcTests
         Assert.Equal(10, result.GetProperty("image").GetProperty("bootstrap").GetProperty("resamples").GetInt32());
         Assert.Equal(5, result.GetProperty("settings").GetProperty("partners").GetInt32());
         Assert.True(result.GetProperty("timings").GetProperty("firstPartial").GetDouble() > 0);
+
+        // partial results change what is sent on the way, not the result: the same request without them is a cache hit
+        var withoutPartials = await daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = 4 }, options = options with { partial = false } });
+        Assert.True(withoutPartials.GetProperty("cached").GetBoolean());
+        Assert.Equal(result.GetProperty("resultId").GetString(), withoutPartials.GetProperty("resultId").GetString());
 
         var exact = await daemon.Call<JsonElement>(ProtocolNames.Explain, new { modelId = model, sample = new { datasetId = dataset, index = 4 }, options = options with { partners = 0, partial = false } });
         Assert.Equal("exact", exact.GetProperty("image").GetProperty("sampling").GetProperty("estimator").GetString());

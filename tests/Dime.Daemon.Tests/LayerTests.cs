@@ -13,7 +13,7 @@ namespace Dime.Daemon.Tests;
 public sealed partial class LayerTests
 {
     /// <summary>Top to bottom: Dime.Daemon's sub-namespaces (Program, in the root namespace, is above them all).</summary>
-    internal static readonly string[] Layers = ["Cli", "Hosting", "Handlers", "Sharding", "Explaining", "Reports", "Workspace", "Protocol", "Logging"];
+    internal static readonly string[] Layers = ["Cli", "Hosting", "Handlers", "Sharding", "Explaining", "Reports", "Workspace", "Gpu", "Protocol", "Logging"];
 
     private const string Root = "Dime.Daemon";
 

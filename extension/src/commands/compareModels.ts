@@ -9,6 +9,7 @@ import { reportError, runInPanel } from '../explain/runInPanel';
 import type { Services } from '../explain/services';
 import type { ModelChoice } from '../models/modelCatalog';
 import { isCompareResult } from '../panels/resultGuards';
+import { compareKey } from '../panels/panelKeys';
 import { compareEntry } from '../recent/recentList';
 
 export const COMPARE_MODELS = 'dime.compareModels';
@@ -43,6 +44,7 @@ export function registerCompareModels(s: Services): vscode.Disposable {
       panel.allowFolders([path.dirname(imagePath)]);
       panel.resultIds = result.results.map((r) => r.resultId);
       panel.resultNames = result.results.map((r) => r.model.name);
+      panel.sampleKey = compareKey(result);
       panel.post({ type: 'compare', result, imageUri: panel.asWebviewUri(imagePath) });
       s.remember(compareEntry(result, { label, imagePath, at: Date.now() }));
     } catch (error) {

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { CancellationToken } from 'vscode-jsonrpc';
 import { readSettings } from '../config/configuration';
 import type { DaemonClient, ProgressMethod } from './client';
-import { resolveLaunchSpec } from './launchSpec';
+import { resolveLaunchSpec, type LaunchInputs, type LaunchSpec } from './launchSpec';
+import { gpuNatives } from '../gpu/gpuNatives';
 import { createProcessLauncher } from './processLauncher';
 import type { InitializeResult, ParamsOf, ProgressValue, RequestMethod, ResultOf } from './protocol';
 import { DaemonSupervisor, type CrashEvent, type SupervisorSnapshot } from './supervisor';
@@ -34,21 +35,8 @@ export class DaemonService implements vscode.Disposable {
       trace: () => readSettings().trace,
       spec: () => {
         fs.mkdirSync(cacheFolder, { recursive: true });
-        const settings = readSettings(log);
-        return resolveLaunchSpec({
-          settingPath: settings.daemonPath,
-          extensionPath: context.extensionPath,
-          cacheFolder,
-          parentPid: process.pid,
-          logLevel: settings.logLevel,
-          mtime: (file) => {
-            try {
-              return fs.statSync(file).mtimeMs;
-            } catch {
-              return undefined;
-            }
-          },
-        });
+        const natives = gpuNatives(context, log);
+        return this.launchSpec(natives ? { ortNatives: natives } : {});
       },
       initializeParams: () => ({
         clientInfo: { name: 'dime-vscode', version: (context.extension.packageJSON as { version?: string }).version ?? '0.0.0' },
@@ -75,6 +63,26 @@ export class DaemonService implements vscode.Disposable {
   }
 
   private lastRunningInfo: InitializeResult | undefined;
+
+  /** Where the daemon is and how it is started (also for its other subcommands, `gpu enable`). */
+  launchSpec(extra: Partial<Pick<LaunchInputs, 'ortNatives'>> = {}): LaunchSpec | { error: string } {
+    const settings = readSettings(this.log);
+    return resolveLaunchSpec({
+      settingPath: settings.daemonPath,
+      extensionPath: this.context.extensionPath,
+      cacheFolder: this.cacheFolder.fsPath,
+      parentPid: process.pid,
+      logLevel: settings.logLevel,
+      ...extra,
+      mtime: (file) => {
+        try {
+          return fs.statSync(file).mtimeMs;
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  }
 
   get cacheFolder(): vscode.Uri {
     return vscode.Uri.joinPath(this.context.globalStorageUri, 'cache');

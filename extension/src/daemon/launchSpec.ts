@@ -23,6 +23,8 @@ export interface LaunchInputs {
   cacheFolder: string;
   parentPid: number;
   logLevel: LogLevel;
+  /** The CUDA build of ONNX Runtime that "DIME: Enable GPU" installed (the daemon runs ONNX Runtime from there). */
+  ortNatives?: string;
   /** Modification time in ms of an existing file, undefined when missing. */
   mtime: (file: string) => number | undefined;
   dotnet?: string;
@@ -33,8 +35,14 @@ const DEV_CONFIGURATIONS = ['Debug', 'Release'];
 const TARGET_FRAMEWORK = 'net10.0';
 
 /** `Dime.Daemon serve --stdio …` (src/Dime.Daemon/Cli: `serve` is the editor's subcommand). */
-export function daemonArgs(inputs: Pick<LaunchInputs, 'cacheFolder' | 'parentPid' | 'logLevel'>): string[] {
-  return ['serve', '--stdio', '--parent-pid', String(inputs.parentPid), '--cache', inputs.cacheFolder, '--log-level', inputs.logLevel];
+export function daemonArgs(inputs: Pick<LaunchInputs, 'cacheFolder' | 'parentPid' | 'logLevel' | 'ortNatives'>): string[] {
+  const natives = inputs.ortNatives ? ['--ort-natives', inputs.ortNatives] : [];
+  return ['serve', '--stdio', '--parent-pid', String(inputs.parentPid), '--cache', inputs.cacheFolder, '--log-level', inputs.logLevel, ...natives];
+}
+
+/** The daemon's command line for another subcommand (`gpu enable …`), run the way `spec` runs `serve`. */
+export function commandLine(spec: LaunchSpec, args: string[]): { command: string; args: string[] } {
+  return { command: spec.command, args: spec.command === spec.target ? args : [spec.target, ...args] };
 }
 
 /** The launch spec, or an error message saying where the daemon was looked for. */

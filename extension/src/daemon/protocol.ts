@@ -76,6 +76,8 @@ export const ErrorCodes = {
   ImageChanged: 1602,
   ModelChanged: 1603,
   ReferenceChanged: 1604,
+  GpuPackageUnavailable: 1700,
+  GpuPackageInvalid: 1701,
 } as const;
 
 export type ErrorName = keyof typeof ErrorCodes;

@@ -405,6 +405,7 @@ export interface PartialResult {
   modality: 'image' | 'text';
   rows: number;
   plannedRows: number;
+  predicted: number;
   convergence?: Convergence;
   explanations: LabelExplanation[];
   segmentation?: SegmentationInfo;
@@ -853,7 +854,7 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   Overlay: {"type":"object","properties":{"modality":{"type":"string","enum":["image","text"]},"part":{"type":"string","enum":["m","uc","mi"]},"label":{"type":"integer"},"path":{"type":"string"}},"required":["modality","part","label","path"]},
   Part: {"type":"object","properties":{"weights":{"type":"array","items":{"type":"number"}},"selected":{"type":"array","items":{"type":"integer"}},"intercept":{"type":"number"},"r2":{"type":"number"},"localPrediction":{"type":"number"}},"required":["weights","selected","intercept","r2","localPrediction"]},
   PartStability: {"type":"object","properties":{"meanSpearman":{"type":"number"},"minSpearman":{"type":"number"},"meanTopKOverlap":{"type":"number"}},"required":["meanSpearman","minSpearman","meanTopKOverlap"]},
-  PartialResult: {"type":"object","properties":{"modality":{"type":"string","enum":["image","text"]},"rows":{"type":"integer"},"plannedRows":{"type":"integer"},"convergence":{"$ref":"#/$defs/Convergence"},"explanations":{"type":"array","items":{"$ref":"#/$defs/LabelExplanation"}},"segmentation":{"$ref":"#/$defs/SegmentationInfo"},"features":{"type":"array","items":{"type":"string"}},"tokens":{"type":"array","items":{"$ref":"#/$defs/TextToken"}}},"required":["modality","rows","plannedRows","explanations"]},
+  PartialResult: {"type":"object","properties":{"modality":{"type":"string","enum":["image","text"]},"rows":{"type":"integer"},"plannedRows":{"type":"integer"},"predicted":{"type":"integer"},"convergence":{"$ref":"#/$defs/Convergence"},"explanations":{"type":"array","items":{"$ref":"#/$defs/LabelExplanation"}},"segmentation":{"$ref":"#/$defs/SegmentationInfo"},"features":{"type":"array","items":{"type":"string"}},"tokens":{"type":"array","items":{"$ref":"#/$defs/TextToken"}}},"required":["modality","rows","plannedRows","predicted","explanations"]},
   PredictParams: {"type":"object","properties":{"modelId":{"type":"string"},"sample":{"$ref":"#/$defs/SampleRef"},"top":{"type":"integer"}},"required":["modelId","sample"]},
   PredictResult: {"type":"object","properties":{"sample":{"$ref":"#/$defs/ExplainedSample"},"top":{"type":"array","items":{"$ref":"#/$defs/Answer"}},"logits":{"type":"array","items":{"type":"number"}}},"required":["sample","top","logits"]},
   Prediction: {"type":"object","properties":{"top":{"type":"array","items":{"$ref":"#/$defs/Answer"}},"label":{"type":"integer"}},"required":["top","label"]},

@@ -9,6 +9,7 @@ import { explainOptions } from '../config/settings';
 import { Methods, type DatasetFormat, type ExplainOptions, type ExplanationResult, type ModelInfo, type SampleRef } from '../daemon/protocol';
 import type { DimePanel } from '../panels/dimePanel';
 import { explanationEntry } from '../recent/recentList';
+import { forwardPartials } from './forwardPartials';
 import { runInPanel } from './runInPanel';
 import { announcedLimits, type Services } from './services';
 
@@ -74,7 +75,9 @@ export async function explainInPanel(services: Services, request: ExplainRequest
       run.model = model;
       run.sample = sample;
       panel.origin = { manifestPath: model.manifestPath };
-      return services.daemon.requestWithProgress(Methods.explain, { modelId: model.modelId, sample, options }, onProgress, token);
+      // partial results: the panel draws the heatmaps of the rows so far, dimmed, until the result arrives
+      const forward = forwardPartials((message) => panel.post(message), model.labels, onProgress);
+      return services.daemon.requestWithProgress(Methods.explain, { modelId: model.modelId, sample, options: { ...options, partial: true } }, forward, token);
     });
     if (!result) return;
     run.result = result;

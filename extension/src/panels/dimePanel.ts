@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { DatasetFormat } from '../daemon/protocol';
 import { buildWebviewHtml, createNonce } from './html';
 import { MessageReplay } from './messageReplay';
+import { compareKey } from './panelKeys';
 import { isWebviewMessage, stateResultId, type HostMessage, type LoopMessage, type PanelKind, type PanelState } from './messages';
 
 export const VIEW_TYPES: Record<PanelKind, string> = {
@@ -89,6 +90,7 @@ export class DimePanel implements vscode.Disposable {
       const id = stateResultId(state);
       revived.resultIds = state.compare ? state.compare.result.results.map((r) => r.resultId) : id ? [id] : [];
       revived.resultNames = state.compare ? state.compare.result.results.map((r) => r.model.name) : [];
+      if (state.compare) revived.sampleKey = compareKey(state.compare.result);
       const ds = state.dataset?.result;
       revived.pinned = state.pinned === true;
       if (ds) revived.origin = { manifestPath: ds.model.manifestPath, dataset: { path: ds.dataset.path, format: ds.dataset.format } };

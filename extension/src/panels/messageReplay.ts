@@ -1,9 +1,11 @@
 /**
  * What a panel sends its webview (pure): messages wait until the webview says "ready"; a webview that
  * reloads (hidden panels do not keep their context) gets the last state again: the start message, then
- * the final result (or error/cancel), else the last progress.
+ * the final result (or error/cancel), else the partial results so far (one message per modality) and the last
+ * progress.
  */
-import type { HostMessage } from './messages';
+import type { HostMessage, PartialMessage } from './messages';
+import { withDescription } from './partialResults';
 
 export class MessageReplay {
   private ready = false;
@@ -11,6 +13,8 @@ export class MessageReplay {
   private start: HostMessage | undefined;
   private progress: HostMessage | undefined;
   private final: HostMessage | undefined;
+  /** Per modality: its first partial (which describes the features) and its latest. */
+  private partials = new Map<string, { first: PartialMessage; latest: PartialMessage }>();
 
   /** Records a message; returns true when it can be delivered now. */
   post(message: HostMessage): boolean {
@@ -19,16 +23,23 @@ export class MessageReplay {
         this.start = message;
         this.progress = undefined;
         this.final = undefined;
+        this.partials.clear();
         break;
       case 'progress':
         this.progress = message;
         break;
+      case 'partial': {
+        const kept = this.partials.get(message.partial.modality);
+        this.partials.set(message.partial.modality, { first: kept?.first ?? message, latest: message });
+        break;
+      }
       case 'exported':
       case 'reproduced':
         break;
       default:
         this.final = message;
         this.progress = undefined;
+        this.partials.clear();
     }
     if (this.ready) return true;
     this.queue.push(message);
@@ -39,7 +50,8 @@ export class MessageReplay {
   onReady(): HostMessage[] {
     const first = !this.ready;
     this.ready = true;
-    const out = first && this.queue.length ? this.queue : [this.start, this.final ?? this.progress].filter((m): m is HostMessage => m !== undefined);
+    const partials = [...this.partials.values()].map(({ first: described, latest }): HostMessage => ({ ...latest, partial: withDescription(described.partial, latest.partial) }));
+    const out = first && this.queue.length ? this.queue : [this.start, ...(this.final ? [this.final] : [...partials, this.progress])].filter((m): m is HostMessage => m !== undefined);
     this.queue = [];
     return out;
   }

@@ -2,10 +2,11 @@
  * Messages between the extension host and the webview panels, and their type guards. Pure: both the
  * host (validates what a webview posts) and the webview bundles (validate what the host posts) import it.
  */
-import type { DatasetIndexLine, DatasetResult, ExplanationResult, OptionLimits, ProgressValue, ReproduceResult } from '../daemon/protocol';
+import type { DatasetIndexLine, DatasetResult, ExplanationResult, OptionLimits, PartialResult, ProgressValue, ReproduceResult } from '../daemon/protocol';
 import { isWire } from '../daemon/wireGuards';
 import { isCompareResult, isDatasetResult, isExplanationResult, isReproduceResult, type ComparePair } from './resultGuards';
 import { DEFAULT_OPACITY } from '../../webview/shared/colorScale.generated';
+import { partialProblem } from './partialResults';
 
 export type PanelKind = 'explanation' | 'dataset' | 'compare';
 
@@ -44,6 +45,13 @@ export interface StartMessage {
 }
 export interface ProgressMessage extends ProgressValue {
   type: 'progress';
+}
+/** A fit of the rows so far (the daemon's partial result), drawn dimmed until the explanation arrives. */
+export interface PartialMessage {
+  type: 'partial';
+  partial: PartialResult;
+  /** The names of the labels it explains (the model's labels; the partial carries their indices only). */
+  labelNames: Record<number, string>;
 }
 export interface ExplanationMessage {
   type: 'explanation';
@@ -100,6 +108,7 @@ export interface ReproducedMessage {
 export type HostMessage =
   | StartMessage
   | ProgressMessage
+  | PartialMessage
   | ExplanationMessage
   | DatasetMessage
   | StoredDatasetMessage
@@ -235,6 +244,12 @@ export function isHostMessage(value: unknown): value is HostMessage {
         typeof value['fraction'] === 'number' &&
         Number.isFinite(value['fraction']) &&
         (value['message'] === undefined || typeof value['message'] === 'string')
+      );
+    case 'partial':
+      return (
+        partialProblem(value['partial']) === undefined &&
+        isObject(value['labelNames']) &&
+        Object.entries(value['labelNames']).every(([k, v]) => /^\d+$/.test(k) && boundedString(v, MAX_TEXT))
       );
     case 'explanation':
       return (

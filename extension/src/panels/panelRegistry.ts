@@ -53,6 +53,13 @@ export class PanelRegistry implements vscode.Disposable {
     return reused;
   }
 
+  /** An idle panel of the kind that shows `key` (a comparison's results, say), brought forward; else undefined. */
+  revealShowing(kind: PanelKind, key: string): DimePanel | undefined {
+    const shown = [...this.panels].find((p) => p.kind === kind && !p.busy && p.sampleKey === key);
+    shown?.reveal();
+    return shown;
+  }
+
   private add(panel: DimePanel): DimePanel {
     this.panels.add(panel);
     this.lastActive = panel;

@@ -11,6 +11,7 @@ import type { ExplanationResult } from '../daemon/protocol';
 import { type ExplainRun } from '../explain/explainInPanel';
 import { reportError } from '../explain/runInPanel';
 import { announcedLimits, type Services } from '../explain/services';
+import { compareKey } from '../panels/panelKeys';
 import { addRecent, describeEntry, parseRecent, readStoredResult, type RecentEntry } from './recentList';
 
 export const RECENT_VIEW = 'dime.recentExplanations';
@@ -91,8 +92,14 @@ async function openRecent(s: Services, entry: RecentEntry): Promise<void> {
   const stored = readStoredResult(entry, (file) => readFileSync(file, 'utf8'));
   const folders = [path.dirname(entry.imagePath)];
   if (stored.kind === 'compare') {
+    const key = compareKey(stored.result);
+    if (s.panels.revealShowing('compare', key)) {
+      s.log.info(`brought forward the panel that shows the comparison of ${entry.label} (${entry.key})`);
+      return;
+    }
     const title = `DIME compare: ${entry.label} · ${entry.models.join(' vs ')}`;
     const panel = s.panels.create('compare', title, folders);
+    panel.sampleKey = key;
     panel.resultIds = stored.result.results.map((r) => r.resultId);
     panel.resultNames = stored.result.results.map((r) => r.model.name);
     panel.post({ type: 'start', title, subtitle: entry.models.join(' vs '), question: entry.question, imageUri: panel.asWebviewUri(entry.imagePath) });

@@ -274,7 +274,7 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await shot('explanation-reproduced', page.locator('iframe.webview.ready').first());
   });
 
-  test('previous / next and a new explanation reuse the one panel', async () => {
+  test('previous / next and a new explanation reuse the one panel; partial heatmaps come first', async (t) => {
     if (!ready) assert.fail('VS Code or the daemon is not ready (see the first failure)');
     const samples = samplesOf(dataset);
     const dimeTabs = page.locator('.tabs-container .tab', { hasText: /^DIME: / });
@@ -283,6 +283,11 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     await view.locator('#next').click();
     view = await panelTitled(`sample ${samples[1]!.id}`);
     await view.locator('#app[data-state="done"]').waitFor({ timeout: 300_000 });
+    // the model is loaded: the panel drew the partial fits as the rows arrived, before the result
+    const partials = Number(await view.locator('#app').getAttribute('data-partials'));
+    const firstPartialMs = Number(await view.locator('#app').getAttribute('data-first-partial-ms'));
+    t.diagnostic(`sample ${samples[1]!.id}: ${partials} partial heatmaps drawn, the first ${firstPartialMs} ms after the request`);
+    assert.ok(partials >= 1, 'partial heatmaps were drawn while the rows arrived');
     assert.equal(await view.locator('#question').textContent(), samples[1]!.question);
     assert.equal(await view.locator('#position').textContent(), `sample 2 of ${samples.length}`);
     await view.locator('#previous').click();
@@ -417,6 +422,16 @@ describe(`DIME in code-server (${STUB ? 'STUB daemon' : 'bundled daemon'})`, () 
     const log = await dimeLogTail();
     assert.match(log, new RegExp(`opened the stored explanation of sample ${samples[1]!.id} \\(`), 'read back from the result cache');
     await shot('recent');
+
+    // the comparison is still open: reopening it brings that panel forward instead of opening another
+    const compareTabs = page.locator('.tabs-container .tab', { hasText: /^DIME compare/ });
+    const open = await compareTabs.count();
+    assert.ok(open >= 1, 'the comparison panel is open');
+    await rows.first().click();
+    await panelTitled('DIME compare');
+    await page.waitForTimeout(1000);
+    assert.equal(await compareTabs.count(), open, `no second comparison tab: ${(await page.locator('.tabs-container .tab').allTextContents()).join(' | ')}`);
+    assert.match(await dimeLogTail(), /brought forward the panel that shows the comparison of/);
   });
 
   test('the dataset overview opens from the palette (EMAP, shares, samples)', async () => {

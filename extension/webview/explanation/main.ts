@@ -1,6 +1,6 @@
 /** The explanation panel: sample, prediction, M/UC/MI x image/words grid on one scale, controls, details. */
 import '../shared/panel.css';
-import type { ExplanationMessage, HostMessage, PanelState, ViewOptions } from '../../src/panels/messages';
+import type { ExplanationMessage, HostMessage, PanelState, PartialMessage, ViewOptions } from '../../src/panels/messages';
 import { listen, restoreState } from '../shared/boot';
 import { renderControls } from '../shared/controls';
 import { renderDetails } from '../shared/details';
@@ -18,6 +18,7 @@ import { explainedLabels, valuesFor } from '../shared/view';
 import { vscodeApi } from '../shared/vscodeApi';
 import { runSettingsOf } from '../../src/explain/runSettings';
 import { renderLoopBar } from './loop';
+import { PartialPanel } from './partial';
 
 const api = vscodeApi();
 let state: PanelState = restoreState('explanation');
@@ -35,6 +36,10 @@ interface Rendered {
   howToRead: HTMLElement;
 }
 let rendered: Rendered | undefined;
+/** The heatmaps of the rows so far while a run is in flight (not persisted: a reload gets them replayed). */
+let partial: PartialPanel | undefined;
+/** When the run began (its start message), for the time to its first partial heatmap (#app data-first-partial-ms). */
+let startedAt = 0;
 let provenance: ProvenanceSection | undefined;
 
 function save(): void {
@@ -50,6 +55,7 @@ function currentLabel(message: ExplanationMessage): number {
 function renderAll(): void {
   shell.setTitle(state.start?.title ?? state.title, state.start?.subtitle);
   rendered = undefined;
+  partial = undefined;
   if (state.explanation) {
     renderResult(state.explanation);
     // a re-run keeps the previous result in view, dimmed, until the new one arrives
@@ -137,11 +143,30 @@ function onViewChange(view: ViewOptions): void {
   updateView();
 }
 
+function showPartial(message: PartialMessage): void {
+  if (state.phase !== 'running') return; // a straggler after the result, a cancel or an error
+  partial ??= new PartialPanel(state.start);
+  if (!partial.show(message, state.view)) {
+    api.post({ type: 'log', level: 'warn', message: `ignored a partial result of the ${message.partial.modality} that does not match its first` });
+    return;
+  }
+  const drawn = Number(shell.root.dataset['partials'] ?? '0') + 1;
+  shell.root.dataset['partials'] = String(drawn);
+  if (drawn === 1) shell.root.dataset['firstPartialMs'] = String(Math.round(performance.now() - startedAt));
+  if (partial.element.parentElement !== shell.content) {
+    shell.content.classList.remove('stale');
+    shell.content.replaceChildren(partial.element);
+  }
+}
+
 function handle(message: HostMessage): void {
   switch (message.type) {
     case 'start': {
       const { error: _e, ...rest } = state;
       state = { ...rest, title: message.title, view: { ...state.view, label: undefined }, phase: 'running', start: message };
+      startedAt = performance.now();
+      delete shell.root.dataset['partials'];
+      delete shell.root.dataset['firstPartialMs'];
       renderAll();
       break;
     }
@@ -152,6 +177,9 @@ function handle(message: HostMessage): void {
       }
       shell.progress(message);
       return; // progress is not worth persisting
+    case 'partial':
+      showPartial(message);
+      return; // replayed by the host after a reload, like progress
     case 'explanation': {
       const { error: _e, ...rest } = state;
       state = { ...rest, phase: 'done', explanation: message };
@@ -162,7 +190,12 @@ function handle(message: HostMessage): void {
       provenance?.show(message);
       return; // a check of the result, not part of it
     default: {
-      const ended = applyEnding(shell, state, message, state.explanation ? 'Cancelled: the panel still shows the previous result.' : undefined);
+      const cancelled = partial
+        ? `Cancelled: the heatmaps show the partial fit of the ${partial.rows} rows computed; nothing was kept.`
+        : state.explanation
+          ? 'Cancelled: the panel still shows the previous result.'
+          : undefined;
+      const ended = applyEnding(shell, state, message, cancelled);
       if (!ended) return;
       shell.content.classList.remove('stale');
       state = ended;
@@ -171,6 +204,9 @@ function handle(message: HostMessage): void {
   save();
 }
 
-onThemeChange(() => updateView());
+onThemeChange(() => {
+  updateView();
+  partial?.redraw(state.view);
+});
 renderAll();
 listen(handle);

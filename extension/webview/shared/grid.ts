@@ -5,7 +5,7 @@
  * the panel (a third of its width each), zoom on click or Enter, and show either the heat filled over a grey
  * copy or outlined over the colour image. Re-rendering on a control change touches only canvases and spans.
  */
-import type { ExplanationResult, PartName } from '../../src/daemon/protocol';
+import type { PartName } from '../../src/daemon/protocol';
 import type { ViewOptions } from '../../src/panels/messages';
 import { formatValue, formatWeight } from './colorScale';
 import { h } from './dom';
@@ -16,7 +16,7 @@ import type { Modality } from './scales';
 import { borderColor, editorBackground } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
 import { trustBadges } from './trust';
-import { explanationFor, PARTS, ranks, valuesFor, visibleFeatures } from './view';
+import { explanationFor, PARTS, ranks, valuesFor, visibleFeatures, type GridSource } from './view';
 import { renderWords } from './words';
 
 export const PART_TITLES: Record<PartName, [string, string]> = {
@@ -61,9 +61,11 @@ export class ExplanationGrid {
   private label = 0;
   private view: ViewOptions | undefined;
 
+  /** `missing`: what a modality without an explanation says (a partial grid waits for its first rows). */
   constructor(
-    private readonly result: ExplanationResult,
+    private readonly result: GridSource,
     imageUri: string,
+    missing = (modality: Modality): string => `No ${modality} explanation in this result.`,
   ) {
     this.places = result.image ? regionPlaces(result.image.segmentation) : [];
     this.element = h('div', { class: 'grid', attrs: { 'aria-label': 'M, UC and MI explanations' } });
@@ -71,7 +73,7 @@ export class ExplanationGrid {
       const present = modality === 'image' ? result.image : result.text;
       const section = h('section', { class: `modality ${modality}-modality`, data: { modality } }, h('h3', { class: 'modality-title', text: MODALITY_TITLES[modality] }));
       if (!present) {
-        section.append(h('div', { class: 'muted', text: `No ${modality} explanation in this result.` }));
+        section.append(h('div', { class: 'muted', text: missing(modality) }));
       } else {
         const row = h('div', { class: 'cells' });
         for (const part of PARTS) {

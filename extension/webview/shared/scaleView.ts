@@ -1,11 +1,11 @@
 /** Applies the view's scale mode to a set of grids and their legend (shared by the explanation and compare panels). */
-import type { ExplanationResult } from '../../src/daemon/protocol';
 import type { ViewOptions } from '../../src/panels/messages';
 import type { ExplanationGrid } from './grid';
 import { renderLegend, type LegendScale } from './legend';
 import { cellMax, type Modality } from './scales';
+import type { GridSource } from './view';
 
-export function updateGrids(results: readonly ExplanationResult[], grids: readonly ExplanationGrid[], legend: HTMLElement, view: ViewOptions, label: number): void {
+export function updateGrids(results: readonly GridSource[], grids: readonly ExplanationGrid[], legend: HTMLElement, view: ViewOptions, label: number): void {
   const mode = view.scale ?? 'shared';
   grids.forEach((grid, i) => grid.update(view, label, (modality, part) => cellMax(results, i, label, mode, modality, part)));
   const scales: LegendScale[] = [];

@@ -5,9 +5,9 @@
  *             washes out the image, and the other way round);
  * - cell:     each cell its own bound (the pattern inside a cell, not its size against the others).
  */
-import type { ExplanationResult, PartName } from '../../src/daemon/protocol';
+import type { PartName } from '../../src/daemon/protocol';
 import { symmetricMax } from './colorScale';
-import { explanationFor, PARTS } from './view';
+import { explanationFor, PARTS, type GridSource } from './view';
 
 import type { ScaleMode } from '../../src/panels/messages';
 
@@ -19,13 +19,13 @@ export const SCALE_MODES: readonly { value: ScaleMode; text: string }[] = [
   { value: 'cell', text: 'one per cell' },
 ];
 
-export function cellWeights(result: ExplanationResult, label: number, modality: Modality, part: PartName): readonly number[] {
+export function cellWeights(result: GridSource, label: number, modality: Modality, part: PartName): readonly number[] {
   const list = modality === 'image' ? result.image?.explanations : result.text?.explanations;
   return explanationFor(list, label)?.[part].weights ?? [];
 }
 
 /** The bound of one cell (result `index` of `results`) under `mode`. */
-export function cellMax(results: readonly ExplanationResult[], index: number, label: number, mode: ScaleMode, modality: Modality, part: PartName): number {
+export function cellMax(results: readonly GridSource[], index: number, label: number, mode: ScaleMode, modality: Modality, part: PartName): number {
   if (mode === 'cell') return symmetricMax(cellWeights(results[index]!, label, modality, part));
   const modalities: readonly Modality[] = mode === 'modality' ? [modality] : ['image', 'text'];
   const arrays: (readonly number[])[] = [];

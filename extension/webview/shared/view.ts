@@ -55,7 +55,10 @@ export function sharedMax(results: readonly ExplanationResult[], label: number):
   return symmetricMax(...arrays);
 }
 
-export function valuesFor(result: ExplanationResult, label: number): { m: number; uc: number; mi: number } | undefined {
+/** What a grid of cells draws: a result, or the partial fits so far (no values at the instance yet). */
+export type GridSource = Pick<ExplanationResult, 'image' | 'text' | 'values' | 'quality'>;
+
+export function valuesFor(result: GridSource, label: number): { m: number; uc: number; mi: number } | undefined {
   const v = result.values.find((x) => x.label === label);
   return v ? { m: v.logit, uc: v.uc, mi: v.mi } : undefined;
 }

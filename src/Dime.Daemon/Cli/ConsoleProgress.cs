@@ -45,7 +45,7 @@ internal sealed class ConsoleProgress(string task) : IProgress<ProgressValue>
         {
             foreach (var (name, part) in new[] { ("M", label.M), ("UC", label.Uc), ("MI", label.Mi) })
             {
-                var top = Engine.Quality.RankStatistics.TopK([.. part.Weights], 5).Select(j => string.Create(CultureInfo.InvariantCulture, $"{j}:{part.Weights[j]:+0.000;-0.000}"));
+                var top = Engine.Quality.RankStatistics.TopK([.. part.Weights], 5).Select(j => $"{j}:{WeightText.Signed(part.Weights[j], 3)}");
                 Console.Error.WriteLine($"{task}:   label {label.Label} {name,-2} {string.Join(' ', top)}");
             }
         }

@@ -91,7 +91,7 @@ internal static class ExplainCommand
 
     /// <summary>The strongest three features by |weight|, "red +12.22, thing +4.15, shape +3.62".</summary>
     private static string Top(IReadOnlyList<double> weights, Func<int, string> name) =>
-        string.Join(", ", weights.Select((w, i) => (w, i)).OrderByDescending(x => Math.Abs(x.w)).Take(3).Select(x => string.Create(CultureInfo.InvariantCulture, $"{name(x.i)} {x.w:+0.00;-0.00}")));
+        string.Join(", ", weights.Select((w, i) => (w, i)).OrderByDescending(x => Math.Abs(x.w)).Take(3).Select(x => $"{name(x.i)} {WeightText.Signed(x.w)}"));
 
     /// <summary>The device, and in one sentence why the CPU is used when CUDA was wanted.</summary>
     internal static string DeviceLine(Dime.Inference.DeviceInfo device)

@@ -68,7 +68,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var resultId = ResultStore.IdOf(
             Versions.Current.Daemon, model.Loaded.ContentHash, sample.FileHash, sample.Question, sample.Answer ?? string.Empty,
             referenceDataset.ContentHash, referenceDataset.Path, $"{referenceSize}/{options.ReferenceSeedOrDefault}/{options.StratifiedOrDefault}",
-            JsonSerializer.Serialize(requested, Json), options.UsesMedianColor ? "median" : "given",
+            JsonSerializer.Serialize(requested with { PartialResults = false }, Json), options.UsesMedianColor ? "median" : "given",
             JsonSerializer.Serialize(options.Quality, Json), JsonSerializer.Serialize(options.Labels, Json));
         if (store.TryLoad(resultId) is { } cached)
         {
@@ -146,7 +146,7 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
         var quality = run.Quality;
         var wantsQuality = (quality?.StabilityRuns ?? 0) >= 2 || quality?.Curves == true;
         var partialLabels = TopLabels(prediction, model.Loaded.Labels, sample.Info.Answer).Where(l => engineOptions.Labels is null || engineOptions.Labels.Contains(l)).ToHashSet();
-        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, evaluated, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98, partialLabels), cancellationToken).ConfigureAwait(false);
+        var explanation = await DimeExplainer.ExplainAsync(model.Loaded.Model, instance, prepared, engineOptions, evaluated, Scale(progress, 0.1, wantsQuality ? 0.7 : 0.98, partialLabels, prediction.Label), cancellationToken).ConfigureAwait(false);
         var qualityNode = wantsQuality ? await QualityAsync(model, instance, prepared, engineOptions, explanation, prediction.Label, quality!, Scale(progress, 0.7, 0.98), cancellationToken).ConfigureAwait(false) : null;
 
         var storingStarted = Stopwatch.GetTimestamp();
@@ -314,10 +314,10 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
 
     /// <summary>Maps the engine's overall fraction into [from, to] of the request's progress.</summary>
     /// <summary>Partial fits go on with the surrogates of <paramref name="partialLabels"/> only, which keeps each notification small.</summary>
-    private static IProgress<ExplainProgress>? Scale(IProgress<ProgressValue>? progress, double from, double to, IReadOnlyCollection<int>? partialLabels = null) =>
-        progress is null ? null : new ScaledProgress(progress, from, to, partialLabels ?? []);
+    private static IProgress<ExplainProgress>? Scale(IProgress<ProgressValue>? progress, double from, double to, IReadOnlyCollection<int>? partialLabels = null, int predicted = -1) =>
+        progress is null ? null : new ScaledProgress(progress, from, to, partialLabels ?? [], predicted);
 
-    private sealed class ScaledProgress(IProgress<ProgressValue> target, double from, double to, IReadOnlyCollection<int> partialLabels) : IProgress<ExplainProgress>
+    private sealed class ScaledProgress(IProgress<ProgressValue> target, double from, double to, IReadOnlyCollection<int> partialLabels, int predicted) : IProgress<ExplainProgress>
     {
         private readonly HashSet<Modalities> _described = [];
 
@@ -325,6 +325,6 @@ internal sealed class ExplanationService(DatasetRegistry datasets, ReferenceCach
             target.Report(new ProgressValue(
                 value.Phase,
                 from + ((to - from) * Math.Clamp(value.OverallFraction, 0, 1)),
-                Partial: value.Partial is { } partial ? ResultMapper.Partial(partial, partialLabels, _described.Add(partial.Modality)) : null));
+                Partial: value.Partial is { } partial ? ResultMapper.Partial(partial, partialLabels, predicted, _described.Add(partial.Modality)) : null));
     }
 }

@@ -104,12 +104,13 @@ internal static class ResultMapper
     /// <summary>
     /// A partial fit as `$/progress` carries it: the rows so far, the convergence since the previous partial, the
     /// surrogates of at most <paramref name="labels"/> (the labels the panel opens on), and with the first partial
-    /// of a modality its segmentation or words.
+    /// of a modality its segmentation or words; <paramref name="predicted"/> is the label the result will open on.
     /// </summary>
-    public static PartialResult Partial(PartialExplanation partial, IReadOnlyCollection<int> labels, bool first) => new(
+    public static PartialResult Partial(PartialExplanation partial, IReadOnlyCollection<int> labels, int predicted, bool first) => new(
         partial.Modality == Modalities.Image ? "image" : "text",
         partial.Rows,
         partial.PlannedRows,
+        predicted,
         partial.Convergence,
         [.. partial.Labels.Where(l => labels.Contains(l.Label)).Select(Label)],
         first && partial.Segmentation is { } s ? Segmentation(s) : null,

@@ -44,6 +44,9 @@ internal enum ErrorCode
     ImageChanged = 1602,
     ModelChanged = 1603,
     ReferenceChanged = 1604,
+
+    GpuPackageUnavailable = 1700,
+    GpuPackageInvalid = 1701,
 }
 
 /// <summary>A typed error as the protocol reports it: its code, a plain message, and what it concerns.</summary>

@@ -100,11 +100,12 @@ internal static class OrtRuntime
         var rid = RuntimeInformation.RuntimeIdentifier;
         return new[]
             {
+                OrtNatives.Folder is { } fetched ? Path.Combine(fetched, name) : null,
                 Path.Combine(AppContext.BaseDirectory, name),
                 Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", name),
                 Path.Combine(AppContext.BaseDirectory, "runtimes", OperatingSystem.IsWindows() ? "win-x64" : "linux-x64", "native", name),
             }
-            .FirstOrDefault(File.Exists);
+            .FirstOrDefault(p => p is not null && File.Exists(p));
     }
 
     private static void Log(IntPtr param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)

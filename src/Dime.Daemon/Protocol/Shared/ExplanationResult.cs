@@ -44,10 +44,10 @@ internal sealed record TextExplanationDto(
 /// <summary>
 /// A partial fit in a `$/progress` notification (docs/protocol.md): the rows so far out of those planned, the
 /// convergence since the previous partial, a few labels' surrogates, and with a modality's first partial its
-/// segmentation (image) or features and tokens (text).
+/// segmentation (image) or features and tokens (text). Predicted: the predicted label (the result's prediction.label).
 /// </summary>
 internal sealed record PartialResult(
-    [property: WireEnum("image", "text")] string Modality, int Rows, int PlannedRows, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanationDto> Explanations,
+    [property: WireEnum("image", "text")] string Modality, int Rows, int PlannedRows, int Predicted, Engine.Explanation.Convergence? Convergence, IReadOnlyList<LabelExplanationDto> Explanations,
     SegmentationInfoDto? Segmentation, IReadOnlyList<string>? Features, IReadOnlyList<TextToken>? Tokens);
 
 /// <summary>What options.quality asked for: stability over seeds, deletion/insertion curves.</summary>
