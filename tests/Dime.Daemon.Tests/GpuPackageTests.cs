@@ -207,7 +207,18 @@ public sealed class GpuPackageTests
         var feed = Path.Combine(cache, pin.Id.ToLowerInvariant(), pin.Version);
         Assert.True(File.Exists(Path.Combine(feed, pin.FileName)), $"the restore left {pin.FileName} in {feed}");
         var into = TestPaths.NewTempFolder("gpu-real");
+        try
+        {
+            await InstallAndRunFrom(feed, into, pin);
+        }
+        finally
+        {
+            Directory.Delete(into, recursive: true); // about 320 MB
+        }
+    }
 
+    private static async Task InstallAndRunFrom(string feed, string into, GpuPackagePin pin)
+    {
         var (code, output, err) = await RunDaemon("gpu", "enable", "--feed", feed, "--into", into, "--json");
         Assert.True(code == 0, err);
         using var report = JsonDocument.Parse(output);
@@ -231,8 +242,6 @@ public sealed class GpuPackageTests
             Assert.NotEmpty(missing);
             Assert.Contains(Path.Combine(folder, "libonnxruntime_providers_cuda.so"), device.GetProperty("fallbackReason").GetString(), StringComparison.Ordinal);
         }
-
-        Directory.Delete(into, recursive: true);
     }
 
     [Fact]

@@ -218,7 +218,7 @@ export interface FindSampleParams {
   line?: number;
   column?: number;
   id?: string;
-  format?: string;
+  format?: 'jsonl' | 'clevr';
   fields?: DatasetFields;
 }
 
@@ -829,7 +829,7 @@ export const WIRE_DEFS: Readonly<Record<keyof WireTypes, WireSchema>> = {
   ExportParams: {"type":"object","properties":{"resultId":{"type":"string"},"folder":{"type":"string"}},"required":["resultId","folder"]},
   ExportResult: {"type":"object","properties":{"files":{"type":"array","items":{"type":"string"}}},"required":["files"]},
   FeatureSelection: {"type":"object","properties":{"image":{"type":"string","enum":["none","auto","forward","highestWeights"]},"text":{"type":"string","enum":["none","auto","forward","highestWeights"]}},"required":[]},
-  FindSampleParams: {"type":"object","properties":{"path":{"type":"string"},"line":{"type":"integer"},"column":{"type":"integer"},"id":{"type":"string"},"format":{"type":"string"},"fields":{"$ref":"#/$defs/DatasetFields"}},"required":["path"]},
+  FindSampleParams: {"type":"object","properties":{"path":{"type":"string"},"line":{"type":"integer"},"column":{"type":"integer"},"id":{"type":"string"},"format":{"type":"string","enum":["jsonl","clevr"]},"fields":{"$ref":"#/$defs/DatasetFields"}},"required":["path"]},
   FindSampleResult: {"type":"object","properties":{"dataset":{"$ref":"#/$defs/DatasetInfo"},"sample":{"$ref":"#/$defs/SampleInfo"}},"required":["dataset","sample"]},
   Hide: {"type":"object","properties":{"mode":{"type":"string","enum":["median","mean","constant","blur"]},"color":{"type":"array","items":{"type":"integer"}},"sigma":{"type":"number"}},"required":[]},
   ImageExplanation: {"type":"object","properties":{"segmentation":{"$ref":"#/$defs/SegmentationInfo"},"samples":{"type":"integer"},"explanations":{"type":"array","items":{"$ref":"#/$defs/LabelExplanation"}},"sampling":{"$ref":"#/$defs/SamplingInfo"},"bootstrap":{"$ref":"#/$defs/BootstrapReport"}},"required":["segmentation","samples","explanations"]},
