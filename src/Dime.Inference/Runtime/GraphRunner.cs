@@ -113,7 +113,7 @@ internal sealed class GraphRunner : IDisposable
 
     public BatchBuffers Rent()
     {
-        ObjectDisposedException.ThrowIf(_inFlight.IsClosed, this);
+        _inFlight.ThrowIfClosed(); // a model unloaded between two batches: the same typed error as during a run
 
         return _pool.TryTake(out var buffers) ? buffers : new BatchBuffers(Inputs, OutputRowShape, MaxBatch);
     }

@@ -29,6 +29,15 @@ internal sealed class InFlightRuns(string field)
         }
     }
 
+    /// <summary>Refuses work on a closed session (its model unloaded) with the same typed error as a run would get.</summary>
+    public void ThrowIfClosed()
+    {
+        if (IsClosed)
+        {
+            throw Unloaded();
+        }
+    }
+
     /// <summary>Counts a run in; refused once the session is closed (its model unloaded).</summary>
     public void Enter(RunOptions runOptions)
     {
@@ -36,7 +45,7 @@ internal sealed class InFlightRuns(string field)
         {
             if (_closed)
             {
-                throw new DimeException(ErrorKind.ModelNotLoaded, "The model has been unloaded.", field);
+                throw Unloaded();
             }
 
             _active++;
@@ -97,4 +106,6 @@ internal sealed class InFlightRuns(string field)
             return true;
         }
     }
+
+    private DimeException Unloaded() => new(ErrorKind.ModelNotLoaded, "The model has been unloaded.", field);
 }
