@@ -137,7 +137,7 @@ internal static class PartnersBench
             var exact = new List<DimeExplanation>();
             for (var seed = 0; seed < settings.Seeds; seed++)
             {
-                var explanation = await TimedAsync("exact", options with { Seed = seed }).ConfigureAwait(false);
+                var explanation = await TimedAsync("exact", options with { Seed = seed, Partners = null }).ConfigureAwait(false); // the wire default (k = 50) must not leak into exact
                 if (seed == 0 && explanation.Image is { } first)
                 {
                     // Pin the segmentation, as the K-seed stability does, so that the seeds share their features.
